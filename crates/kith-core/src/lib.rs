@@ -1,0 +1,25 @@
+//! Kith's domain: the types a user works with (contacts, organizations, interactions, notes,
+//! trash), their validation, and pure logic such as search ranking.
+//!
+//! Invariant: this crate does no I/O, spawns nothing and never reads the clock. Whatever needs
+//! "now" takes it as a parameter.
+
+pub mod contact;
+pub mod error;
+pub mod ids;
+pub mod interaction;
+pub mod organization;
+pub mod search;
+pub mod text;
+pub mod trash;
+pub mod validate;
+
+pub use contact::{
+    Address, Birthday, Contact, ContactInput, ContactSummary, Email, Employment, EmploymentInput,
+    Link, LinkKind, Note, Phone,
+};
+pub use error::{FieldError, ValidationError};
+pub use ids::{ContactId, InteractionId, NoteId, OrganizationId, TrashId};
+pub use interaction::{Direction, Interaction, InteractionInput, InteractionKind, Participant};
+pub use organization::{Organization, OrganizationInput, OrganizationSummary, Role};
+pub use trash::{TrashEntry, TrashKind};

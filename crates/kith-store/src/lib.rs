@@ -1,0 +1,237 @@
+//! Kith's storage.
+//!
+//! [`Store`] is the one interface the rest of Kith uses to read and write data. [`open`] picks
+//! the backend from the database URL at runtime: `sqlite://PATH` (the embedded default) or
+//! `postgres://...`. Both are served by one SQL implementation ([`sql::SqlStore`]) over sqlx's
+//! runtime-selected driver, with the few places where the dialects differ kept in
+//! [`sql::Dialect`] and in the migration templates.
+//!
+//! Invariants:
+//! - every write validates its input with `kith-core` first and runs in one transaction;
+//! - trashed records are invisible to every read except the trash listing;
+//! - the clock is a parameter (`now`); the store never reads it.
+
+mod error;
+pub mod migrate;
+pub mod model;
+pub mod sql;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use error::{Result, StoreError};
+pub use model::*;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use kith_core::{
+    Contact, ContactId, ContactInput, Interaction, InteractionId, InteractionInput, Note,
+    Organization, OrganizationId, OrganizationInput, OrganizationSummary, TrashEntry, TrashId,
+};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Which database engine a store runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// How to open a store.
+#[derive(Clone, Debug)]
+pub struct OpenOptions {
+    /// How long a SQLite writer waits for another process's lock before giving up.
+    pub busy_timeout: Duration,
+    /// Create the SQLite file when it does not exist.
+    pub create: bool,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions { busy_timeout: Duration::from_secs(5), create: true }
+    }
+}
+
+/// Opens (and migrates) the store at `url` with default options.
+pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
+    open_with(url, &OpenOptions::default()).await
+}
+
+/// Opens (and migrates) the store at `url`.
+pub async fn open_with(url: &str, options: &OpenOptions) -> Result<Arc<dyn Store>> {
+    Ok(Arc::new(sql::SqlStore::open(url, options).await?))
+}
+
+/// Everything Kith reads and writes. Implemented for SQLite and PostgreSQL; the contract test
+/// suite (`tests/contract.rs`) runs against both.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// The engine behind this store.
+    fn backend(&self) -> Backend;
+
+    // --- contacts ---
+    /// Validates and saves a new contact; organizations named in its employment are created
+    /// when missing.
+    async fn create_contact(&self, input: &ContactInput, now: DateTime<Utc>) -> Result<Contact>;
+    /// Replaces a contact's fields with `input` (validated).
+    async fn update_contact(
+        &self,
+        id: ContactId,
+        input: &ContactInput,
+        now: DateTime<Utc>,
+    ) -> Result<Contact>;
+    /// A live contact.
+    async fn get_contact(&self, id: ContactId) -> Result<Contact>;
+    /// Contacts a user's reference may mean: a full id or id prefix (4+ hex digits), an exact
+    /// email, an exact name, or else a name prefix. Exact matches win over prefixes.
+    async fn find_contacts(&self, reference: &str) -> Result<Vec<ContactRef>>;
+    /// A page of contacts.
+    async fn list_contacts(&self, query: &ContactQuery) -> Result<Page<kith_core::ContactSummary>>;
+    /// Moves a contact to the trash with the interactions only they took part in.
+    async fn trash_contact(&self, id: ContactId, now: DateTime<Utc>) -> Result<TrashEntry>;
+    /// Adds a note to a contact's timeline.
+    async fn add_note(&self, contact: ContactId, body: &str, now: DateTime<Utc>) -> Result<Note>;
+    /// A contact's timeline notes, newest first.
+    async fn list_notes(&self, contact: ContactId) -> Result<Vec<Note>>;
+
+    // --- organizations ---
+    /// Validates and saves a new organization; names are unique (case- and accent-insensitive).
+    async fn create_organization(
+        &self,
+        input: &OrganizationInput,
+        now: DateTime<Utc>,
+    ) -> Result<Organization>;
+    /// Replaces an organization's fields.
+    async fn update_organization(
+        &self,
+        id: OrganizationId,
+        input: &OrganizationInput,
+        now: DateTime<Utc>,
+    ) -> Result<Organization>;
+    /// A live organization with its people.
+    async fn get_organization(&self, id: OrganizationId) -> Result<Organization>;
+    /// Organizations a reference may mean: id or id prefix, exact name, domain, or name prefix.
+    async fn find_organizations(&self, reference: &str) -> Result<Vec<OrganizationSummary>>;
+    /// All live organizations, by name.
+    async fn list_organizations(
+        &self,
+        query: &OrganizationQuery,
+    ) -> Result<Page<OrganizationSummary>>;
+    /// Moves an organization to the trash (roles there are hidden until it is restored).
+    async fn trash_organization(
+        &self,
+        id: OrganizationId,
+        now: DateTime<Utc>,
+    ) -> Result<TrashEntry>;
+
+    // --- interactions ---
+    /// Validates and records an interaction.
+    async fn log_interaction(
+        &self,
+        input: &InteractionInput,
+        now: DateTime<Utc>,
+    ) -> Result<Interaction>;
+    /// A live interaction.
+    async fn get_interaction(&self, id: InteractionId) -> Result<Interaction>;
+    /// Interactions that match the id prefix (4+ hex digits).
+    async fn find_interactions(&self, id_prefix: &str) -> Result<Vec<Interaction>>;
+    /// Interactions, newest first.
+    async fn list_interactions(&self, query: &InteractionQuery) -> Result<Page<Interaction>>;
+    /// Moves an interaction to the trash.
+    async fn trash_interaction(&self, id: InteractionId, now: DateTime<Utc>) -> Result<TrashEntry>;
+
+    // --- search ---
+    /// Ranked, typo-tolerant search over names, emails, organizations, titles, tags,
+    /// locations and notes.
+    async fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>>;
+
+    // --- trash ---
+    /// Everything in the trash, newest first.
+    async fn list_trash(&self) -> Result<Vec<TrashEntry>>;
+    /// Trash entries matching an id prefix or the start of their label.
+    async fn find_trash(&self, reference: &str) -> Result<Vec<TrashEntry>>;
+    /// Brings a deletion back with everything that went with it.
+    async fn restore(&self, id: TrashId, now: DateTime<Utc>) -> Result<TrashEntry>;
+    /// Deletes one trash entry and its records for good.
+    async fn purge(&self, id: TrashId) -> Result<TrashEntry>;
+    /// Empties the trash; returns how many entries were purged.
+    async fn purge_all(&self) -> Result<u64>;
+
+    // --- bulk ---
+    /// Saves many contacts in one transaction (all or nothing); returns their ids in order.
+    async fn import_contacts(
+        &self,
+        inputs: &[ContactInput],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<ContactId>>;
+    /// Saves many interactions in one transaction (all or nothing); returns how many.
+    async fn import_interactions(
+        &self,
+        inputs: &[InteractionInput],
+        now: DateTime<Utc>,
+    ) -> Result<u64>;
+    /// Counts of live records.
+    async fn stats(&self) -> Result<Stats>;
+}
+
+/// Resolves a reference to exactly one contact, or explains why it cannot.
+pub async fn resolve_contact(store: &dyn Store, reference: &str) -> Result<ContactId> {
+    let found = store.find_contacts(reference).await?;
+    match found.as_slice() {
+        [] => Err(StoreError::not_found("contact", reference)),
+        [one] => Ok(one.id),
+        many => Err(StoreError::Ambiguous {
+            what: "contact",
+            reference: reference.to_string(),
+            candidates: many.iter().map(ContactRef::describe).collect(),
+        }),
+    }
+}
+
+/// Resolves a reference to exactly one organization.
+pub async fn resolve_organization(store: &dyn Store, reference: &str) -> Result<OrganizationId> {
+    let found = store.find_organizations(reference).await?;
+    match found.as_slice() {
+        [] => Err(StoreError::not_found("organization", reference)),
+        [one] => Ok(one.id),
+        many => Err(StoreError::Ambiguous {
+            what: "organization",
+            reference: reference.to_string(),
+            candidates: many.iter().map(|o| format!("{} ({})", o.name, o.id.short())).collect(),
+        }),
+    }
+}
+
+/// Resolves a reference to exactly one trash entry.
+pub async fn resolve_trash(store: &dyn Store, reference: &str) -> Result<TrashId> {
+    let found = store.find_trash(reference).await?;
+    match found.as_slice() {
+        [] => Err(StoreError::not_found("trash entry", reference)),
+        [one] => Ok(one.id),
+        many => Err(StoreError::Ambiguous {
+            what: "trash entrie",
+            reference: reference.to_string(),
+            candidates: many
+                .iter()
+                .map(|t| format!("{} {} ({})", t.kind.as_str(), t.label, t.id.short()))
+                .collect(),
+        }),
+    }
+}
+
+/// Resolves an interaction id or id prefix.
+pub async fn resolve_interaction(store: &dyn Store, reference: &str) -> Result<InteractionId> {
+    let found = store.find_interactions(reference).await?;
+    match found.as_slice() {
+        [] => Err(StoreError::not_found("interaction", reference)),
+        [one] => Ok(one.id),
+        many => Err(StoreError::Ambiguous {
+            what: "interaction",
+            reference: reference.to_string(),
+            candidates: many
+                .iter()
+                .map(|i| format!("{} {} ({})", i.occurred_at.date_naive(), i.kind, i.id.short()))
+                .collect(),
+        }),
+    }
+}

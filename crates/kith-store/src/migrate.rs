@@ -1,0 +1,81 @@
+//! Embedded, versioned migrations.
+//!
+//! Each migration is one SQL template shared by both backends (see `migrations/`). The
+//! `kith_schema` table records what was applied. A database whose version is newer than the
+//! newest migration known here was written by a newer Kith and is refused: running old code
+//! on it could lose data.
+
+use crate::sql::Dialect;
+use crate::{Result, StoreError};
+use sqlx::AnyConnection;
+
+/// One schema change.
+#[derive(Debug)]
+pub struct Migration {
+    pub version: i64,
+    pub description: &'static str,
+    pub template: &'static str,
+}
+
+/// Every migration, oldest first.
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    description: "contacts, organizations, interactions, notes, trash, search index",
+    template: include_str!("../migrations/0001_init.sql"),
+}];
+
+/// The schema version this build writes.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.version)
+}
+
+/// Fills a template's placeholders for a dialect.
+pub fn render(template: &str, dialect: Dialect) -> String {
+    let key = match dialect {
+        Dialect::Sqlite => "TEXT",
+        Dialect::Postgres => "TEXT COLLATE \"C\"",
+    };
+    template.replace("{KEY}", key)
+}
+
+/// Brings the schema up to date in one transaction; refuses databases from a newer Kith.
+pub async fn run(conn: &mut AnyConnection, dialect: Dialect) -> Result<()> {
+    use sqlx::Connection;
+    sqlx::query(
+        "CREATE TABLE IF NOT EXISTS kith_schema (version BIGINT PRIMARY KEY, description TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+    )
+    .execute(&mut *conn)
+    .await?;
+    let mut tx = conn.begin().await?;
+    if dialect == Dialect::Postgres {
+        // Serialise concurrent first starts against the same database.
+        sqlx::query("SELECT pg_advisory_xact_lock(7023519)").execute(&mut *tx).await?;
+    } else {
+        // Take the write lock now, so two first starts do not both migrate.
+        sqlx::query("UPDATE kith_schema SET version = version WHERE 1 = 0")
+            .execute(&mut *tx)
+            .await?;
+    }
+    let current: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM kith_schema")
+        .fetch_one(&mut *tx)
+        .await?;
+    let supported = latest_version();
+    if current > supported {
+        return Err(StoreError::SchemaTooNew { found: current, supported });
+    }
+    for m in MIGRATIONS.iter().filter(|m| m.version > current) {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(render(m.template, dialect))).execute(&mut *tx).await?;
+        // The database's own clock stamps this audit column; Kith's logic never reads it.
+        let insert = match dialect {
+            Dialect::Sqlite => {
+                "INSERT INTO kith_schema (version, description, applied_at) VALUES ($1, $2, CAST(strftime('%s', 'now') AS INTEGER) * 1000000)"
+            }
+            Dialect::Postgres => {
+                "INSERT INTO kith_schema (version, description, applied_at) VALUES ($1, $2, CAST(EXTRACT(EPOCH FROM now()) * 1000000 AS BIGINT))"
+            }
+        };
+        sqlx::query(insert).bind(m.version).bind(m.description).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

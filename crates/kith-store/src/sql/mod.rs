@@ -1,0 +1,164 @@
+//! The SQL implementation of [`Store`](crate::Store) for SQLite and PostgreSQL.
+//!
+//! Queries are written once in portable SQL with `$n` placeholders (both drivers accept them)
+//! and run through sqlx's runtime driver selection (`sqlx::Any`), so no database is needed at
+//! build time. Values cross the boundary as text, 64-bit integers or NULL only: ids are
+//! hyphenated UUID text, times are microseconds since the epoch, dates are `YYYY-MM-DD`.
+//! Where the dialects differ, [`Dialect`] says so, next to the one query that needs it.
+
+mod contacts;
+mod interactions;
+mod organizations;
+mod search;
+mod store_impl;
+mod trash;
+mod util;
+
+use crate::{Backend, OpenOptions, Result, StoreError};
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Connection};
+use std::path::Path;
+
+/// The SQL dialect of a connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+/// A store over a connection pool.
+#[derive(Clone, Debug)]
+pub struct SqlStore {
+    pub(crate) pool: AnyPool,
+    pub(crate) dialect: Dialect,
+}
+
+/// Splits a user's database URL into the dialect and the URL sqlx should open.
+fn classify(url: &str, options: &OpenOptions) -> Result<(Dialect, String)> {
+    let open_err = |reason: String| StoreError::Open { url: url.to_string(), reason };
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok((Dialect::Postgres, url.to_string()));
+    }
+    let path = if let Some(rest) = url.strip_prefix("sqlite://") {
+        rest
+    } else if let Some(rest) = url.strip_prefix("sqlite:") {
+        rest
+    } else if url.contains("://") {
+        return Err(open_err(
+            "unsupported scheme; use sqlite://PATH or postgres://USER:PASSWORD@HOST/DATABASE"
+                .into(),
+        ));
+    } else {
+        url
+    };
+    let path = path.split('?').next().unwrap_or_default();
+    if path.is_empty() {
+        return Err(open_err("no file path given; use sqlite://PATH".into()));
+    }
+    if path == ":memory:" {
+        return Ok((Dialect::Sqlite, "sqlite::memory:".into()));
+    }
+    let p = Path::new(path);
+    if p.is_dir() {
+        return Err(open_err(format!(
+            "{path} is a directory; give a file path such as {path}/kith.db"
+        )));
+    }
+    if let Some(parent) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if !parent.is_dir() {
+            return Err(open_err(format!("the directory {} does not exist", parent.display())));
+        }
+    }
+    if !options.create && !p.exists() {
+        return Err(open_err(format!("{path} does not exist")));
+    }
+    Ok((Dialect::Sqlite, format!("sqlite://{path}?mode=rwc")))
+}
+
+impl SqlStore {
+    /// Connects, applies pragmas and migrations.
+    pub async fn open(url: &str, options: &OpenOptions) -> Result<SqlStore> {
+        install_default_drivers();
+        let (dialect, sqlx_url) = classify(url, options)?;
+        let open_err = |reason: String| StoreError::Open { url: redact(url), reason };
+        let busy_ms = options.busy_timeout.as_millis();
+        let pool = AnyPoolOptions::new()
+            .max_connections(if dialect == Dialect::Sqlite { 4 } else { 8 })
+            .acquire_timeout(options.busy_timeout + std::time::Duration::from_secs(5))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if dialect == Dialect::Sqlite {
+                        let pragmas = format!(
+                            "PRAGMA busy_timeout = {busy_ms}; PRAGMA foreign_keys = ON; \
+                             PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+                        );
+                        sqlx::raw_sql(sqlx::AssertSqlSafe(pragmas)).execute(&mut *conn).await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&sqlx_url)
+            .await
+            .map_err(|e| match StoreError::from(e) {
+                StoreError::Locked => StoreError::Locked,
+                other => open_err(describe_open_error(&other)),
+            })?;
+        let mut conn = pool.acquire().await.map_err(|e| open_err(e.to_string()))?;
+        crate::migrate::run(&mut conn, dialect).await.map_err(|e| match e {
+            StoreError::Other(reason) => open_err(describe_open_error(&StoreError::Other(reason))),
+            other => other,
+        })?;
+        conn.ping().await?;
+        drop(conn);
+        Ok(SqlStore { pool, dialect })
+    }
+
+    /// The backend behind this store.
+    pub fn backend(&self) -> Backend {
+        match self.dialect {
+            Dialect::Sqlite => Backend::Sqlite,
+            Dialect::Postgres => Backend::Postgres,
+        }
+    }
+}
+
+/// A URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..s + 3], user, &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+fn describe_open_error(e: &StoreError) -> String {
+    let s = e.to_string();
+    if s.contains("file is not a database") {
+        "the file is not a Kith (SQLite) database".into()
+    } else if s.contains("unable to open database file") {
+        "the file cannot be opened (check the path and its permissions)".into()
+    } else {
+        s.trim_start_matches("database error: ").to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        let o = OpenOptions::default();
+        assert_eq!(classify("postgres://u@h/db", &o).unwrap().0, Dialect::Postgres);
+        assert_eq!(classify("sqlite://kith.db", &o).unwrap().1, "sqlite://kith.db?mode=rwc");
+        assert_eq!(classify("kith.db", &o).unwrap().0, Dialect::Sqlite);
+        assert!(classify("mysql://x", &o).is_err());
+        assert!(classify("sqlite:///definitely/not/here/kith.db", &o).is_err());
+        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+    }
+}

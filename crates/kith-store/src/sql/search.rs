@@ -1,0 +1,159 @@
+//! The search index (maintenance and queries). Matching and ranking live in
+//! `kith_core::search`; this module only stores and fetches.
+
+use super::contacts::load_summaries;
+use super::util::*;
+use crate::{Result, SearchHit};
+use kith_core::ContactId;
+use kith_core::search::{self, Posting};
+use kith_core::text::prefix_upper_bound;
+use sqlx::AnyConnection;
+use std::collections::{HashMap, HashSet};
+
+/// Replaces the postings of the given contacts. `fresh` skips the delete for new contacts.
+pub(crate) async fn index_contacts(
+    conn: &mut AnyConnection,
+    items: Vec<(ContactId, Vec<(String, u8)>)>,
+    fresh: bool,
+) -> Result<()> {
+    if !fresh {
+        let keys: Vec<String> = items.iter().map(|(id, _)| id.to_string()).collect();
+        for chunk in keys.chunks(1000) {
+            let sql = format!(
+                "DELETE FROM search_postings WHERE contact_id IN ({})",
+                placeholders(1, chunk.len())
+            );
+            exec(conn, sql, chunk.iter().map(|k| Val::Text(k.clone())).collect()).await?;
+        }
+    }
+    let mut words: HashSet<String> = HashSet::new();
+    let mut postings = Vec::new();
+    for (id, terms) in items {
+        let id = id.to_string();
+        for (word, weight) in terms {
+            words.insert(word.clone());
+            postings.push(vec![
+                Val::Text(word),
+                Val::Text(id.clone()),
+                Val::Int(i64::from(weight)),
+            ]);
+        }
+    }
+    insert_rows(conn, "INSERT INTO search_postings (word, contact_id, weight)", 3, postings, "")
+        .await?;
+    // Register new words; only words not seen before need their variants stored.
+    let mut words: Vec<String> = words.into_iter().collect();
+    words.sort();
+    let mut new_words = Vec::new();
+    for chunk in words.chunks(1000) {
+        let sql = format!(
+            "INSERT INTO search_words (word) VALUES {} ON CONFLICT DO NOTHING RETURNING word",
+            (1..=chunk.len()).map(|i| format!("(${i})")).collect::<Vec<_>>().join(", ")
+        );
+        for r in fetch(conn, sql, chunk.iter().map(|w| Val::Text(w.clone())).collect()).await? {
+            new_words.push(text(&r, "word")?);
+        }
+    }
+    let variants: Vec<Vec<Val>> = new_words
+        .iter()
+        .flat_map(|w| {
+            search::variants(w).into_iter().map(move |v| vec![Val::Text(v), Val::Text(w.clone())])
+        })
+        .collect();
+    insert_rows(
+        conn,
+        "INSERT INTO search_variants (variant, word)",
+        2,
+        variants,
+        "ON CONFLICT DO NOTHING",
+    )
+    .await?;
+    Ok(())
+}
+
+/// Ranked search; see `kith_core::search` for the method.
+pub(crate) async fn search(
+    conn: &mut AnyConnection,
+    query: &str,
+    limit: usize,
+) -> Result<Vec<SearchHit>> {
+    let words = search::query_words(query);
+    if words.is_empty() || limit == 0 {
+        return Ok(vec![]);
+    }
+    let mut candidates: Vec<Vec<(String, f64)>> = Vec::with_capacity(words.len());
+    for w in &words {
+        let mut found: HashSet<String> = HashSet::new();
+        if w.len() >= 2 {
+            let rows = fetch(
+                conn,
+                format!(
+                    "SELECT word FROM search_words WHERE word >= $1 AND word < $2 ORDER BY word LIMIT {}",
+                    search::MAX_PREFIX_EXPANSION
+                ),
+                vec![w.clone().into(), prefix_upper_bound(w).into()],
+            )
+            .await?;
+            for r in rows {
+                found.insert(text(&r, "word")?);
+            }
+        } else {
+            found.insert(w.clone());
+        }
+        if search::max_distance(w.chars().count()) > 0 {
+            let vs = search::variants(w);
+            let rows = fetch_in(
+                conn,
+                "SELECT word FROM search_variants WHERE variant IN ({IN})",
+                vec![],
+                &vs,
+            )
+            .await?;
+            for r in rows {
+                found.insert(text(&r, "word")?);
+            }
+        }
+        let mut scored: Vec<(String, f64)> = found
+            .into_iter()
+            .filter_map(|cand| search::match_quality(w, &cand).map(|q| (cand, q)))
+            .collect();
+        scored.sort_by(|a, b| a.0.cmp(&b.0));
+        candidates.push(scored);
+    }
+    let all_words: Vec<String> = {
+        let mut s: Vec<String> = candidates.iter().flatten().map(|(w, _)| w.clone()).collect();
+        s.sort();
+        s.dedup();
+        s
+    };
+    let rows = fetch_in(
+        conn,
+        "SELECT p.contact_id, p.word, p.weight FROM search_postings p JOIN contacts c ON c.id = p.contact_id \
+         WHERE c.trash_id IS NULL AND p.word IN ({IN})",
+        vec![],
+        &all_words,
+    )
+    .await?;
+    let mut postings = Vec::with_capacity(rows.len());
+    for r in &rows {
+        postings.push(Posting {
+            contact_id: ContactId(uuid(r, "contact_id")?),
+            word: text(r, "word")?,
+            weight: int(r, "weight")?.clamp(0, 100) as u8,
+        });
+    }
+    let ranked = search::rank(&candidates, &postings, limit);
+    let ids: Vec<String> = ranked.iter().map(|r| r.contact_id.to_string()).collect();
+    let mut summaries: HashMap<ContactId, _> =
+        load_summaries(conn, &ids).await?.into_iter().map(|s| (s.id, s)).collect();
+    Ok(ranked
+        .into_iter()
+        .filter_map(|r| {
+            summaries.remove(&r.contact_id).map(|contact| SearchHit {
+                contact,
+                score: r.score,
+                matched: r.matched,
+            })
+        })
+        .collect())
+}

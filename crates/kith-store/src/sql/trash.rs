@@ -1,0 +1,305 @@
+//! The trash: soft deletes that can be restored, and explicit purges.
+//!
+//! Deleting marks the record (and what goes with it) with the id of a new `trash` row. Every
+//! read filters on `trash_id IS NULL`. Restoring clears the mark; purging deletes the trash row,
+//! and the foreign keys (`ON DELETE CASCADE`) remove the marked records and their dependants.
+
+use super::contacts::{refresh_last_interaction, reindex};
+use super::organizations::people_ids;
+use super::util::*;
+use crate::{Result, StoreError};
+use kith_core::text::{fold, prefix_upper_bound};
+use kith_core::{TrashEntry, TrashId, TrashKind};
+use sqlx::AnyConnection;
+use uuid::Uuid;
+
+const TRASH_COLS: &str = "id, kind, entity_id, label, linked, deleted_at";
+
+fn entry(r: &sqlx::any::AnyRow) -> Result<TrashEntry> {
+    let kind = text(r, "kind")?;
+    Ok(TrashEntry {
+        id: TrashId(uuid(r, "id")?),
+        kind: TrashKind::parse(&kind)
+            .ok_or_else(|| StoreError::Other(format!("unknown trash kind {kind:?}")))?,
+        entity_id: uuid(r, "entity_id")?,
+        label: text(r, "label")?,
+        linked: int(r, "linked")?,
+        deleted_at: from_micros(int(r, "deleted_at")?),
+    })
+}
+
+async fn new_entry(
+    conn: &mut AnyConnection,
+    kind: TrashKind,
+    entity: &str,
+    label: &str,
+    now: i64,
+) -> Result<TrashId> {
+    let id = TrashId(Uuid::new_v4());
+    exec(
+        conn,
+        format!("INSERT INTO trash ({TRASH_COLS}, label_key) VALUES ($1, $2, $3, $4, 0, $5, $6)"),
+        vec![
+            id.to_string().into(),
+            kind.as_str().into(),
+            entity.into(),
+            label.into(),
+            now.into(),
+            fold(label).into(),
+        ],
+    )
+    .await?;
+    Ok(id)
+}
+
+async fn set_linked(conn: &mut AnyConnection, id: TrashId, linked: u64) -> Result<TrashEntry> {
+    exec(
+        conn,
+        "UPDATE trash SET linked = $1 WHERE id = $2".into(),
+        vec![(linked as i64).into(), id.to_string().into()],
+    )
+    .await?;
+    get(conn, id).await
+}
+
+/// One trash entry.
+pub(crate) async fn get(conn: &mut AnyConnection, id: TrashId) -> Result<TrashEntry> {
+    let rows = fetch(
+        conn,
+        format!("SELECT {TRASH_COLS} FROM trash WHERE id = $1"),
+        vec![id.to_string().into()],
+    )
+    .await?;
+    rows.first()
+        .map(entry)
+        .unwrap_or_else(|| Err(StoreError::not_found("trash entry", id.to_string())))
+}
+
+/// Moves a contact to the trash, with the interactions no other live contact took part in.
+pub(crate) async fn trash_contact(
+    conn: &mut AnyConnection,
+    id: &str,
+    now: i64,
+) -> Result<TrashEntry> {
+    let rows = fetch(
+        conn,
+        "SELECT display_name FROM contacts WHERE id = $1 AND trash_id IS NULL".into(),
+        vec![id.into()],
+    )
+    .await?;
+    let Some(r) = rows.first() else { return Err(StoreError::not_found("contact", id)) };
+    let t = new_entry(conn, TrashKind::Contact, id, &text(r, "display_name")?, now).await?;
+    let ts = t.to_string();
+    let linked = exec(
+        conn,
+        "UPDATE interactions SET trash_id = $1 WHERE trash_id IS NULL \
+         AND id IN (SELECT interaction_id FROM interaction_participants WHERE contact_id = $2) \
+         AND NOT EXISTS (SELECT 1 FROM interaction_participants p JOIN contacts c ON c.id = p.contact_id \
+             WHERE p.interaction_id = interactions.id AND p.contact_id <> $2 AND c.trash_id IS NULL)"
+            .into(),
+        vec![ts.clone().into(), id.into()],
+    )
+    .await?;
+    exec(
+        conn,
+        "UPDATE contacts SET trash_id = $1 WHERE id = $2".into(),
+        vec![ts.into(), id.into()],
+    )
+    .await?;
+    set_linked(conn, t, linked).await
+}
+
+/// Moves an organization to the trash; roles there are hidden until it comes back.
+pub(crate) async fn trash_organization(
+    conn: &mut AnyConnection,
+    id: &str,
+    now: i64,
+) -> Result<TrashEntry> {
+    let rows = fetch(
+        conn,
+        "SELECT name FROM organizations WHERE id = $1 AND trash_id IS NULL".into(),
+        vec![id.into()],
+    )
+    .await?;
+    let Some(r) = rows.first() else { return Err(StoreError::not_found("organization", id)) };
+    let t = new_entry(conn, TrashKind::Organization, id, &text(r, "name")?, now).await?;
+    exec(
+        conn,
+        "UPDATE organizations SET trash_id = $1 WHERE id = $2".into(),
+        vec![t.to_string().into(), id.into()],
+    )
+    .await?;
+    let people = people_ids(conn, id).await?;
+    reindex(conn, &people).await?;
+    set_linked(conn, t, people.len() as u64).await
+}
+
+/// Moves an interaction to the trash.
+pub(crate) async fn trash_interaction(
+    conn: &mut AnyConnection,
+    id: &str,
+    now: i64,
+) -> Result<TrashEntry> {
+    let rows = fetch(
+        conn,
+        "SELECT kind, summary, occurred_at FROM interactions WHERE id = $1 AND trash_id IS NULL"
+            .into(),
+        vec![id.into()],
+    )
+    .await?;
+    let Some(r) = rows.first() else { return Err(StoreError::not_found("interaction", id)) };
+    let when = from_micros(int(r, "occurred_at")?).date_naive();
+    let summary = text(r, "summary")?;
+    let label = format!("{} {} {}", when, text(r, "kind")?, summary).trim().to_string();
+    let t = new_entry(conn, TrashKind::Interaction, id, &label, now).await?;
+    exec(
+        conn,
+        "UPDATE interactions SET trash_id = $1 WHERE id = $2".into(),
+        vec![t.to_string().into(), id.into()],
+    )
+    .await?;
+    let people = participant_ids(conn, &t.to_string()).await?;
+    refresh_last_interaction(conn, &people).await?;
+    set_linked(conn, t, 0).await
+}
+
+async fn participant_ids(conn: &mut AnyConnection, trash: &str) -> Result<Vec<String>> {
+    fetch(
+        conn,
+        "SELECT DISTINCT p.contact_id FROM interaction_participants p JOIN interactions i ON i.id = p.interaction_id \
+         WHERE i.trash_id = $1"
+            .into(),
+        vec![trash.into()],
+    )
+    .await?
+    .iter()
+    .map(|r| text(r, "contact_id"))
+    .collect()
+}
+
+/// Everything in the trash, newest first.
+pub(crate) async fn list(conn: &mut AnyConnection) -> Result<Vec<TrashEntry>> {
+    fetch(conn, format!("SELECT {TRASH_COLS} FROM trash ORDER BY deleted_at DESC, id"), vec![])
+        .await?
+        .iter()
+        .map(entry)
+        .collect()
+}
+
+/// Entries whose id starts with the reference, or whose label does.
+pub(crate) async fn find(conn: &mut AnyConnection, reference: &str) -> Result<Vec<TrashEntry>> {
+    if let Some((lo, hi)) = id_prefix_range(reference) {
+        let rows = fetch(
+            conn,
+            format!("SELECT {TRASH_COLS} FROM trash WHERE (id >= $1 AND id < $2) OR (entity_id >= $1 AND entity_id < $2) ORDER BY deleted_at DESC, id"),
+            vec![lo.into(), hi.into()],
+        )
+        .await?;
+        if !rows.is_empty() {
+            return rows.iter().map(entry).collect();
+        }
+    }
+    let key = fold(reference);
+    if key.is_empty() {
+        return Ok(vec![]);
+    }
+    let exact = fetch(
+        conn,
+        format!("SELECT {TRASH_COLS} FROM trash WHERE label_key = $1 ORDER BY deleted_at DESC, id"),
+        vec![key.clone().into()],
+    )
+    .await?;
+    if !exact.is_empty() {
+        return exact.iter().map(entry).collect();
+    }
+    fetch(
+        conn,
+        format!("SELECT {TRASH_COLS} FROM trash WHERE label_key >= $1 AND label_key < $2 ORDER BY deleted_at DESC, id"),
+        vec![key.clone().into(), prefix_upper_bound(&key).into()],
+    )
+    .await?
+    .iter()
+    .map(entry)
+    .collect()
+}
+
+/// Brings a deletion back.
+pub(crate) async fn restore(conn: &mut AnyConnection, id: TrashId) -> Result<TrashEntry> {
+    let e = get(conn, id).await?;
+    let ts = id.to_string();
+    if e.kind == TrashKind::Organization {
+        let rows = fetch(
+            conn,
+            "SELECT o2.name FROM organizations o JOIN organizations o2 ON o2.name_key = o.name_key AND o2.trash_id IS NULL \
+             WHERE o.id = $1"
+                .into(),
+            vec![e.entity_id.to_string().into()],
+        )
+        .await?;
+        if let Some(r) = rows.first() {
+            return Err(StoreError::Conflict(format!(
+                "cannot restore {:?}: an organization named {:?} exists now; rename or delete it first",
+                e.label,
+                text(r, "name")?
+            )));
+        }
+    }
+    for table in ["contacts", "organizations", "interactions", "notes"] {
+        exec(
+            conn,
+            format!("UPDATE {table} SET trash_id = NULL WHERE trash_id = $1"),
+            vec![ts.clone().into()],
+        )
+        .await?;
+    }
+    exec(conn, "DELETE FROM trash WHERE id = $1".into(), vec![ts.into()]).await?;
+    match e.kind {
+        TrashKind::Organization => {
+            let people = people_ids(conn, &e.entity_id.to_string()).await?;
+            reindex(conn, &people).await?;
+        }
+        TrashKind::Contact | TrashKind::Interaction => {
+            let people: Vec<String> = if e.kind == TrashKind::Contact {
+                vec![e.entity_id.to_string()]
+            } else {
+                fetch(
+                    conn,
+                    "SELECT contact_id FROM interaction_participants WHERE interaction_id = $1"
+                        .into(),
+                    vec![e.entity_id.to_string().into()],
+                )
+                .await?
+                .iter()
+                .map(|r| text(r, "contact_id"))
+                .collect::<Result<_>>()?
+            };
+            refresh_last_interaction(conn, &people).await?;
+        }
+        TrashKind::Note => {
+            let rows = fetch(
+                conn,
+                "SELECT contact_id FROM notes WHERE id = $1".into(),
+                vec![e.entity_id.to_string().into()],
+            )
+            .await?;
+            let ids: Vec<kith_core::ContactId> = rows
+                .iter()
+                .map(|r| uuid(r, "contact_id").map(kith_core::ContactId))
+                .collect::<Result<_>>()?;
+            reindex(conn, &ids).await?;
+        }
+    }
+    Ok(e)
+}
+
+/// Deletes a trash entry and, through the foreign keys, everything it holds.
+pub(crate) async fn purge(conn: &mut AnyConnection, id: TrashId) -> Result<TrashEntry> {
+    let e = get(conn, id).await?;
+    exec(conn, "DELETE FROM trash WHERE id = $1".into(), vec![id.to_string().into()]).await?;
+    Ok(e)
+}
+
+/// Empties the trash.
+pub(crate) async fn purge_all(conn: &mut AnyConnection) -> Result<u64> {
+    exec(conn, "DELETE FROM trash".into(), vec![]).await
+}

@@ -1,0 +1,186 @@
+//! Conversions and query helpers shared by the SQL store.
+
+use crate::Result;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
+
+/// Microseconds since the epoch.
+pub fn micros(t: DateTime<Utc>) -> i64 {
+    t.timestamp_micros()
+}
+
+/// The time for stored microseconds.
+pub fn from_micros(m: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_micros(m).unwrap_or_default()
+}
+
+/// `YYYY-MM-DD` text for a date.
+pub fn date_text(d: Option<NaiveDate>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+/// The date for stored text (unparseable text reads as no date).
+pub fn parse_date(s: Option<String>) -> Option<NaiveDate> {
+    s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
+}
+
+/// `$start, $start+1, ...` (n placeholders).
+pub fn placeholders(start: usize, n: usize) -> String {
+    (start..start + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// A value bound to a query.
+#[derive(Clone, Debug)]
+pub enum Val {
+    Text(String),
+    OptText(Option<String>),
+    Int(i64),
+    OptInt(Option<i64>),
+}
+
+impl From<String> for Val {
+    fn from(v: String) -> Self {
+        Val::Text(v)
+    }
+}
+impl From<&str> for Val {
+    fn from(v: &str) -> Self {
+        Val::Text(v.to_string())
+    }
+}
+impl From<Option<String>> for Val {
+    fn from(v: Option<String>) -> Self {
+        Val::OptText(v)
+    }
+}
+impl From<i64> for Val {
+    fn from(v: i64) -> Self {
+        Val::Int(v)
+    }
+}
+impl From<Option<i64>> for Val {
+    fn from(v: Option<i64>) -> Self {
+        Val::OptInt(v)
+    }
+}
+
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
+
+/// Binds values in order.
+pub fn bind_all(mut q: AnyQuery<'_>, vals: Vec<Val>) -> AnyQuery<'_> {
+    for v in vals {
+        q = match v {
+            Val::Text(s) => q.bind(s),
+            Val::OptText(s) => q.bind(s),
+            Val::Int(i) => q.bind(i),
+            Val::OptInt(i) => q.bind(i),
+        };
+    }
+    q
+}
+
+/// Runs a query with dynamic SQL (placeholders only; values are always bound).
+pub async fn exec(conn: &mut AnyConnection, sql: String, vals: Vec<Val>) -> Result<u64> {
+    let q = bind_all(sqlx::query(AssertSqlSafe(sql)), vals);
+    Ok(q.execute(&mut *conn).await?.rows_affected())
+}
+
+/// Fetches rows for dynamic SQL.
+pub async fn fetch(conn: &mut AnyConnection, sql: String, vals: Vec<Val>) -> Result<Vec<AnyRow>> {
+    let q = bind_all(sqlx::query(AssertSqlSafe(sql)), vals);
+    Ok(q.fetch_all(&mut *conn).await?)
+}
+
+/// Most bound parameters per statement (below SQLite's 32766 and PostgreSQL's 65535).
+const MAX_PARAMS: usize = 30_000;
+
+/// Inserts rows with multi-row `VALUES` statements. `head` is `INSERT INTO t (a, b)`, `tail`
+/// is appended (e.g. `ON CONFLICT DO NOTHING`). Every row must have `ncols` values.
+pub async fn insert_rows(
+    conn: &mut AnyConnection,
+    head: &str,
+    ncols: usize,
+    rows: Vec<Vec<Val>>,
+    tail: &str,
+) -> Result<u64> {
+    let per = (MAX_PARAMS / ncols).clamp(1, 1000);
+    let mut affected = 0;
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Vec<Val>> = rows.by_ref().take(per).collect();
+        let values = (0..chunk.len())
+            .map(|r| format!("({})", placeholders(r * ncols + 1, ncols)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!("{head} VALUES {values} {tail}");
+        affected += exec(conn, sql, chunk.into_iter().flatten().collect()).await?;
+    }
+    Ok(affected)
+}
+
+/// Fetches rows `WHERE col IN (...)` for many keys, in chunks. `sql` contains `{IN}` where
+/// the placeholder list goes; `fixed` values are bound first.
+pub async fn fetch_in(
+    conn: &mut AnyConnection,
+    sql: &str,
+    fixed: Vec<Val>,
+    keys: &[String],
+) -> Result<Vec<AnyRow>> {
+    let mut out = Vec::new();
+    for chunk in keys.chunks(1000) {
+        let q = sql.replace("{IN}", &placeholders(fixed.len() + 1, chunk.len()));
+        let mut vals = fixed.clone();
+        vals.extend(chunk.iter().map(|k| Val::Text(k.clone())));
+        out.extend(fetch(conn, q, vals).await?);
+    }
+    Ok(out)
+}
+
+/// Reads a text column.
+pub fn text(row: &AnyRow, col: &str) -> Result<String> {
+    Ok(row.try_get::<String, _>(col)?)
+}
+
+/// Reads a nullable text column.
+pub fn opt_text(row: &AnyRow, col: &str) -> Result<Option<String>> {
+    Ok(row.try_get::<Option<String>, _>(col)?)
+}
+
+/// Reads an integer column.
+pub fn int(row: &AnyRow, col: &str) -> Result<i64> {
+    Ok(row.try_get::<i64, _>(col)?)
+}
+
+/// Reads a nullable integer column.
+pub fn opt_int(row: &AnyRow, col: &str) -> Result<Option<i64>> {
+    Ok(row.try_get::<Option<i64>, _>(col)?)
+}
+
+/// Parses a stored UUID.
+pub fn uuid(row: &AnyRow, col: &str) -> Result<uuid::Uuid> {
+    let s = text(row, col)?;
+    uuid::Uuid::parse_str(&s)
+        .map_err(|e| crate::StoreError::Other(format!("bad id {s:?} in {col}: {e}")))
+}
+
+/// The `[lo, hi)` key range of an id prefix typed by a user (4+ hex digits, hyphens allowed),
+/// or `None` when the text cannot be an id prefix.
+pub fn id_prefix_range(reference: &str) -> Option<(String, String)> {
+    let r = reference.trim().to_lowercase();
+    let hex = r.chars().filter(|c| *c != '-').count();
+    if hex < 4 || !r.chars().all(|c| c.is_ascii_hexdigit() || c == '-') || r.len() > 36 {
+        return None;
+    }
+    // Re-insert hyphens at the canonical positions so `3f2a1b2c3d` matches `3f2a1b2c-3d..`.
+    let digits: String = r.chars().filter(|c| *c != '-').collect();
+    let mut canon = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if [8, 12, 16, 20].contains(&i) {
+            canon.push('-');
+        }
+        canon.push(c);
+    }
+    let hi = kith_core::text::prefix_upper_bound(&canon);
+    Some((canon, hi))
+}

@@ -1,0 +1,503 @@
+//! The store contract: every test here runs against SQLite and against PostgreSQL
+//! (see `kith_store::testing` for how the PostgreSQL half is configured and enforced).
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use kith_core::{
+    Birthday, ContactInput, Direction, Email, EmploymentInput, InteractionInput, InteractionKind,
+    Link, LinkKind, OrganizationInput, Phone, TrashKind,
+};
+use kith_store::testing::TestDb;
+use kith_store::{
+    ContactQuery, ContactSort, InteractionQuery, OrganizationQuery, StoreError, resolve_contact,
+};
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 27, 10, 0, 0).unwrap()
+}
+
+fn person(
+    name: &str,
+    email: Option<&str>,
+    org: Option<(&str, &str)>,
+    tags: &[&str],
+) -> ContactInput {
+    let mut c = ContactInput::named(name);
+    if let Some(e) = email {
+        c.emails.push(Email { address: e.into(), label: None });
+    }
+    if let Some((o, t)) = org {
+        c.employment.push(EmploymentInput {
+            organization: o.into(),
+            title: Some(t.into()),
+            start: None,
+            end: None,
+        });
+    }
+    c.tags = tags.iter().map(|t| t.to_string()).collect();
+    c
+}
+
+fn log(who: Vec<kith_core::ContactId>, days_ago: i64, kind: InteractionKind) -> InteractionInput {
+    InteractionInput {
+        occurred_at: now() - Duration::days(days_ago),
+        kind,
+        direction: Direction::Outbound,
+        participants: who,
+        summary: format!("{kind} {days_ago} days ago"),
+        notes: String::new(),
+    }
+}
+
+macro_rules! contract {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let db = kith_store::testing::TestDb::sqlite().await;
+                    super::$name(&db).await;
+                    db.finish().await;
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let Some(db) = kith_store::testing::TestDb::postgres().await else { return };
+                    super::$name(&db).await;
+                    db.finish().await;
+                }
+            )+
+        }
+    };
+}
+
+contract!(
+    contact_round_trips_every_field,
+    invalid_input_changes_nothing,
+    updates_keep_employment_history,
+    references_resolve_or_list_candidates,
+    lists_filter_and_sort,
+    interactions_update_last_contact,
+    search_is_typo_tolerant_and_ranked,
+    trash_restore_and_purge_contacts,
+    organizations_are_unique_and_restorable,
+    notes_are_listed_and_searchable,
+    bulk_imports_are_all_or_nothing,
+    newer_schema_is_refused,
+);
+
+async fn contact_round_trips_every_field(db: &TestDb) {
+    let s = &*db.store;
+    let mut c = person(
+        "Ada Lovelace",
+        Some("ada@example.com"),
+        Some(("Analytical Engines", "Analyst")),
+        &["mentor", "math"],
+    );
+    c.nickname = Some("Countess".into());
+    c.emails.push(Email { address: "ada@home.example".into(), label: Some("home".into()) });
+    c.phones.push(Phone {
+        number: "+44 20 7946 0000".into(),
+        normalized: String::new(),
+        label: Some("mobile".into()),
+    });
+    c.links.push(Link { url: "https://www.linkedin.com/in/ada".into(), kind: LinkKind::Linkedin });
+    c.addresses.push(kith_core::Address {
+        locality: Some("London".into()),
+        country: Some("UK".into()),
+        ..Default::default()
+    });
+    c.birthday = Some(Birthday { year: None, month: 12, day: 10 });
+    c.employment.push(EmploymentInput {
+        organization: "Babbage & Co".into(),
+        title: Some("Translator".into()),
+        start: NaiveDate::from_ymd_opt(1842, 1, 1),
+        end: NaiveDate::from_ymd_opt(1843, 9, 1),
+    });
+    c.location = Some("London".into());
+    c.how_met = Some("Intro from Charles".into());
+    c.first_met = NaiveDate::from_ymd_opt(2019, 6, 5);
+    c.notes = "Cares about **poetical science**.".into();
+    let saved = s.create_contact(&c, now()).await.unwrap();
+    let got = s.get_contact(saved.id).await.unwrap();
+    assert_eq!(saved, got);
+    assert_eq!(got.display_name, "Ada Lovelace");
+    assert_eq!(got.given_name.as_deref(), Some("Ada"));
+    assert_eq!(got.nickname.as_deref(), Some("Countess"));
+    assert_eq!(got.emails.len(), 2);
+    assert_eq!(got.emails[1].label.as_deref(), Some("home"));
+    assert_eq!(got.phones[0].normalized, "+442079460000");
+    assert_eq!(got.links[0].kind, LinkKind::Linkedin);
+    assert_eq!(got.addresses[0].one_line(), "London, UK");
+    assert_eq!(got.birthday.unwrap().to_string(), "--12-10");
+    assert_eq!(got.current_role().unwrap().organization, "Analytical Engines");
+    assert_eq!(got.employment[1].end, NaiveDate::from_ymd_opt(1843, 9, 1));
+    assert_eq!(got.tags, ["math", "mentor"]);
+    assert_eq!(got.first_met, NaiveDate::from_ymd_opt(2019, 6, 5));
+    assert_eq!(got.notes, "Cares about **poetical science**.");
+    assert_eq!(got.created_at, now());
+    assert_eq!(s.stats().await.unwrap().organizations, 2);
+}
+
+async fn invalid_input_changes_nothing(db: &TestDb) {
+    let s = &*db.store;
+    let mut c = person("Bad Email", Some("not-an-email"), Some(("NewCo", "CEO")), &[]);
+    c.birthday = Some(Birthday { year: Some(1990), month: 2, day: 30 });
+    let err = s.create_contact(&c, now()).await.unwrap_err();
+    match err {
+        StoreError::Invalid(v) => {
+            let fields: Vec<_> = v.errors.iter().map(|e| e.field.as_str()).collect();
+            assert_eq!(fields, ["email", "birthday"]);
+        }
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+    let stats = s.stats().await.unwrap();
+    assert_eq!((stats.contacts, stats.organizations), (0, 0));
+    // An interaction with an unknown participant is refused whole.
+    let ghost = kith_core::ContactId(uuid::Uuid::new_v4());
+    let err =
+        s.log_interaction(&log(vec![ghost], 1, InteractionKind::Call), now()).await.unwrap_err();
+    assert!(matches!(err, StoreError::NotFound { what: "contact", .. }), "{err:?}");
+    assert_eq!(s.stats().await.unwrap().interactions, 0);
+}
+
+async fn updates_keep_employment_history(db: &TestDb) {
+    let s = &*db.store;
+    let c = s
+        .create_contact(&person("Grace Hopper", None, Some(("Navy", "Officer")), &[]), now())
+        .await
+        .unwrap();
+    let mut input = c.to_input();
+    input.set_current_role("Remington Rand", Some("Engineer"), now().date_naive());
+    input.tags.push("pioneer".into());
+    let later = now() + Duration::hours(1);
+    let updated = s.update_contact(c.id, &input, later).await.unwrap();
+    assert_eq!(updated.current_role().unwrap().organization, "Remington Rand");
+    assert_eq!(updated.employment[1].organization, "Navy");
+    assert_eq!(updated.employment[1].end, Some(now().date_naive()));
+    assert_eq!(updated.tags, ["pioneer"]);
+    assert_eq!(updated.created_at, now());
+    assert_eq!(updated.updated_at, later);
+    let navy = kith_store::resolve_organization(s, "navy").await.unwrap();
+    let org = s.get_organization(navy).await.unwrap();
+    assert_eq!(org.people.len(), 1);
+    assert_eq!(org.people[0].end, Some(now().date_naive()));
+    let missing = kith_core::ContactId(uuid::Uuid::new_v4());
+    assert!(matches!(
+        s.update_contact(missing, &input, later).await,
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+async fn references_resolve_or_list_candidates(db: &TestDb) {
+    let s = &*db.store;
+    let john = s
+        .create_contact(&person("John Smith", Some("john@acme.com"), None, &[]), now())
+        .await
+        .unwrap();
+    let johanna = s
+        .create_contact(&person("Johanna Schmidt", Some("jo@acme.com"), None, &[]), now())
+        .await
+        .unwrap();
+    assert_eq!(resolve_contact(s, &john.id.to_string()).await.unwrap(), john.id);
+    assert_eq!(resolve_contact(s, &john.id.to_string()[..8]).await.unwrap(), john.id);
+    assert_eq!(resolve_contact(s, "JOHN@acme.com").await.unwrap(), john.id);
+    assert_eq!(resolve_contact(s, "john smith").await.unwrap(), john.id);
+    assert_eq!(resolve_contact(s, "johann").await.unwrap(), johanna.id);
+    assert_eq!(resolve_contact(s, "Schmidt").await.unwrap(), johanna.id);
+    match resolve_contact(s, "Jo").await.unwrap_err() {
+        StoreError::Ambiguous { candidates, .. } => {
+            assert_eq!(candidates.len(), 2);
+            assert!(candidates[0].starts_with("Johanna Schmidt <jo@acme.com>"), "{candidates:?}");
+        }
+        other => panic!("expected Ambiguous, got {other:?}"),
+    }
+    assert!(matches!(resolve_contact(s, "Zed").await, Err(StoreError::NotFound { .. })));
+    assert!(matches!(
+        resolve_contact(s, "nobody@acme.com").await,
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+async fn lists_filter_and_sort(db: &TestDb) {
+    let s = &*db.store;
+    let a = s
+        .create_contact(&person("Ada", None, Some(("Acme", "CTO")), &["mentor"]), now())
+        .await
+        .unwrap();
+    let b = s
+        .create_contact(&person("Bea", None, Some(("Globex", "CEO")), &["mentor"]), now())
+        .await
+        .unwrap();
+    let c = s.create_contact(&person("Cy", None, Some(("Acme", "Dev")), &[]), now()).await.unwrap();
+    s.log_interaction(&log(vec![c.id], 2, InteractionKind::Coffee), now()).await.unwrap();
+    s.log_interaction(&log(vec![b.id], 10, InteractionKind::Call), now()).await.unwrap();
+    let names = |p: kith_store::Page<kith_core::ContactSummary>| {
+        p.items.into_iter().map(|c| c.display_name).collect::<Vec<_>>()
+    };
+    let all = s.list_contacts(&ContactQuery::default()).await.unwrap();
+    assert_eq!(all.total, 3);
+    assert_eq!(all.items[0].organization.as_deref(), Some("Acme"));
+    assert_eq!(all.items[0].title.as_deref(), Some("CTO"));
+    assert_eq!(names(all), ["Ada", "Bea", "Cy"]);
+    let q = ContactQuery { tag: Some("mentor".into()), ..Default::default() };
+    assert_eq!(names(s.list_contacts(&q).await.unwrap()), ["Ada", "Bea"]);
+    let acme = kith_store::resolve_organization(s, "Acme").await.unwrap();
+    let q = ContactQuery { organization: Some(acme), ..Default::default() };
+    assert_eq!(names(s.list_contacts(&q).await.unwrap()), ["Ada", "Cy"]);
+    let q = ContactQuery { sort: ContactSort::LastInteraction, ..Default::default() };
+    assert_eq!(names(s.list_contacts(&q).await.unwrap()), ["Cy", "Bea", "Ada"]);
+    let q = ContactQuery { sort: ContactSort::LeastRecent, ..Default::default() };
+    assert_eq!(names(s.list_contacts(&q).await.unwrap()), ["Ada", "Bea", "Cy"]);
+    let q = ContactQuery { limit: Some(1), offset: 1, ..Default::default() };
+    let page = s.list_contacts(&q).await.unwrap();
+    assert_eq!((page.total, names(page)), (3, vec!["Bea".to_string()]));
+    let orgs = s.list_organizations(&OrganizationQuery::default()).await.unwrap();
+    assert_eq!(
+        orgs.items.iter().map(|o| (o.name.as_str(), o.current_people)).collect::<Vec<_>>(),
+        [("Acme", 2), ("Globex", 1)]
+    );
+    let _ = a;
+}
+
+async fn interactions_update_last_contact(db: &TestDb) {
+    let s = &*db.store;
+    let a = s.create_contact(&person("Ada", None, None, &[]), now()).await.unwrap();
+    let b = s.create_contact(&person("Bea", None, None, &[]), now()).await.unwrap();
+    let old = s
+        .log_interaction(&log(vec![a.id, b.id], 30, InteractionKind::Meeting), now())
+        .await
+        .unwrap();
+    assert_eq!(old.participants.len(), 2);
+    let recent =
+        s.log_interaction(&log(vec![a.id], 3, InteractionKind::Coffee), now()).await.unwrap();
+    assert_eq!(s.get_contact(a.id).await.unwrap().last_interaction_at, Some(recent.occurred_at));
+    assert_eq!(s.get_contact(b.id).await.unwrap().last_interaction_at, Some(old.occurred_at));
+    let timeline = s
+        .list_interactions(&InteractionQuery { contact: Some(a.id), ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(timeline.items.iter().map(|i| i.id).collect::<Vec<_>>(), [recent.id, old.id]);
+    // Trashing the latest interaction moves "last contact" back; restoring moves it forward.
+    let t = s.trash_interaction(recent.id, now()).await.unwrap();
+    assert_eq!(s.get_contact(a.id).await.unwrap().last_interaction_at, Some(old.occurred_at));
+    s.restore(t.id, now()).await.unwrap();
+    assert_eq!(s.get_contact(a.id).await.unwrap().last_interaction_at, Some(recent.occurred_at));
+    let found = kith_store::resolve_interaction(s, &recent.id.to_string()[..8]).await.unwrap();
+    assert_eq!(found, recent.id);
+    let future = InteractionInput {
+        occurred_at: now() + Duration::days(5),
+        ..log(vec![a.id], 0, InteractionKind::Call)
+    };
+    assert!(matches!(s.log_interaction(&future, now()).await, Err(StoreError::Invalid(_))));
+}
+
+async fn search_is_typo_tolerant_and_ranked(db: &TestDb) {
+    let s = &*db.store;
+    let john = s
+        .create_contact(
+            &person(
+                "John Smith",
+                Some("jsmith@initech.com"),
+                Some(("Initech", "Staff Engineer")),
+                &["python"],
+            ),
+            now(),
+        )
+        .await
+        .unwrap();
+    let jane = s
+        .create_contact(&person("Jane Smithers", None, Some(("Initech", "Designer")), &[]), now())
+        .await
+        .unwrap();
+    let jon = s.create_contact(&person("Jon Smyth", None, None, &["rust"]), now()).await.unwrap();
+    let mut noted = person("Zora Neale", None, None, &[]);
+    noted.notes = "Knows everyone at the smith foundry".into();
+    let zora = s.create_contact(&noted, now()).await.unwrap();
+    let ids = |hits: Vec<kith_store::SearchHit>| {
+        hits.into_iter().map(|h| h.contact.id).collect::<Vec<_>>()
+    };
+    // Misspelled first and last name: the exact-ish name wins, then the other typo matches.
+    let hits = ids(s.search("jon smth", 10).await.unwrap());
+    assert_eq!(hits, [jon.id, john.id], "jon smth");
+    // A prefix ("Smithers") outranks a one-letter typo ("Smyth"); a notes match comes last.
+    assert_eq!(ids(s.search("smith", 10).await.unwrap()), [john.id, jane.id, jon.id, zora.id]);
+    assert_eq!(ids(s.search("initech designer", 10).await.unwrap()), [jane.id]);
+    assert_eq!(ids(s.search("jsmith", 10).await.unwrap())[0], john.id);
+    assert_eq!(ids(s.search("pyhton", 10).await.unwrap()), [john.id]);
+    assert_eq!(ids(s.search("foundry", 10).await.unwrap()), [zora.id]);
+    assert_eq!(ids(s.search("Smi", 2).await.unwrap()).len(), 2);
+    assert!(s.search("qqqq", 10).await.unwrap().is_empty());
+    assert!(s.search("  ", 10).await.unwrap().is_empty());
+    // Trashed people disappear from results and come back on restore.
+    let t = s.trash_contact(john.id, now()).await.unwrap();
+    assert!(!ids(s.search("smith", 10).await.unwrap()).contains(&john.id));
+    s.restore(t.id, now()).await.unwrap();
+    assert!(ids(s.search("smith", 10).await.unwrap()).contains(&john.id));
+    // Edits reindex.
+    let mut input = jane.to_input();
+    input.tags = vec!["kotlin".into()];
+    s.update_contact(jane.id, &input, now()).await.unwrap();
+    assert_eq!(ids(s.search("kotlin", 10).await.unwrap()), [jane.id]);
+}
+
+async fn trash_restore_and_purge_contacts(db: &TestDb) {
+    let s = &*db.store;
+    let a = s.create_contact(&person("Ada", None, None, &[]), now()).await.unwrap();
+    let b = s.create_contact(&person("Bea", None, None, &[]), now()).await.unwrap();
+    let solo =
+        s.log_interaction(&log(vec![a.id], 5, InteractionKind::Coffee), now()).await.unwrap();
+    let shared = s
+        .log_interaction(&log(vec![a.id, b.id], 7, InteractionKind::Meeting), now())
+        .await
+        .unwrap();
+    s.add_note(a.id, "likes tea", now()).await.unwrap();
+    let t = s.trash_contact(a.id, now()).await.unwrap();
+    assert_eq!((t.kind, t.label.as_str(), t.linked), (TrashKind::Contact, "Ada", 1));
+    assert!(matches!(s.get_contact(a.id).await, Err(StoreError::NotFound { .. })));
+    assert!(matches!(s.get_interaction(solo.id).await, Err(StoreError::NotFound { .. })));
+    let shared_now = s.get_interaction(shared.id).await.unwrap();
+    assert_eq!(
+        shared_now.participants.iter().map(|p| p.display_name.as_str()).collect::<Vec<_>>(),
+        ["Bea"]
+    );
+    assert_eq!(s.stats().await.unwrap().contacts, 1);
+    assert_eq!(s.list_trash().await.unwrap().len(), 1);
+    assert_eq!(kith_store::resolve_trash(s, "ada").await.unwrap(), t.id);
+    s.restore(t.id, now()).await.unwrap();
+    let back = s.get_contact(a.id).await.unwrap();
+    assert_eq!(back.display_name, "Ada");
+    assert_eq!(s.get_interaction(solo.id).await.unwrap().participants.len(), 1);
+    assert_eq!(s.get_interaction(shared.id).await.unwrap().participants.len(), 2);
+    assert_eq!(s.list_notes(a.id).await.unwrap().len(), 1);
+    assert!(s.list_trash().await.unwrap().is_empty());
+    // Purge is final.
+    let t = s.trash_contact(a.id, now()).await.unwrap();
+    s.purge(t.id).await.unwrap();
+    assert!(matches!(s.restore(t.id, now()).await, Err(StoreError::NotFound { .. })));
+    let stats = s.stats().await.unwrap();
+    assert_eq!((stats.contacts, stats.interactions, stats.notes, stats.trash), (1, 1, 0, 0));
+    s.trash_contact(b.id, now()).await.unwrap();
+    assert_eq!(s.purge_all().await.unwrap(), 1);
+    assert_eq!(s.stats().await.unwrap(), kith_store::Stats::default());
+}
+
+async fn organizations_are_unique_and_restorable(db: &TestDb) {
+    let s = &*db.store;
+    let input = OrganizationInput {
+        name: "Acme".into(),
+        domain: Some("acme.com".into()),
+        industry: Some("Anvils".into()),
+        tags: vec!["client".into()],
+        ..Default::default()
+    };
+    let acme = s.create_organization(&input, now()).await.unwrap();
+    assert_eq!(acme.tags, ["client"]);
+    let dup = OrganizationInput { name: "ACME".into(), ..Default::default() };
+    assert!(matches!(s.create_organization(&dup, now()).await, Err(StoreError::Conflict(_))));
+    assert_eq!(kith_store::resolve_organization(s, "acme.com").await.unwrap(), acme.id);
+    let ada =
+        s.create_contact(&person("Ada", None, Some(("acme", "CTO")), &[]), now()).await.unwrap();
+    assert_eq!(
+        ada.current_role().unwrap().organization_id,
+        acme.id,
+        "employment links the existing org"
+    );
+    assert_eq!(s.search("acme", 5).await.unwrap().len(), 1);
+    let t = s.trash_organization(acme.id, now()).await.unwrap();
+    assert_eq!(t.linked, 1);
+    assert!(s.get_contact(ada.id).await.unwrap().employment.is_empty());
+    assert!(s.search("acme", 5).await.unwrap().is_empty());
+    let other = s.create_organization(&dup, now()).await.unwrap();
+    assert!(matches!(s.restore(t.id, now()).await, Err(StoreError::Conflict(_))));
+    s.trash_organization(other.id, now()).await.unwrap();
+    s.restore(t.id, now()).await.unwrap();
+    assert_eq!(s.get_contact(ada.id).await.unwrap().current_role().unwrap().organization, "Acme");
+    assert_eq!(s.search("acme", 5).await.unwrap().len(), 1);
+    let mut edit = acme.to_input();
+    edit.name = "Acme Corporation".into();
+    s.update_organization(acme.id, &edit, now()).await.unwrap();
+    assert_eq!(s.search("corporation", 5).await.unwrap().len(), 1);
+}
+
+async fn notes_are_listed_and_searchable(db: &TestDb) {
+    let s = &*db.store;
+    let a = s.create_contact(&person("Ada", None, None, &[]), now()).await.unwrap();
+    s.add_note(a.id, "Training for the Berlin marathon", now()).await.unwrap();
+    s.add_note(a.id, "Daughter started university", now() + Duration::days(1)).await.unwrap();
+    let notes = s.list_notes(a.id).await.unwrap();
+    assert_eq!(notes.len(), 2);
+    assert_eq!(notes[0].body, "Daughter started university");
+    assert_eq!(s.search("marathon", 5).await.unwrap()[0].contact.id, a.id);
+    assert!(matches!(s.add_note(a.id, "   ", now()).await, Err(StoreError::Invalid(_))));
+}
+
+async fn bulk_imports_are_all_or_nothing(db: &TestDb) {
+    let s = &*db.store;
+    let mut batch: Vec<ContactInput> = (0..50)
+        .map(|i| {
+            person(
+                &format!("Person {i}"),
+                Some(&format!("p{i}@example.com")),
+                Some(("Bulk Co", "Role")),
+                &["bulk"],
+            )
+        })
+        .collect();
+    batch[30].emails[0].address = "broken".into();
+    match s.import_contacts(&batch, now()).await.unwrap_err() {
+        StoreError::Invalid(v) => assert_eq!(v.errors[0].field, "record 31: email"),
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+    assert_eq!(s.stats().await.unwrap().contacts, 0);
+    batch[30].emails[0].address = "p30@example.com".into();
+    let ids = s.import_contacts(&batch, now()).await.unwrap();
+    assert_eq!(ids.len(), 50);
+    assert_eq!(s.stats().await.unwrap().organizations, 1);
+    let interactions: Vec<InteractionInput> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| log(vec![*id], i as i64 + 1, InteractionKind::Email))
+        .collect();
+    assert_eq!(s.import_interactions(&interactions, now()).await.unwrap(), 50);
+    assert_eq!(
+        s.get_contact(ids[0]).await.unwrap().last_interaction_at,
+        Some(now() - Duration::days(1))
+    );
+    assert_eq!(s.search("person 42", 1).await.unwrap()[0].contact.id, ids[42]);
+    let mut bad = interactions.clone();
+    bad[10].participants.clear();
+    assert!(matches!(s.import_interactions(&bad, now()).await, Err(StoreError::Invalid(_))));
+    assert_eq!(s.stats().await.unwrap().interactions, 50);
+}
+
+async fn newer_schema_is_refused(db: &TestDb) {
+    use sqlx::Connection;
+    // Pretend a newer Kith migrated this database.
+    if db.url.starts_with("sqlite") {
+        let mut conn = sqlx::sqlite::SqliteConnection::connect(&db.url).await.unwrap();
+        sqlx::query(
+            "INSERT INTO kith_schema (version, description, applied_at) VALUES (9999, 'future', 0)",
+        )
+        .execute(&mut conn)
+        .await
+        .unwrap();
+        conn.close().await.unwrap();
+    } else {
+        let mut conn = sqlx::postgres::PgConnection::connect(&db.url).await.unwrap();
+        sqlx::query(
+            "INSERT INTO kith_schema (version, description, applied_at) VALUES (9999, 'future', 0)",
+        )
+        .execute(&mut conn)
+        .await
+        .unwrap();
+        conn.close().await.unwrap();
+    }
+    match kith_store::open(&db.url).await {
+        Err(StoreError::SchemaTooNew { found: 9999, .. }) => {}
+        Err(other) => panic!("expected SchemaTooNew, got {other:?}"),
+        Ok(_) => panic!("expected SchemaTooNew, got a store"),
+    }
+}
