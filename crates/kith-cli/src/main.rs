@@ -1,1 +1,65 @@
-fn main() {}
+//! The `kith` binary: parses the command line, opens the store, runs one command and turns
+//! errors into one clear message and a non-zero exit code.
+
+mod cli;
+mod commands;
+mod context;
+mod output;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            report(&e);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Prints an error: the message, its causes, and a hint where one helps.
+fn report(e: &anyhow::Error) {
+    use kith_store::StoreError;
+    if let Some(StoreError::Ambiguous { what, reference, candidates }) =
+        e.downcast_ref::<StoreError>()
+    {
+        eprintln!("error: {reference:?} matches {} {what}s:", candidates.len());
+        for c in candidates {
+            eprintln!("  {c}");
+        }
+        eprintln!("hint: use more of the name, an email address or the id");
+        return;
+    }
+    let mut msg = e.to_string();
+    for cause in e.chain().skip(1) {
+        msg.push_str(": ");
+        msg.push_str(&cause.to_string());
+    }
+    eprintln!("error: {msg}");
+    if let Some(store) = e.downcast_ref::<StoreError>() {
+        match store {
+            StoreError::NotFound { what: "contact", reference } => {
+                eprintln!(
+                    "hint: `kith search {reference}` finds people by partial or misspelled names"
+                );
+            }
+            StoreError::NotFound { what: "organization", .. } => {
+                eprintln!("hint: `kith org list` shows the organizations you have");
+            }
+            StoreError::NotFound { what: "trash entry", .. } => {
+                eprintln!("hint: `kith trash` lists what can be restored");
+            }
+            _ => {}
+        }
+    }
+}

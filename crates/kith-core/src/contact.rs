@@ -429,14 +429,14 @@ impl ContactInput {
             let field = format!("employment[{}]", i + 1);
             match validate::required_text(&format!("{field}.organization"), &e.organization, 200) {
                 Ok(organization) => {
-                    if let (Some(s), Some(end)) = (e.start, e.end) {
-                        if end < s {
-                            errs.push(
-                                format!("{field}.end"),
-                                Some(&end.to_string()),
-                                "an end date on or after the start date",
-                            );
-                        }
+                    if let (Some(s), Some(end)) = (e.start, e.end)
+                        && end < s
+                    {
+                        errs.push(
+                            format!("{field}.end"),
+                            Some(&end.to_string()),
+                            "an end date on or after the start date",
+                        );
                     }
                     out.employment.push(EmploymentInput {
                         organization,
@@ -468,10 +468,10 @@ impl ContactInput {
         }
         out.tags.sort();
         out.how_met = validate::optional_text(self.how_met.as_deref());
-        if let Some(d) = self.first_met {
-            if d > today {
-                errs.push("first met", Some(&d.to_string()), "a date that is not in the future");
-            }
+        if let Some(d) = self.first_met
+            && d > today
+        {
+            errs.push("first met", Some(&d.to_string()), "a date that is not in the future");
         }
         out.first_met = self.first_met;
         out.notes = self.notes.trim().to_string();
@@ -480,7 +480,8 @@ impl ContactInput {
     }
 
     /// Makes `organization` (with `title`) the current role. A different current role is
-    /// closed with `today` as its end date and kept as history.
+    /// closed with `today` as its end date and kept as history. The new role's start date is
+    /// left unknown: the user is telling Kith about it, not starting it today.
     pub fn set_current_role(&mut self, organization: &str, title: Option<&str>, today: NaiveDate) {
         let same = |e: &EmploymentInput| {
             crate::text::fold(&e.organization) == crate::text::fold(organization)

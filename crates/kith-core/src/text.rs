@@ -51,3 +51,35 @@ mod tests {
         );
     }
 }
+
+/// How long ago `then` was, relative to `now`, in words ("today", "3 days ago", "2 months
+/// ago", "in 4 days").
+pub fn ago(then: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Utc>) -> String {
+    let days = (now.date_naive() - then.date_naive()).num_days();
+    let (n, future) = if days < 0 { (-days, true) } else { (days, false) };
+    let span = match n {
+        0 => return "today".to_string(),
+        1 => return if future { "tomorrow".into() } else { "yesterday".into() },
+        2..=13 => format!("{n} days"),
+        14..=59 => format!("{} weeks", n / 7),
+        60..=729 => format!("{} months", n / 30),
+        _ => format!("{} years", n / 365),
+    };
+    if future { format!("in {span}") } else { format!("{span} ago") }
+}
+
+#[cfg(test)]
+mod ago_tests {
+    use super::ago;
+    use chrono::{Duration, TimeZone, Utc};
+
+    #[test]
+    fn words() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0).unwrap();
+        assert_eq!(ago(now, now), "today");
+        assert_eq!(ago(now - Duration::days(1), now), "yesterday");
+        assert_eq!(ago(now - Duration::days(47), now), "6 weeks ago");
+        assert_eq!(ago(now - Duration::days(400), now), "13 months ago");
+        assert_eq!(ago(now + Duration::days(3), now), "in 3 days");
+    }
+}

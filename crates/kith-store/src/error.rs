@@ -57,9 +57,6 @@ impl From<sqlx::Error> for StoreError {
                 ));
             }
         }
-        if let sqlx::Error::PoolTimedOut = e {
-            return StoreError::Locked;
-        }
         StoreError::Other(e.to_string())
     }
 }

@@ -1,6 +1,8 @@
 //! The store contract: every test here runs against SQLite and against PostgreSQL
 //! (see `kith_store::testing` for how the PostgreSQL half is configured and enforced).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use kith_core::{
     Birthday, ContactInput, Direction, Email, EmploymentInput, InteractionInput, InteractionKind,

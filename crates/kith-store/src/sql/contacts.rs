@@ -45,17 +45,17 @@ pub(crate) async fn organization_ids(
     }
     let mut new_rows = Vec::new();
     for (key, name) in wanted {
-        if !found.contains_key(&key) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = found.entry(key) {
             let id = Uuid::new_v4().to_string();
             new_rows.push(vec![
                 Val::from(id.clone()),
                 name.into(),
-                key.clone().into(),
+                slot.key().clone().into(),
                 "".into(),
                 now.into(),
                 now.into(),
             ]);
-            found.insert(key, id);
+            slot.insert(id);
         }
     }
     insert_rows(

@@ -64,10 +64,10 @@ fn classify(url: &str, options: &OpenOptions) -> Result<(Dialect, String)> {
             "{path} is a directory; give a file path such as {path}/kith.db"
         )));
     }
-    if let Some(parent) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
-        if !parent.is_dir() {
-            return Err(open_err(format!("the directory {} does not exist", parent.display())));
-        }
+    if let Some(parent) = p.parent().filter(|d| !d.as_os_str().is_empty())
+        && !parent.is_dir()
+    {
+        return Err(open_err(format!("the directory {} does not exist", parent.display())));
     }
     if !options.create && !p.exists() {
         return Err(open_err(format!("{path} does not exist")));
@@ -82,16 +82,34 @@ impl SqlStore {
         let (dialect, sqlx_url) = classify(url, options)?;
         let open_err = |reason: String| StoreError::Open { url: redact(url), reason };
         let busy_ms = options.busy_timeout.as_millis();
+        let pragmas = format!(
+            "PRAGMA busy_timeout = {busy_ms}; PRAGMA foreign_keys = ON; \
+             PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+        );
+        let map_open = |e: StoreError| match e {
+            StoreError::Other(reason) => open_err(describe_open_error(&StoreError::Other(reason))),
+            other => other,
+        };
+        // One direct connection first: it fails fast and precisely (no pool retries) when the
+        // URL is wrong, the file is not a database, or the schema is from a newer Kith.
+        let mut first = sqlx::AnyConnection::connect(&sqlx_url)
+            .await
+            .map_err(|e| map_open(StoreError::from(e)))?;
+        if dialect == Dialect::Sqlite {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(pragmas.clone()))
+                .execute(&mut first)
+                .await
+                .map_err(|e| map_open(StoreError::from(e)))?;
+        }
+        crate::migrate::run(&mut first, dialect).await.map_err(map_open)?;
+        first.close().await?;
         let pool = AnyPoolOptions::new()
             .max_connections(if dialect == Dialect::Sqlite { 4 } else { 8 })
             .acquire_timeout(options.busy_timeout + std::time::Duration::from_secs(5))
             .after_connect(move |conn, _meta| {
+                let pragmas = pragmas.clone();
                 Box::pin(async move {
                     if dialect == Dialect::Sqlite {
-                        let pragmas = format!(
-                            "PRAGMA busy_timeout = {busy_ms}; PRAGMA foreign_keys = ON; \
-                             PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
-                        );
                         sqlx::raw_sql(sqlx::AssertSqlSafe(pragmas)).execute(&mut *conn).await?;
                     }
                     Ok(())
@@ -99,17 +117,7 @@ impl SqlStore {
             })
             .connect(&sqlx_url)
             .await
-            .map_err(|e| match StoreError::from(e) {
-                StoreError::Locked => StoreError::Locked,
-                other => open_err(describe_open_error(&other)),
-            })?;
-        let mut conn = pool.acquire().await.map_err(|e| open_err(e.to_string()))?;
-        crate::migrate::run(&mut conn, dialect).await.map_err(|e| match e {
-            StoreError::Other(reason) => open_err(describe_open_error(&StoreError::Other(reason))),
-            other => other,
-        })?;
-        conn.ping().await?;
-        drop(conn);
+            .map_err(|e| map_open(StoreError::from(e)))?;
         Ok(SqlStore { pool, dialect })
     }
 

@@ -1,0 +1,366 @@
+//! The one definition of Kith's command line. Help, shell completions (`kith completions`) and
+//! the man page (`kith man`) are all generated from it.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Kith: a private, local-first relationship manager for people who build a professional
+/// network on purpose.
+#[derive(Debug, Parser)]
+#[command(name = "kith", version, about, long_about = None, propagate_version = true)]
+#[command(
+    after_help = "Start with `kith add \"Ada Lovelace\" --email ada@example.com`, then `kith log Ada --kind coffee`.\nThe database defaults to a SQLite file in your data directory; --db or KITH_DATABASE_URL picks another\n(sqlite://PATH or postgres://USER:PASSWORD@HOST/DATABASE)."
+)]
+pub struct Cli {
+    /// Database URL: sqlite://PATH (default: a file in your data directory) or postgres://...
+    #[arg(long, global = true, env = "KITH_DATABASE_URL", value_name = "URL")]
+    pub db: Option<String>,
+
+    /// Print machine-readable JSON instead of text (read commands and confirmations).
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Add a person.
+    Add(AddArgs),
+    /// Change a person's details.
+    Edit(EditArgs),
+    /// Show a person: profile, roles, recent timeline.
+    Show(ShowArgs),
+    /// List people, filtered and sorted.
+    #[command(visible_alias = "ls")]
+    List(ListArgs),
+    /// Record an interaction (coffee, call, meeting, ...) with one or more people.
+    Log(LogArgs),
+    /// List interactions, newest first.
+    Interactions(InteractionsArgs),
+    /// Add a dated note to a person's timeline.
+    Note(NoteArgs),
+    /// Add tags to a person (or remove them with --remove).
+    Tag(TagArgs),
+    /// Organizations: add, list, show, edit, rm.
+    #[command(subcommand)]
+    Org(OrgCommand),
+    /// Find people by name, email, organization, title, tag or notes; typos are forgiven.
+    Search(SearchArgs),
+    /// Move a person (or, with --interaction, an interaction) to the trash.
+    Rm(RmArgs),
+    /// List what is in the trash.
+    Trash,
+    /// Bring something back from the trash, with everything that went with it.
+    Restore(RestoreArgs),
+    /// Delete trash entries for good.
+    Purge(PurgeArgs),
+    /// Print shell completions.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff).
+    Man,
+}
+
+/// Fields shared by `add` and `edit` that set a single value.
+#[derive(Debug, Args, Default)]
+pub struct ProfileArgs {
+    /// Given (first) name.
+    #[arg(long, value_name = "NAME")]
+    pub given: Option<String>,
+    /// Family (last) name.
+    #[arg(long, value_name = "NAME")]
+    pub family: Option<String>,
+    /// Nickname.
+    #[arg(long, value_name = "NAME")]
+    pub nickname: Option<String>,
+    /// Current organization (created if new); the previous current role is kept as history.
+    #[arg(long, value_name = "ORG")]
+    pub org: Option<String>,
+    /// Title at the current organization.
+    #[arg(long, value_name = "TITLE")]
+    pub title: Option<String>,
+    /// Birthday: YYYY-MM-DD, or MM-DD when you don't know the year.
+    #[arg(long, value_name = "DATE")]
+    pub birthday: Option<String>,
+    /// Where they live or work.
+    #[arg(long, value_name = "PLACE")]
+    pub location: Option<String>,
+    /// How you met (free text).
+    #[arg(long, value_name = "TEXT")]
+    pub how_met: Option<String>,
+    /// When you first met (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub met_on: Option<String>,
+    /// Notes about them (markdown); replaces the profile notes.
+    #[arg(long, value_name = "TEXT")]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// Their name as you want to see it.
+    pub name: String,
+    /// Email address (repeatable).
+    #[arg(long, short = 'e', value_name = "EMAIL")]
+    pub email: Vec<String>,
+    /// Phone number (repeatable).
+    #[arg(long, short = 'p', value_name = "PHONE")]
+    pub phone: Vec<String>,
+    /// Web link: LinkedIn, GitHub, website... (repeatable).
+    #[arg(long, short = 'l', value_name = "URL")]
+    pub link: Vec<String>,
+    /// Tag (repeatable).
+    #[arg(long, short = 't', value_name = "TAG")]
+    pub tag: Vec<String>,
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// Who: a name, name prefix, email or id.
+    pub contact: String,
+    /// New display name.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+    /// End the current role today (they left; no new role yet).
+    #[arg(long, conflicts_with = "org")]
+    pub left_org: bool,
+    /// Add an email address (repeatable).
+    #[arg(long, value_name = "EMAIL")]
+    pub add_email: Vec<String>,
+    /// Remove an email address (repeatable).
+    #[arg(long, value_name = "EMAIL")]
+    pub rm_email: Vec<String>,
+    /// Add a phone number (repeatable).
+    #[arg(long, value_name = "PHONE")]
+    pub add_phone: Vec<String>,
+    /// Remove a phone number (repeatable; matched ignoring punctuation).
+    #[arg(long, value_name = "PHONE")]
+    pub rm_phone: Vec<String>,
+    /// Add a link (repeatable).
+    #[arg(long, value_name = "URL")]
+    pub add_link: Vec<String>,
+    /// Remove a link (repeatable).
+    #[arg(long, value_name = "URL")]
+    pub rm_link: Vec<String>,
+    /// Forget the birthday.
+    #[arg(long, conflicts_with = "birthday")]
+    pub clear_birthday: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Who: a name, name prefix, email or id.
+    pub contact: String,
+    /// How many timeline entries to show.
+    #[arg(long, default_value_t = 10)]
+    pub timeline: u64,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SortBy {
+    /// A–Z by name.
+    Name,
+    /// Most recently contacted first.
+    Last,
+    /// Least recently contacted first (never contacted first).
+    Stale,
+    /// Newest additions first.
+    Added,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only people with this tag.
+    #[arg(long, short = 't')]
+    pub tag: Option<String>,
+    /// Only people currently at this organization.
+    #[arg(long, short = 'o', value_name = "ORG")]
+    pub org: Option<String>,
+    /// Order of the list.
+    #[arg(long, short = 's', value_enum, default_value_t = SortBy::Name)]
+    pub sort: SortBy,
+    /// At most this many people.
+    #[arg(long, short = 'n', default_value_t = 100)]
+    pub limit: u64,
+    /// Skip this many first.
+    #[arg(long, default_value_t = 0)]
+    pub offset: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// Who took part: names, name prefixes, emails or ids (one or more).
+    #[arg(required = true, value_name = "CONTACT")]
+    pub contacts: Vec<String>,
+    /// What kind: meeting, call, video, coffee, meal, email, message, event, other.
+    #[arg(long, short = 'k', default_value = "meeting")]
+    pub kind: String,
+    /// Who reached out: me, them or mutual.
+    #[arg(long, short = 'd', default_value = "mutual")]
+    pub direction: String,
+    /// When: YYYY-MM-DD, "YYYY-MM-DD HH:MM" or RFC 3339 (default: now).
+    #[arg(long, value_name = "WHEN")]
+    pub at: Option<String>,
+    /// One-line summary.
+    #[arg(long, short = 'm', value_name = "TEXT", default_value = "")]
+    pub summary: String,
+    /// Longer notes (markdown).
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    pub notes: String,
+}
+
+#[derive(Debug, Args)]
+pub struct InteractionsArgs {
+    /// Only interactions with this person.
+    #[arg(long, short = 'w', value_name = "CONTACT")]
+    pub with: Option<String>,
+    /// At most this many.
+    #[arg(long, short = 'n', default_value_t = 50)]
+    pub limit: u64,
+    /// Skip this many first.
+    #[arg(long, default_value_t = 0)]
+    pub offset: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct NoteArgs {
+    /// Who the note is about.
+    pub contact: String,
+    /// The note (markdown).
+    pub text: String,
+}
+
+#[derive(Debug, Args)]
+pub struct TagArgs {
+    /// Who.
+    pub contact: String,
+    /// Tags to add (or remove).
+    #[arg(required = true)]
+    pub tags: Vec<String>,
+    /// Remove the tags instead of adding them.
+    #[arg(long, short = 'r')]
+    pub remove: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Add an organization.
+    Add(OrgAddArgs),
+    /// List organizations with how many people you know there.
+    #[command(visible_alias = "ls")]
+    List(OrgListArgs),
+    /// Show an organization and the people there, now and before.
+    Show(OrgRefArgs),
+    /// Change an organization's details.
+    Edit(OrgEditArgs),
+    /// Move an organization to the trash.
+    Rm(OrgRefArgs),
+}
+
+#[derive(Debug, Args, Default)]
+pub struct OrgFields {
+    /// Web domain, e.g. acme.com.
+    #[arg(long)]
+    pub domain: Option<String>,
+    /// Industry.
+    #[arg(long)]
+    pub industry: Option<String>,
+    /// Size, e.g. "50-200".
+    #[arg(long)]
+    pub size: Option<String>,
+    /// Location.
+    #[arg(long)]
+    pub location: Option<String>,
+    /// Notes (markdown).
+    #[arg(long)]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct OrgAddArgs {
+    /// Its name.
+    pub name: String,
+    #[command(flatten)]
+    pub fields: OrgFields,
+    /// Tag (repeatable).
+    #[arg(long, short = 't')]
+    pub tag: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct OrgListArgs {
+    /// At most this many.
+    #[arg(long, short = 'n', default_value_t = 100)]
+    pub limit: u64,
+    /// Skip this many first.
+    #[arg(long, default_value_t = 0)]
+    pub offset: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct OrgRefArgs {
+    /// The organization: name, name prefix, domain or id.
+    pub org: String,
+}
+
+#[derive(Debug, Args)]
+pub struct OrgEditArgs {
+    /// The organization: name, name prefix, domain or id.
+    pub org: String,
+    /// New name.
+    #[arg(long)]
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub fields: OrgFields,
+    /// Add a tag (repeatable).
+    #[arg(long)]
+    pub add_tag: Vec<String>,
+    /// Remove a tag (repeatable).
+    #[arg(long)]
+    pub rm_tag: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// What to look for.
+    #[arg(required = true)]
+    pub query: Vec<String>,
+    /// At most this many results.
+    #[arg(long, short = 'n', default_value_t = 20)]
+    pub limit: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct RmArgs {
+    /// Who: a name, name prefix, email or id (or an interaction id with --interaction).
+    pub target: String,
+    /// The target is an interaction id (or id prefix), not a person.
+    #[arg(long)]
+    pub interaction: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The trash entry: its id, the deleted record's id, or its name.
+    pub entry: String,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("what").required(true).args(["entry", "all"]))]
+pub struct PurgeArgs {
+    /// The trash entry: its id, the deleted record's id, or its name.
+    pub entry: Option<String>,
+    /// Empty the whole trash.
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    pub shell: clap_complete::Shell,
+}

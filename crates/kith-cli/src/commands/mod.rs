@@ -1,0 +1,40 @@
+//! One module per command group; [`run`] dispatches.
+
+mod contacts;
+mod interactions;
+mod meta;
+mod organizations;
+mod search;
+mod trash;
+
+use crate::cli::{Cli, Command};
+use crate::context::Ctx;
+use anyhow::Result;
+
+/// Runs one parsed command line.
+pub async fn run(cli: Cli) -> Result<()> {
+    // Commands that need no database.
+    match &cli.command {
+        Command::Completions(args) => return meta::completions(args),
+        Command::Man => return meta::man(),
+        _ => {}
+    }
+    let ctx = Ctx::open(cli.db.as_deref(), cli.json).await?;
+    match cli.command {
+        Command::Add(args) => contacts::add(&ctx, args).await,
+        Command::Edit(args) => contacts::edit(&ctx, args).await,
+        Command::Show(args) => contacts::show(&ctx, args).await,
+        Command::List(args) => contacts::list(&ctx, args).await,
+        Command::Note(args) => contacts::note(&ctx, args).await,
+        Command::Tag(args) => contacts::tag(&ctx, args).await,
+        Command::Log(args) => interactions::log(&ctx, args).await,
+        Command::Interactions(args) => interactions::list(&ctx, args).await,
+        Command::Org(cmd) => organizations::run(&ctx, cmd).await,
+        Command::Search(args) => search::search(&ctx, args).await,
+        Command::Rm(args) => trash::rm(&ctx, args).await,
+        Command::Trash => trash::list(&ctx).await,
+        Command::Restore(args) => trash::restore(&ctx, args).await,
+        Command::Purge(args) => trash::purge(&ctx, args).await,
+        Command::Completions(_) | Command::Man => Ok(()),
+    }
+}

@@ -1,0 +1,424 @@
+//! End-to-end tests of the `kith` binary. Each test gets its own database (a temp SQLite file,
+//! or a fresh PostgreSQL database) and its own HOME; every test runs on both backends. On
+//! failure the full command, stdout and stderr are printed.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+struct Kith {
+    url: String,
+    home: tempfile::TempDir,
+    pg: Option<(String, String)>,
+    _sqlite_dir: Option<tempfile::TempDir>,
+}
+
+impl Kith {
+    async fn sqlite() -> Kith {
+        let (dir, url) = kith_store::testing::sqlite_url();
+        Kith { url, home: tempfile::tempdir().unwrap(), pg: None, _sqlite_dir: Some(dir) }
+    }
+
+    async fn postgres() -> Option<Kith> {
+        let (admin, name, url) = kith_store::testing::postgres_url().await?;
+        Some(Kith {
+            url,
+            home: tempfile::tempdir().unwrap(),
+            pg: Some((admin, name)),
+            _sqlite_dir: None,
+        })
+    }
+
+    async fn finish(self) {
+        if let Some((admin, name)) = &self.pg {
+            kith_store::testing::drop_postgres(admin, name).await;
+        }
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_kith"));
+        cmd.args(args)
+            .env("KITH_DATABASE_URL", &self.url)
+            .env("HOME", self.home.path())
+            .env("XDG_DATA_HOME", self.home.path().join("data"))
+            .env("NO_COLOR", "1");
+        cmd
+    }
+
+    fn output(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("run kith")
+    }
+
+    /// Runs and expects success; returns stdout.
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.output(args);
+        if !out.status.success() {
+            panic!(
+                "kith {args:?} failed ({})\n--- stdout\n{}\n--- stderr\n{}",
+                out.status,
+                s(&out.stdout),
+                s(&out.stderr)
+            );
+        }
+        s(&out.stdout)
+    }
+
+    /// Runs and expects failure; returns stderr.
+    fn fails(&self, args: &[&str]) -> String {
+        let out = self.output(args);
+        if out.status.success() || out.status.code() != Some(1) {
+            panic!(
+                "kith {args:?} should fail with exit code 1 ({})\n--- stdout\n{}\n--- stderr\n{}",
+                out.status,
+                s(&out.stdout),
+                s(&out.stderr)
+            );
+        }
+        s(&out.stderr)
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let out = self.ok(&all);
+        serde_json::from_str(&out)
+            .unwrap_or_else(|e| panic!("kith {all:?}: not JSON ({e}):\n{out}"))
+    }
+
+    fn count(&self, what: &str) -> u64 {
+        match what {
+            "contacts" => self.json(&["list"])["total"].as_u64().unwrap(),
+            "interactions" => self.json(&["interactions"])["total"].as_u64().unwrap(),
+            "trash" => self.json(&["trash"]).as_array().unwrap().len() as u64,
+            _ => unreachable!(),
+        }
+    }
+}
+
+fn s(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+macro_rules! cli_tests {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let k = super::Kith::sqlite().await;
+                    super::$name(&k);
+                    k.finish().await;
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let Some(k) = super::Kith::postgres().await else { return };
+                    super::$name(&k);
+                    k.finish().await;
+                }
+            )+
+        }
+    };
+}
+
+cli_tests!(
+    newcomer_flow,
+    references_are_resolved_or_explained,
+    logging_builds_the_timeline,
+    delete_restore_and_purge,
+    edit_tag_and_roles,
+    organizations,
+    bad_input_is_refused_and_changes_nothing,
+    read_commands_speak_json,
+);
+
+fn newcomer_flow(k: &Kith) {
+    let out = k.ok(&[
+        "add",
+        "John Smith",
+        "--email",
+        "john@acme.com",
+        "--org",
+        "Acme",
+        "--title",
+        "CTO",
+        "--tag",
+        "mentor",
+    ]);
+    assert!(out.starts_with("Added John Smith ("), "{out}");
+    k.ok(&[
+        "add",
+        "Grace Hopper",
+        "-e",
+        "grace@navy.mil",
+        "--birthday",
+        "12-09",
+        "--met-on",
+        "2020-05-01",
+        "--how-met",
+        "COBOL meetup",
+    ]);
+    k.ok(&["log", "John", "Grace", "--kind", "coffee", "-m", "Compilers", "--at", "2026-11-01"]);
+    let found = k.ok(&["search", "jon", "smth"]);
+    assert!(found.lines().nth(1).unwrap().starts_with("John Smith"), "{found}");
+    let list = k.ok(&["list"]);
+    assert!(list.contains("Grace Hopper") && list.contains("John Smith"), "{list}");
+    let show = k.ok(&["show", "grace"]);
+    assert!(
+        show.contains("--12-09") && show.contains("COBOL meetup") && show.contains("coffee"),
+        "{show}"
+    );
+    k.ok(&["rm", "John"]);
+    assert!(!k.ok(&["list"]).contains("John Smith"));
+    k.ok(&["restore", "John Smith"]);
+    assert!(k.ok(&["list"]).contains("John Smith"));
+}
+
+fn references_are_resolved_or_explained(k: &Kith) {
+    k.ok(&["add", "John Smith", "-e", "john@acme.com"]);
+    k.ok(&["add", "Johanna Schmidt", "-e", "jo@acme.com"]);
+    let err = k.fails(&["show", "Jo"]);
+    assert!(
+        err.contains("\"Jo\" matches 2 contacts")
+            && err.contains("Johanna Schmidt <jo@acme.com>")
+            && err.contains("John Smith <john@acme.com>"),
+        "{err}"
+    );
+    let err = k.fails(&["show", "Nobody"]);
+    assert!(err.contains("no contact matches \"Nobody\""), "{err}");
+    assert!(k.ok(&["show", "jo@acme.com"]).starts_with("Johanna Schmidt"));
+    let id = k.json(&["show", "john@acme.com"])["contact"]["id"].as_str().unwrap().to_string();
+    assert!(k.ok(&["show", &id[..8]]).starts_with("John Smith"));
+    assert!(k.ok(&["show", "Schmidt"]).starts_with("Johanna Schmidt"));
+}
+
+fn logging_builds_the_timeline(k: &Kith) {
+    k.ok(&["add", "Ada Lovelace"]);
+    k.ok(&["add", "Bea Beaumont"]);
+    k.ok(&[
+        "log",
+        "Ada",
+        "--kind",
+        "call",
+        "--direction",
+        "them",
+        "--at",
+        "2026-10-01",
+        "-m",
+        "She called",
+    ]);
+    k.ok(&["log", "Ada", "Bea", "-k", "meal", "--at", "2026-10-15 19:30", "-m", "Dinner"]);
+    k.ok(&["note", "Ada", "Moving to Lisbon in spring"]);
+    let timeline = k.json(&["interactions", "--with", "Ada"]);
+    assert_eq!(timeline["total"], 2);
+    assert_eq!(timeline["items"][0]["summary"], "Dinner");
+    assert_eq!(timeline["items"][0]["participants"].as_array().unwrap().len(), 2);
+    assert_eq!(timeline["items"][1]["direction"], "inbound");
+    let show = k.json(&["show", "Ada"]);
+    let kinds: Vec<&str> =
+        show["timeline"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(kinds[1..], ["interaction", "interaction"]);
+    let last = k.ok(&["list", "--sort", "last"]);
+    let names: Vec<&str> = last.lines().skip(1).map(|l| l.split("  ").next().unwrap()).collect();
+    assert_eq!(names, ["Ada Lovelace", "Bea Beaumont"]);
+    let iid = timeline["items"][0]["id"].as_str().unwrap().to_string();
+    k.ok(&["rm", "--interaction", &iid[..8]]);
+    assert_eq!(k.count("interactions"), 1);
+}
+
+fn delete_restore_and_purge(k: &Kith) {
+    k.ok(&["add", "Ada Lovelace"]);
+    k.ok(&["add", "Bea Beaumont"]);
+    k.ok(&["log", "Ada", "-k", "coffee", "--at", "2026-10-01"]);
+    k.ok(&["log", "Ada", "Bea", "-k", "meeting", "--at", "2026-10-02"]);
+    let out = k.ok(&["rm", "Ada"]);
+    assert!(out.contains("with 1 interaction only they took part in"), "{out}");
+    assert_eq!((k.count("contacts"), k.count("interactions"), k.count("trash")), (1, 1, 1));
+    let trash = k.ok(&["trash"]);
+    assert!(trash.contains("Ada Lovelace") && trash.contains("+1 linked"), "{trash}");
+    k.ok(&["restore", "ada"]);
+    assert_eq!((k.count("contacts"), k.count("interactions"), k.count("trash")), (2, 2, 0));
+    k.ok(&["rm", "Ada"]);
+    k.ok(&["rm", "Bea"]);
+    let usage = k.output(&["purge"]);
+    assert_eq!(usage.status.code(), Some(2));
+    assert!(s(&usage.stderr).contains("--all"), "purge needs a target: {}", s(&usage.stderr));
+    k.ok(&["purge", "Ada Lovelace"]);
+    assert!(k.fails(&["restore", "Ada Lovelace"]).contains("no trash entry matches"));
+    assert_eq!(k.ok(&["purge", "--all"]).trim(), "Purged 1 trash entries for good.");
+    assert_eq!((k.count("contacts"), k.count("interactions"), k.count("trash")), (0, 0, 0));
+}
+
+fn edit_tag_and_roles(k: &Kith) {
+    k.ok(&["add", "Grace Hopper", "--org", "Navy", "--title", "Officer", "-e", "grace@navy.mil"]);
+    k.ok(&[
+        "edit",
+        "Grace",
+        "--org",
+        "Remington Rand",
+        "--title",
+        "Engineer",
+        "--add-email",
+        "grace@rr.com",
+        "--rm-email",
+        "grace@navy.mil",
+        "--location",
+        "Philadelphia",
+    ]);
+    let c = &k.json(&["show", "Grace"])["contact"];
+    assert_eq!(c["employment"][0]["organization"], "Remington Rand");
+    assert_eq!(c["employment"][1]["organization"], "Navy");
+    assert!(c["employment"][1]["end"].is_string());
+    assert_eq!(c["emails"].as_array().unwrap().len(), 1);
+    assert_eq!(c["location"], "Philadelphia");
+    k.ok(&["tag", "Grace", "mentor", "Pioneer"]);
+    assert_eq!(
+        k.json(&["show", "Grace"])["contact"]["tags"],
+        serde_json::json!(["mentor", "pioneer"])
+    );
+    k.ok(&["tag", "Grace", "--remove", "pioneer"]);
+    assert_eq!(k.json(&["list", "--tag", "mentor"])["total"], 1);
+    assert!(k.fails(&["tag", "Grace", "--remove", "absent"]).contains("not tagged"));
+    k.ok(&["edit", "Grace", "--left-org"]);
+    assert!(k.json(&["show", "Grace"])["contact"]["employment"][0]["end"].is_string());
+    k.ok(&["edit", "Grace", "--name", "Rear Admiral Grace Hopper"]);
+    assert!(k.ok(&["show", "rear"]).starts_with("Rear Admiral Grace Hopper"));
+}
+
+fn organizations(k: &Kith) {
+    k.ok(&[
+        "org",
+        "add",
+        "Acme",
+        "--domain",
+        "https://acme.com",
+        "--industry",
+        "Anvils",
+        "-t",
+        "client",
+    ]);
+    let err = k.fails(&["org", "add", "ACME"]);
+    assert!(err.contains("already exists"), "{err}");
+    k.ok(&["add", "Wile Coyote", "--org", "acme", "--title", "Customer"]);
+    let o = k.json(&["org", "show", "acme.com"]);
+    assert_eq!(o["domain"], "acme.com");
+    assert_eq!(o["people"][0]["display_name"], "Wile Coyote");
+    let list = k.ok(&["org", "list"]);
+    assert!(list.lines().nth(1).unwrap().starts_with("Acme"), "{list}");
+    assert_eq!(k.json(&["list", "--org", "Acme"])["total"], 1);
+    k.ok(&["org", "edit", "Acme", "--name", "Acme Corp", "--rm-tag", "client"]);
+    assert_eq!(k.json(&["org", "show", "acme corp"])["tags"], serde_json::json!([]));
+    k.ok(&["org", "rm", "Acme Corp"]);
+    assert!(k.fails(&["org", "show", "Acme"]).contains("no organization matches"));
+    k.ok(&["restore", "Acme Corp"]);
+    assert_eq!(k.json(&["org", "list"])["total"], 1);
+}
+
+fn bad_input_is_refused_and_changes_nothing(k: &Kith) {
+    k.ok(&["add", "Ada Lovelace"]);
+    let err = k.fails(&["add", "Bad", "--email", "not-an-email"]);
+    assert!(
+        err.contains("email: \"not-an-email\" is not valid; expected an email address"),
+        "{err}"
+    );
+    let err = k.fails(&["add", "Bad", "--met-on", "2026-02-30"]);
+    assert!(err.contains("met-on") && err.contains("YYYY-MM-DD"), "{err}");
+    let err = k.fails(&["add", "Bad", "--link", "not a url"]);
+    assert!(err.contains("link"), "{err}");
+    let err = k.fails(&["log", "Ada", "--kind", "lunch"]);
+    assert!(err.contains("expected one of meeting, call"), "{err}");
+    let err = k.fails(&["log", "Ada", "--at", "last tuesday"]);
+    assert!(err.contains("at: \"last tuesday\""), "{err}");
+    let err = k.fails(&["log", "Ada", "Nobody"]);
+    assert!(err.contains("no contact matches \"Nobody\""), "{err}");
+    let err = k.fails(&["edit", "Ada", "--title", "CEO"]);
+    assert!(err.contains("--title needs a current organization"), "{err}");
+    assert_eq!((k.count("contacts"), k.count("interactions")), (1, 0));
+    let err = k.fails(&["--db", "mysql://localhost/kith", "list"]);
+    assert!(err.contains("unsupported scheme"), "{err}");
+    let missing = k.home.path().join("no/such/dir/kith.db");
+    let err = k.fails(&["--db", &format!("sqlite://{}", missing.display()), "list"]);
+    assert!(err.contains("does not exist"), "{err}");
+    let not_db = k.home.path().join("notes.txt");
+    std::fs::write(
+        &not_db,
+        "this is not a database, just some text that is long enough to have a header",
+    )
+    .unwrap();
+    let err = k.fails(&["--db", &format!("sqlite://{}", not_db.display()), "list"]);
+    assert!(err.contains("not a Kith (SQLite) database"), "{err}");
+    let usage = k.output(&["list", "--sort", "sideways"]);
+    assert_eq!(usage.status.code(), Some(2), "clap usage errors exit with 2");
+}
+
+fn read_commands_speak_json(k: &Kith) {
+    k.ok(&["add", "Ada Lovelace", "--org", "Acme"]);
+    for args in [
+        &["list"][..],
+        &["show", "Ada"],
+        &["search", "ada"],
+        &["interactions"],
+        &["org", "list"],
+        &["org", "show", "Acme"],
+        &["trash"],
+    ] {
+        k.json(args);
+    }
+}
+
+// Backend-independent checks.
+
+#[test]
+fn default_database_lives_in_the_data_dir() {
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("xdg-data");
+    let out = Command::new(env!("CARGO_BIN_EXE_kith"))
+        .args(["add", "Ada"])
+        .env_remove("KITH_DATABASE_URL")
+        .env("HOME", home.path())
+        .env("XDG_DATA_HOME", &data)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", s(&out.stderr));
+    assert!(Path::new(&data.join("kith/kith.db")).exists());
+}
+
+#[test]
+fn completions_and_man_page_come_from_the_cli_definition() {
+    let run = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_kith")).args(args).output().unwrap();
+    let bash = run(&["completions", "bash"]);
+    assert!(
+        bash.status.success() && s(&bash.stdout).contains("kith__subcmd__restore")
+            || s(&bash.stdout).contains("restore")
+    );
+    let man = run(&["man"]);
+    assert!(man.status.success() && s(&man.stdout).contains(".TH kith"), "{}", s(&man.stdout));
+}
+
+#[tokio::test]
+async fn newer_database_and_locked_database_are_refused() {
+    use sqlx::Connection;
+    let k = Kith::sqlite().await;
+    k.ok(&["add", "Ada"]);
+    // Another process holds the write lock: a write fails with a clear message, quickly.
+    let mut conn = sqlx::sqlite::SqliteConnection::connect(&k.url).await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE").execute(&mut conn).await.unwrap();
+    let out = k.command(&["add", "Bea"]).env("KITH_BUSY_TIMEOUT_MS", "200").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(s(&out.stderr).contains("database is locked by another process"), "{}", s(&out.stderr));
+    sqlx::query("ROLLBACK").execute(&mut conn).await.unwrap();
+    assert_eq!(k.count("contacts"), 1);
+    // A newer Kith's database is refused, not downgraded.
+    sqlx::query("INSERT INTO kith_schema (version, description, applied_at) VALUES (42, 'from the future', 0)")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    let err = k.fails(&["list"]);
+    assert!(err.contains("schema version 42") && err.contains("upgrade Kith"), "{err}");
+}
