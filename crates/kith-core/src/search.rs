@@ -89,11 +89,13 @@ pub fn query_words(query: &str) -> Vec<String> {
 }
 
 /// The word itself and every string obtained by deleting one character (for words of at
-/// least 3 characters and at most [`MAX_VARIANT_LEN`]).
+/// least 3 characters and at most [`MAX_VARIANT_LEN`] that contain no digit: `jsmith1987`
+/// or `ext4` are found exactly or by prefix, not by typo, which keeps the index small when
+/// every email holds a unique token).
 pub fn variants(word: &str) -> Vec<String> {
     let chars: Vec<char> = word.chars().collect();
     let mut out = vec![word.to_string()];
-    if chars.len() >= 3 && chars.len() <= MAX_VARIANT_LEN {
+    if chars.len() >= 3 && chars.len() <= MAX_VARIANT_LEN && !chars.iter().any(char::is_ascii_digit) {
         for i in 0..chars.len() {
             let v: String =
                 chars.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, c)| c).collect();

@@ -31,11 +31,11 @@ pub fn latest_version() -> i64 {
 
 /// Fills a template's placeholders for a dialect.
 pub fn render(template: &str, dialect: Dialect) -> String {
-    let key = match dialect {
-        Dialect::Sqlite => "TEXT",
-        Dialect::Postgres => "TEXT COLLATE \"C\"",
+    let (key, without_rowid) = match dialect {
+        Dialect::Sqlite => ("TEXT", "WITHOUT ROWID"),
+        Dialect::Postgres => ("TEXT COLLATE \"C\"", ""),
     };
-    template.replace("{KEY}", key)
+    template.replace("{KEY}", key).replace("{WITHOUT_ROWID}", without_rowid)
 }
 
 /// Brings the schema up to date in one transaction; refuses databases from a newer Kith.

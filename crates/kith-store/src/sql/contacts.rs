@@ -10,7 +10,6 @@ use kith_core::{
 };
 use sqlx::AnyConnection;
 use std::collections::HashMap;
-use uuid::Uuid;
 
 const CONTACT_COLS: &str = "id, display_name, name_key, given_name, family_name, nickname, addresses, \
     birthday_year, birthday_month, birthday_day, location, how_met, first_met, notes, \
@@ -36,7 +35,6 @@ pub(crate) async fn organization_ids(
     let rows = fetch_in(
         conn,
         "SELECT id, name_key FROM organizations WHERE trash_id IS NULL AND name_key IN ({IN})",
-        vec![],
         &keys,
     )
     .await?;
@@ -46,7 +44,7 @@ pub(crate) async fn organization_ids(
     let mut new_rows = Vec::new();
     for (key, name) in wanted {
         if let std::collections::hash_map::Entry::Vacant(slot) = found.entry(key) {
-            let id = Uuid::new_v4().to_string();
+            let id = new_id(now).to_string();
             new_rows.push(vec![
                 Val::from(id.clone()),
                 name.into(),
@@ -278,7 +276,6 @@ pub(crate) async fn reindex(conn: &mut AnyConnection, ids: &[ContactId]) -> Resu
     let note_rows = fetch_in(
         conn,
         "SELECT contact_id, body FROM notes WHERE trash_id IS NULL AND contact_id IN ({IN})",
-        vec![],
         &keys,
     )
     .await?;
@@ -308,7 +305,6 @@ pub(crate) async fn load_contacts(
     let rows = fetch_in(
         conn,
         &format!("SELECT {CONTACT_COLS} FROM contacts WHERE {live}id IN ({{IN}})"),
-        vec![],
         &keys,
     )
     .await?;
@@ -351,23 +347,23 @@ pub(crate) async fn load_contacts(
         );
     }
     let keys: Vec<String> = by_id.keys().cloned().collect();
-    for r in fetch_in(conn, "SELECT contact_id, address, label FROM contact_emails WHERE contact_id IN ({IN}) ORDER BY contact_id, position", vec![], &keys).await? {
+    for r in fetch_in(conn, "SELECT contact_id, address, label FROM contact_emails WHERE contact_id IN ({IN}) ORDER BY contact_id, position", &keys).await? {
         if let Some(c) = by_id.get_mut(&text(&r, "contact_id")?) {
             c.emails.push(Email { address: text(&r, "address")?, label: opt_text(&r, "label")? });
         }
     }
-    for r in fetch_in(conn, "SELECT contact_id, number, normalized, label FROM contact_phones WHERE contact_id IN ({IN}) ORDER BY contact_id, position", vec![], &keys).await? {
+    for r in fetch_in(conn, "SELECT contact_id, number, normalized, label FROM contact_phones WHERE contact_id IN ({IN}) ORDER BY contact_id, position", &keys).await? {
         if let Some(c) = by_id.get_mut(&text(&r, "contact_id")?) {
             c.phones.push(Phone { number: text(&r, "number")?, normalized: text(&r, "normalized")?, label: opt_text(&r, "label")? });
         }
     }
-    for r in fetch_in(conn, "SELECT contact_id, url, kind FROM contact_links WHERE contact_id IN ({IN}) ORDER BY contact_id, position", vec![], &keys).await? {
+    for r in fetch_in(conn, "SELECT contact_id, url, kind FROM contact_links WHERE contact_id IN ({IN}) ORDER BY contact_id, position", &keys).await? {
         if let Some(c) = by_id.get_mut(&text(&r, "contact_id")?) {
             let kind = LinkKind::parse(&text(&r, "kind")?).unwrap_or(LinkKind::Other);
             c.links.push(Link { url: text(&r, "url")?, kind });
         }
     }
-    for r in fetch_in(conn, "SELECT contact_id, tag FROM contact_tags WHERE contact_id IN ({IN}) ORDER BY contact_id, tag", vec![], &keys).await? {
+    for r in fetch_in(conn, "SELECT contact_id, tag FROM contact_tags WHERE contact_id IN ({IN}) ORDER BY contact_id, tag", &keys).await? {
         if let Some(c) = by_id.get_mut(&text(&r, "contact_id")?) {
             c.tags.push(text(&r, "tag")?);
         }
@@ -377,7 +373,6 @@ pub(crate) async fn load_contacts(
         "SELECT e.contact_id, e.organization_id, o.name, e.title, e.start_date, e.end_date FROM employment e \
          JOIN organizations o ON o.id = e.organization_id AND o.trash_id IS NULL \
          WHERE e.contact_id IN ({IN}) ORDER BY e.contact_id, e.position",
-        vec![],
         &keys,
     )
     .await?
@@ -404,7 +399,6 @@ pub(crate) async fn load_summaries(
     for r in fetch_in(
         conn,
         "SELECT id, display_name, last_interaction_at FROM contacts WHERE trash_id IS NULL AND id IN ({IN})",
-        vec![],
         ids,
     )
     .await?
@@ -424,7 +418,7 @@ pub(crate) async fn load_summaries(
         );
     }
     let keys: Vec<String> = by_id.keys().cloned().collect();
-    for r in fetch_in(conn, "SELECT contact_id, address FROM contact_emails WHERE position = 0 AND contact_id IN ({IN})", vec![], &keys).await? {
+    for r in fetch_in(conn, "SELECT contact_id, address FROM contact_emails WHERE position = 0 AND contact_id IN ({IN})", &keys).await? {
         if let Some(c) = by_id.get_mut(&text(&r, "contact_id")?) {
             c.primary_email = Some(text(&r, "address")?);
         }
@@ -434,7 +428,6 @@ pub(crate) async fn load_summaries(
         "SELECT e.contact_id, o.name, e.title FROM employment e \
          JOIN organizations o ON o.id = e.organization_id AND o.trash_id IS NULL \
          WHERE e.end_date IS NULL AND e.contact_id IN ({IN}) ORDER BY e.contact_id, e.position DESC",
-        vec![],
         &keys,
     )
     .await?
@@ -445,7 +438,7 @@ pub(crate) async fn load_summaries(
             c.title = opt_text(&r, "title")?;
         }
     }
-    for r in fetch_in(conn, "SELECT contact_id, tag FROM contact_tags WHERE contact_id IN ({IN}) ORDER BY contact_id, tag", vec![], &keys).await? {
+    for r in fetch_in(conn, "SELECT contact_id, tag FROM contact_tags WHERE contact_id IN ({IN}) ORDER BY contact_id, tag", &keys).await? {
         if let Some(c) = by_id.get_mut(&text(&r, "contact_id")?) {
             c.tags.push(text(&r, "tag")?);
         }
@@ -571,9 +564,29 @@ pub(crate) async fn refresh_last_interaction(
             "UPDATE contacts SET last_interaction_at = (SELECT MAX(i.occurred_at) FROM interaction_participants p \
              JOIN interactions i ON i.id = p.interaction_id WHERE p.contact_id = contacts.id AND i.trash_id IS NULL) \
              WHERE id IN ({})",
-            placeholders(1, chunk.len())
+            placeholders(conn, 1, chunk.len())
         );
         exec(conn, sql, chunk.iter().map(|s| Val::Text(s.clone())).collect()).await?;
+    }
+    Ok(())
+}
+
+/// Moves `last_interaction_at` forward to the given times where they are later (used after
+/// inserting interactions, which can only make the latest contact more recent).
+pub(crate) async fn bump_last_interaction(conn: &mut AnyConnection, latest: Vec<(String, i64)>) -> Result<()> {
+    for chunk in latest.chunks(1000) {
+        let values = (0..chunk.len())
+            .map(|i| format!("({})", placeholders(conn, 2 * i + 1, 2)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "WITH v(id, t) AS (VALUES {values}) \
+             UPDATE contacts SET last_interaction_at = (SELECT v.t FROM v WHERE v.id = contacts.id) \
+             WHERE id IN (SELECT v.id FROM v) \
+             AND (last_interaction_at IS NULL OR last_interaction_at < (SELECT v.t FROM v WHERE v.id = contacts.id))"
+        );
+        let vals = chunk.iter().flat_map(|(id, t)| [Val::Text(id.clone()), Val::Int(*t)]).collect();
+        exec(conn, sql, vals).await?;
     }
     Ok(())
 }

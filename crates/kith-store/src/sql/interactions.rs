@@ -1,6 +1,6 @@
 //! Interactions and their participants.
 
-use super::contacts::refresh_last_interaction;
+use super::contacts::bump_last_interaction;
 use super::util::*;
 use crate::{InteractionQuery, Page, Result, StoreError};
 use kith_core::{
@@ -27,7 +27,6 @@ pub(crate) async fn insert(
     let live: HashSet<String> = fetch_in(
         conn,
         "SELECT id FROM contacts WHERE trash_id IS NULL AND id IN ({IN})",
-        vec![],
         &participants,
     )
     .await?
@@ -39,6 +38,7 @@ pub(crate) async fn insert(
     }
     let mut rows = Vec::with_capacity(items.len());
     let mut links = Vec::new();
+    let mut latest: HashMap<String, i64> = HashMap::new();
     for (id, i) in items {
         let ids = id.to_string();
         rows.push(vec![
@@ -52,6 +52,8 @@ pub(crate) async fn insert(
             now.into(),
         ]);
         for p in &i.participants {
+            let t = latest.entry(p.to_string()).or_insert(i64::MIN);
+            *t = (*t).max(micros(i.occurred_at));
             links.push(vec![Val::from(ids.clone()), Val::from(p.to_string())]);
         }
     }
@@ -71,7 +73,9 @@ pub(crate) async fn insert(
         "",
     )
     .await?;
-    refresh_last_interaction(conn, &participants).await
+    let mut latest: Vec<(String, i64)> = latest.into_iter().collect();
+    latest.sort();
+    bump_last_interaction(conn, latest).await
 }
 
 /// Loads live interactions by id, in the order given, with their live participants.
@@ -81,7 +85,6 @@ pub(crate) async fn load(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec
         conn,
         "SELECT id, occurred_at, kind, direction, summary, notes, created_at, updated_at FROM interactions \
          WHERE trash_id IS NULL AND id IN ({IN})",
-        vec![],
         ids,
     )
     .await?
@@ -110,7 +113,6 @@ pub(crate) async fn load(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec
         "SELECT p.interaction_id, c.id, c.display_name FROM interaction_participants p \
          JOIN contacts c ON c.id = p.contact_id AND c.trash_id IS NULL \
          WHERE p.interaction_id IN ({IN}) ORDER BY p.interaction_id, c.name_key, c.id",
-        vec![],
         &keys,
     )
     .await?

@@ -84,7 +84,8 @@ impl SqlStore {
         let busy_ms = options.busy_timeout.as_millis();
         let pragmas = format!(
             "PRAGMA busy_timeout = {busy_ms}; PRAGMA foreign_keys = ON; \
-             PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+             PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+             PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;"
         );
         let map_open = |e: StoreError| match e {
             StoreError::Other(reason) => open_err(describe_open_error(&StoreError::Other(reason))),

@@ -66,7 +66,7 @@ pub(crate) async fn create(
             "an organization named {existing:?} already exists"
         )));
     }
-    let id = OrganizationId(uuid::Uuid::new_v4());
+    let id = OrganizationId(new_id(now));
     let ids = id.to_string();
     exec(
         conn,

@@ -21,7 +21,7 @@ pub(crate) async fn index_contacts(
         for chunk in keys.chunks(1000) {
             let sql = format!(
                 "DELETE FROM search_postings WHERE contact_id IN ({})",
-                placeholders(1, chunk.len())
+                placeholders(conn, 1, chunk.len())
             );
             exec(conn, sql, chunk.iter().map(|k| Val::Text(k.clone())).collect()).await?;
         }
@@ -48,7 +48,7 @@ pub(crate) async fn index_contacts(
     for chunk in words.chunks(1000) {
         let sql = format!(
             "INSERT INTO search_words (word) VALUES {} ON CONFLICT DO NOTHING RETURNING word",
-            (1..=chunk.len()).map(|i| format!("(${i})")).collect::<Vec<_>>().join(", ")
+            (1..=chunk.len()).map(|i| format!("({})", placeholders(conn, i, 1))).collect::<Vec<_>>().join(", ")
         );
         for r in fetch(conn, sql, chunk.iter().map(|w| Val::Text(w.clone())).collect()).await? {
             new_words.push(text(&r, "word")?);
@@ -105,7 +105,6 @@ pub(crate) async fn search(
             let rows = fetch_in(
                 conn,
                 "SELECT word FROM search_variants WHERE variant IN ({IN})",
-                vec![],
                 &vs,
             )
             .await?;
@@ -128,9 +127,8 @@ pub(crate) async fn search(
     };
     let rows = fetch_in(
         conn,
-        "SELECT p.contact_id, p.word, p.weight FROM search_postings p JOIN contacts c ON c.id = p.contact_id \
-         WHERE c.trash_id IS NULL AND p.word IN ({IN})",
-        vec![],
+        "SELECT p.contact_id, p.word, p.weight FROM search_postings p WHERE p.word IN ({IN}) \
+         AND p.contact_id NOT IN (SELECT id FROM contacts WHERE trash_id IS NOT NULL)",
         &all_words,
     )
     .await?;

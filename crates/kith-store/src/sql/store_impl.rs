@@ -15,7 +15,6 @@ use kith_core::{
     Note, NoteId, Organization, OrganizationId, OrganizationInput, OrganizationSummary, TrashEntry,
     TrashId, ValidationError,
 };
-use uuid::Uuid;
 
 /// Prefixes field names with the record's position, for bulk validation errors.
 fn at_index(i: usize, e: ValidationError) -> ValidationError {
@@ -36,7 +35,7 @@ impl Store for SqlStore {
 
     async fn create_contact(&self, input: &ContactInput, now: DateTime<Utc>) -> Result<Contact> {
         let input = input.normalized(now.date_naive())?;
-        let id = ContactId(Uuid::new_v4());
+        let id = ContactId(super::util::new_id(micros(now)));
         let mut tx = self.pool.begin().await?;
         contacts::insert_contacts(&mut tx, &[(id, &input)], micros(now)).await?;
         tx.commit().await?;
@@ -112,7 +111,7 @@ impl Store for SqlStore {
             return Err(StoreError::not_found("contact", contact.to_string()));
         }
         let note = Note {
-            id: NoteId(Uuid::new_v4()),
+            id: NoteId(super::util::new_id(micros(now))),
             contact_id: contact,
             body: body.to_string(),
             created_at: now,
@@ -219,7 +218,7 @@ impl Store for SqlStore {
         now: DateTime<Utc>,
     ) -> Result<Interaction> {
         let input = input.normalized(now)?;
-        let id = InteractionId(Uuid::new_v4());
+        let id = InteractionId(super::util::new_id(micros(now)));
         let mut tx = self.pool.begin().await?;
         interactions::insert(&mut tx, &[(id, &input)], micros(now)).await?;
         tx.commit().await?;
@@ -298,7 +297,7 @@ impl Store for SqlStore {
             normalized.push(c.normalized(today).map_err(|e| at_index(i, e))?);
         }
         let ids: Vec<ContactId> =
-            (0..normalized.len()).map(|_| ContactId(Uuid::new_v4())).collect();
+            (0..normalized.len()).map(|_| ContactId(super::util::new_id(micros(now)))).collect();
         let items: Vec<(ContactId, &ContactInput)> =
             ids.iter().copied().zip(normalized.iter()).collect();
         let mut tx = self.pool.begin().await?;
@@ -317,7 +316,7 @@ impl Store for SqlStore {
             normalized.push(x.normalized(now).map_err(|e| at_index(i, e))?);
         }
         let ids: Vec<InteractionId> =
-            (0..normalized.len()).map(|_| InteractionId(Uuid::new_v4())).collect();
+            (0..normalized.len()).map(|_| InteractionId(super::util::new_id(micros(now)))).collect();
         let items: Vec<(InteractionId, &InteractionInput)> =
             ids.iter().copied().zip(normalized.iter()).collect();
         let mut tx = self.pool.begin().await?;

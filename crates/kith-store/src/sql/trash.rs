@@ -11,7 +11,6 @@ use crate::{Result, StoreError};
 use kith_core::text::{fold, prefix_upper_bound};
 use kith_core::{TrashEntry, TrashId, TrashKind};
 use sqlx::AnyConnection;
-use uuid::Uuid;
 
 const TRASH_COLS: &str = "id, kind, entity_id, label, linked, deleted_at";
 
@@ -35,7 +34,7 @@ async fn new_entry(
     label: &str,
     now: i64,
 ) -> Result<TrashId> {
-    let id = TrashId(Uuid::new_v4());
+    let id = TrashId(new_id(now));
     exec(
         conn,
         format!("INSERT INTO trash ({TRASH_COLS}, label_key) VALUES ($1, $2, $3, $4, 0, $5, $6)"),

@@ -25,9 +25,16 @@ pub fn parse_date(s: Option<String>) -> Option<NaiveDate> {
     s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
 }
 
-/// `$start, $start+1, ...` (n placeholders).
-pub fn placeholders(start: usize, n: usize) -> String {
-    (start..start + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+/// `n` placeholders numbered from `start`: `$start, $start+1, ...` on PostgreSQL, plain `?` on
+/// SQLite. (SQLite looks numbered parameters up by name in a linear list, which makes binding
+/// thousands of them quadratic; anonymous `?` parameters avoid that.) Statements that use this
+/// must not mix in numbered placeholders.
+pub fn placeholders(conn: &AnyConnection, start: usize, n: usize) -> String {
+    if conn.backend_name() == "SQLite" {
+        vec!["?"; n].join(", ")
+    } else {
+        (start..start + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+    }
 }
 
 /// A value bound to a query.
@@ -110,7 +117,7 @@ pub async fn insert_rows(
     while rows.peek().is_some() {
         let chunk: Vec<Vec<Val>> = rows.by_ref().take(per).collect();
         let values = (0..chunk.len())
-            .map(|r| format!("({})", placeholders(r * ncols + 1, ncols)))
+            .map(|r| format!("({})", placeholders(conn, r * ncols + 1, ncols)))
             .collect::<Vec<_>>()
             .join(", ");
         let sql = format!("{head} VALUES {values} {tail}");
@@ -120,19 +127,12 @@ pub async fn insert_rows(
 }
 
 /// Fetches rows `WHERE col IN (...)` for many keys, in chunks. `sql` contains `{IN}` where
-/// the placeholder list goes; `fixed` values are bound first.
-pub async fn fetch_in(
-    conn: &mut AnyConnection,
-    sql: &str,
-    fixed: Vec<Val>,
-    keys: &[String],
-) -> Result<Vec<AnyRow>> {
+/// the placeholder list goes and no other placeholders.
+pub async fn fetch_in(conn: &mut AnyConnection, sql: &str, keys: &[String]) -> Result<Vec<AnyRow>> {
     let mut out = Vec::new();
     for chunk in keys.chunks(1000) {
-        let q = sql.replace("{IN}", &placeholders(fixed.len() + 1, chunk.len()));
-        let mut vals = fixed.clone();
-        vals.extend(chunk.iter().map(|k| Val::Text(k.clone())));
-        out.extend(fetch(conn, q, vals).await?);
+        let q = sql.replace("{IN}", &placeholders(conn, 1, chunk.len()));
+        out.extend(fetch(conn, q, chunk.iter().map(|k| Val::Text(k.clone())).collect()).await?);
     }
     Ok(out)
 }
@@ -183,4 +183,18 @@ pub fn id_prefix_range(reference: &str) -> Option<(String, String)> {
     }
     let hi = kith_core::text::prefix_upper_bound(&canon);
     Some((canon, hi))
+}
+
+/// `n` new ids, time-ordered (UUID v7 stamped with `now`, a monotonic counter within it), so
+/// bulk inserts append to the primary-key B-trees instead of splitting pages all over them.
+pub fn new_ids(now: i64, n: usize) -> Vec<uuid::Uuid> {
+    let ctx = uuid::ContextV7::new();
+    let secs = now.div_euclid(1_000_000) as u64;
+    let nanos = (now.rem_euclid(1_000_000) * 1000) as u32;
+    (0..n).map(|_| uuid::Uuid::new_v7(uuid::Timestamp::from_unix(&ctx, secs, nanos))).collect()
+}
+
+/// One new time-ordered id.
+pub fn new_id(now: i64) -> uuid::Uuid {
+    new_ids(now, 1).pop().unwrap_or_else(uuid::Uuid::new_v4)
 }
