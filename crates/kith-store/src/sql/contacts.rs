@@ -44,7 +44,7 @@ pub(crate) async fn organization_ids(
     let mut new_rows = Vec::new();
     for (key, name) in wanted {
         if let std::collections::hash_map::Entry::Vacant(slot) = found.entry(key) {
-            let id = new_id(now).to_string();
+            let id = new_id().to_string();
             new_rows.push(vec![
                 Val::from(id.clone()),
                 name.into(),

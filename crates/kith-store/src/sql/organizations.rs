@@ -66,7 +66,7 @@ pub(crate) async fn create(
             "an organization named {existing:?} already exists"
         )));
     }
-    let id = OrganizationId(new_id(now));
+    let id = OrganizationId(new_id());
     let ids = id.to_string();
     exec(
         conn,

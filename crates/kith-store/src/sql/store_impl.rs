@@ -35,7 +35,7 @@ impl Store for SqlStore {
 
     async fn create_contact(&self, input: &ContactInput, now: DateTime<Utc>) -> Result<Contact> {
         let input = input.normalized(now.date_naive())?;
-        let id = ContactId(super::util::new_id(micros(now)));
+        let id = ContactId(super::util::new_id());
         let mut tx = self.pool.begin().await?;
         contacts::insert_contacts(&mut tx, &[(id, &input)], micros(now)).await?;
         tx.commit().await?;
@@ -111,7 +111,7 @@ impl Store for SqlStore {
             return Err(StoreError::not_found("contact", contact.to_string()));
         }
         let note = Note {
-            id: NoteId(super::util::new_id(micros(now))),
+            id: NoteId(super::util::new_id()),
             contact_id: contact,
             body: body.to_string(),
             created_at: now,
@@ -218,7 +218,7 @@ impl Store for SqlStore {
         now: DateTime<Utc>,
     ) -> Result<Interaction> {
         let input = input.normalized(now)?;
-        let id = InteractionId(super::util::new_id(micros(now)));
+        let id = InteractionId(super::util::new_id());
         let mut tx = self.pool.begin().await?;
         interactions::insert(&mut tx, &[(id, &input)], micros(now)).await?;
         tx.commit().await?;
@@ -297,7 +297,7 @@ impl Store for SqlStore {
             normalized.push(c.normalized(today).map_err(|e| at_index(i, e))?);
         }
         let ids: Vec<ContactId> =
-            (0..normalized.len()).map(|_| ContactId(super::util::new_id(micros(now)))).collect();
+            (0..normalized.len()).map(|_| ContactId(super::util::new_id())).collect();
         let items: Vec<(ContactId, &ContactInput)> =
             ids.iter().copied().zip(normalized.iter()).collect();
         let mut tx = self.pool.begin().await?;
@@ -316,7 +316,7 @@ impl Store for SqlStore {
             normalized.push(x.normalized(now).map_err(|e| at_index(i, e))?);
         }
         let ids: Vec<InteractionId> =
-            (0..normalized.len()).map(|_| InteractionId(super::util::new_id(micros(now)))).collect();
+            (0..normalized.len()).map(|_| InteractionId(super::util::new_id())).collect();
         let items: Vec<(InteractionId, &InteractionInput)> =
             ids.iter().copied().zip(normalized.iter()).collect();
         let mut tx = self.pool.begin().await?;

@@ -34,7 +34,7 @@ async fn new_entry(
     label: &str,
     now: i64,
 ) -> Result<TrashId> {
-    let id = TrashId(new_id(now));
+    let id = TrashId(new_id());
     exec(
         conn,
         format!("INSERT INTO trash ({TRASH_COLS}, label_key) VALUES ($1, $2, $3, $4, 0, $5, $6)"),

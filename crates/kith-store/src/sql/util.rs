@@ -185,16 +185,13 @@ pub fn id_prefix_range(reference: &str) -> Option<(String, String)> {
     Some((canon, hi))
 }
 
-/// `n` new ids, time-ordered (UUID v7 stamped with `now`, a monotonic counter within it), so
-/// bulk inserts append to the primary-key B-trees instead of splitting pages all over them.
-pub fn new_ids(now: i64, n: usize) -> Vec<uuid::Uuid> {
-    let ctx = uuid::ContextV7::new();
-    let secs = now.div_euclid(1_000_000) as u64;
-    let nanos = (now.rem_euclid(1_000_000) * 1000) as u32;
-    (0..n).map(|_| uuid::Uuid::new_v7(uuid::Timestamp::from_unix(&ctx, secs, nanos))).collect()
+/// `n` new random ids (UUID v4). Random, not time-ordered (v7): users name records by the first
+/// 8 hex digits of their id, which must differ between records made in the same millisecond.
+pub fn new_ids(n: usize) -> Vec<uuid::Uuid> {
+    (0..n).map(|_| uuid::Uuid::new_v4()).collect()
 }
 
-/// One new time-ordered id.
+/// One new id.
 pub fn new_id(now: i64) -> uuid::Uuid {
     new_ids(now, 1).pop().unwrap_or_else(uuid::Uuid::new_v4)
 }
