@@ -185,13 +185,8 @@ pub fn id_prefix_range(reference: &str) -> Option<(String, String)> {
     Some((canon, hi))
 }
 
-/// `n` new random ids (UUID v4). Random, not time-ordered (v7): users name records by the first
-/// 8 hex digits of their id, which must differ between records made in the same millisecond.
-pub fn new_ids(n: usize) -> Vec<uuid::Uuid> {
-    (0..n).map(|_| uuid::Uuid::new_v4()).collect()
-}
-
-/// One new id.
-pub fn new_id(now: i64) -> uuid::Uuid {
-    new_ids(now, 1).pop().unwrap_or_else(uuid::Uuid::new_v4)
+/// A new random id (UUID v4). Not time-ordered (v7): users name records by the first 8 hex
+/// digits of their id, which must differ between records made in the same millisecond.
+pub fn new_id() -> uuid::Uuid {
+    uuid::Uuid::new_v4()
 }
