@@ -40,14 +40,39 @@ const SYLLABLES: &[&str] = &[
     "dre", "fro", "gre", "kri", "ste", "tha", "vo", "mi",
 ];
 const TITLES: &[&str] = &[
-    "Engineer", "Staff Engineer", "Designer", "Product Manager", "CTO", "CEO", "Recruiter",
-    "Data Scientist", "Founder", "Researcher", "Sales Director", "Consultant", "Professor",
+    "Engineer",
+    "Staff Engineer",
+    "Designer",
+    "Product Manager",
+    "CTO",
+    "CEO",
+    "Recruiter",
+    "Data Scientist",
+    "Founder",
+    "Researcher",
+    "Sales Director",
+    "Consultant",
+    "Professor",
 ];
 const TAGS: &[&str] =
     &["mentor", "fintech", "rust", "design", "investor", "alumni", "speaker", "client", "friend"];
 const WORDS: &[&str] = &[
-    "marathon", "kids", "startup", "conference", "climbing", "podcast", "book", "relocating",
-    "promotion", "hiring", "garden", "chess", "cycling", "sabbatical", "wedding", "piano",
+    "marathon",
+    "kids",
+    "startup",
+    "conference",
+    "climbing",
+    "podcast",
+    "book",
+    "relocating",
+    "promotion",
+    "hiring",
+    "garden",
+    "chess",
+    "cycling",
+    "sabbatical",
+    "wedding",
+    "piano",
 ];
 
 fn word(rng: &mut StdRng, min: usize, max: usize) -> String {
@@ -93,9 +118,22 @@ async fn main() -> Result<()> {
     let store = kith_store::open(&url).await?;
     let mut rng = StdRng::seed_from_u64(args.seed);
     let now = Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).single().unwrap_or_else(Utc::now);
-    let orgs: Vec<String> = (0..(args.contacts / 50).max(10)).map(|_| format!("{} {}", word(&mut rng, 2, 3), pick(&mut rng, &["Labs", "Inc", "Systems", "Group", "Studio"]))).collect();
+    let orgs: Vec<String> = (0..(args.contacts / 50).max(10))
+        .map(|_| {
+            format!(
+                "{} {}",
+                word(&mut rng, 2, 3),
+                pick(&mut rng, &["Labs", "Inc", "Systems", "Group", "Studio"])
+            )
+        })
+        .collect();
 
-    println!("kith-bench: {} contacts, {} interactions on {}", args.contacts, args.interactions, store_kind(&url));
+    println!(
+        "kith-bench: {} contacts, {} interactions on {}",
+        args.contacts,
+        args.interactions,
+        store_kind(&url)
+    );
     let mut names = Vec::with_capacity(args.contacts);
     let mut contacts = Vec::with_capacity(args.contacts);
     for i in 0..args.contacts {
@@ -103,14 +141,23 @@ async fn main() -> Result<()> {
         let family = word(&mut rng, 2, 3);
         let display = format!("{given} {family}");
         let mut c = ContactInput::named(&display);
-        c.emails.push(Email { address: format!("{}.{}{}@example.com", given.to_lowercase(), family.to_lowercase(), i), label: None });
+        c.emails.push(Email {
+            address: format!("{}.{}{}@example.com", given.to_lowercase(), family.to_lowercase(), i),
+            label: None,
+        });
         let org = orgs[rng.random_range(0..orgs.len())].clone();
-        c.employment.push(EmploymentInput { organization: org, title: Some(pick(&mut rng, TITLES).into()), start: None, end: None });
+        c.employment.push(EmploymentInput {
+            organization: org,
+            title: Some(pick(&mut rng, TITLES).into()),
+            start: None,
+            end: None,
+        });
         if rng.random_bool(0.5) {
             c.tags.push(pick(&mut rng, TAGS).into());
         }
         if rng.random_bool(0.3) {
-            c.notes = format!("Talked about {} and {}", pick(&mut rng, WORDS), pick(&mut rng, WORDS));
+            c.notes =
+                format!("Talked about {} and {}", pick(&mut rng, WORDS), pick(&mut rng, WORDS));
         }
         names.push((given, family));
         contacts.push(c);
@@ -121,7 +168,11 @@ async fn main() -> Result<()> {
         ids.extend(store.import_contacts(chunk, now).await?);
     }
     let t_contacts = t0.elapsed().as_secs_f64();
-    println!("insert contacts:      {:>8.2} s  ({:.0}/s)", t_contacts, args.contacts as f64 / t_contacts);
+    println!(
+        "insert contacts:      {:>8.2} s  ({:.0}/s)",
+        t_contacts,
+        args.contacts as f64 / t_contacts
+    );
 
     let kinds = InteractionKind::ALL;
     let t1 = Instant::now();
@@ -149,7 +200,11 @@ async fn main() -> Result<()> {
         done += n;
     }
     let t_inter = t1.elapsed().as_secs_f64();
-    println!("insert interactions:  {:>8.2} s  ({:.0}/s)", t_inter, args.interactions as f64 / t_inter);
+    println!(
+        "insert interactions:  {:>8.2} s  ({:.0}/s)",
+        t_inter,
+        args.interactions as f64 / t_inter
+    );
     println!("insert total:         {:>8.2} s  (target < 30 s on SQLite)", t_contacts + t_inter);
 
     // Queries: a realistic mix of what people type.
@@ -162,7 +217,11 @@ async fn main() -> Result<()> {
             2 => f.clone(),
             3 => typo(&mut rng, f),
             4 => f.chars().take(4).collect(),
-            _ => format!("{} {}", g, orgs[rng.random_range(0..orgs.len())].split(' ').next().unwrap_or_default()),
+            _ => format!(
+                "{} {}",
+                g,
+                orgs[rng.random_range(0..orgs.len())].split(' ').next().unwrap_or_default()
+            ),
         };
         queries.push(q);
     }
@@ -191,9 +250,13 @@ async fn main() -> Result<()> {
         empty
     );
     let stats = store.stats().await?;
-    println!("stored: {} contacts, {} organizations, {} interactions", stats.contacts, stats.organizations, stats.interactions);
+    println!(
+        "stored: {} contacts, {} organizations, {} interactions",
+        stats.contacts, stats.organizations, stats.interactions
+    );
     if args.db.is_none() {
-        let size: u64 = std::fs::read_dir(&tmp)?.filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum();
+        let size: u64 =
+            std::fs::read_dir(&tmp)?.filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum();
         println!("database size: {:.0} MB", size as f64 / 1e6);
         std::fs::remove_dir_all(&tmp)?;
     }

@@ -59,3 +59,11 @@ id_type!(
     /// Identifies one deletion in the trash (which may cover several records).
     TrashId
 );
+id_type!(
+    /// Identifies a ledger record (help, ask, feedback, acknowledgement).
+    LedgerEntryId
+);
+id_type!(
+    /// Identifies a reminder.
+    ReminderId
+);

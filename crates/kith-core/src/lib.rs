@@ -8,8 +8,11 @@ pub mod contact;
 pub mod error;
 pub mod ids;
 pub mod interaction;
+pub mod ledger;
+pub mod nurture;
 pub mod organization;
 pub mod search;
+pub mod strength;
 pub mod text;
 pub mod trash;
 pub mod validate;
@@ -19,7 +22,9 @@ pub use contact::{
     Link, LinkKind, Note, Phone,
 };
 pub use error::{FieldError, ValidationError};
-pub use ids::{ContactId, InteractionId, NoteId, OrganizationId, TrashId};
+pub use ids::{
+    ContactId, InteractionId, LedgerEntryId, NoteId, OrganizationId, ReminderId, TrashId,
+};
 pub use interaction::{Direction, Interaction, InteractionInput, InteractionKind, Participant};
 pub use organization::{Organization, OrganizationInput, OrganizationSummary, Role};
 pub use trash::{TrashEntry, TrashKind};

@@ -95,7 +95,8 @@ pub fn query_words(query: &str) -> Vec<String> {
 pub fn variants(word: &str) -> Vec<String> {
     let chars: Vec<char> = word.chars().collect();
     let mut out = vec![word.to_string()];
-    if chars.len() >= 3 && chars.len() <= MAX_VARIANT_LEN && !chars.iter().any(char::is_ascii_digit) {
+    if chars.len() >= 3 && chars.len() <= MAX_VARIANT_LEN && !chars.iter().any(char::is_ascii_digit)
+    {
         for i in 0..chars.len() {
             let v: String =
                 chars.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, c)| c).collect();

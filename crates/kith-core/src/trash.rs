@@ -13,6 +13,8 @@ pub enum TrashKind {
     Organization,
     Interaction,
     Note,
+    Ledger,
+    Reminder,
 }
 
 impl TrashKind {
@@ -23,14 +25,23 @@ impl TrashKind {
             TrashKind::Organization => "organization",
             TrashKind::Interaction => "interaction",
             TrashKind::Note => "note",
+            TrashKind::Ledger => "ledger",
+            TrashKind::Reminder => "reminder",
         }
     }
 
     /// Parses the stored word.
     pub fn parse(s: &str) -> Option<Self> {
-        [TrashKind::Contact, TrashKind::Organization, TrashKind::Interaction, TrashKind::Note]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        [
+            TrashKind::Contact,
+            TrashKind::Organization,
+            TrashKind::Interaction,
+            TrashKind::Note,
+            TrashKind::Ledger,
+            TrashKind::Reminder,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
     }
 }
 

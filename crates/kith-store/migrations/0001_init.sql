@@ -55,13 +55,11 @@ CREATE TABLE contacts (
     how_met             TEXT,
     first_met           TEXT,
     notes               TEXT NOT NULL,
-    last_interaction_at BIGINT,
     created_at          BIGINT NOT NULL,
     updated_at          BIGINT NOT NULL,
     trash_id            TEXT REFERENCES trash(id) ON DELETE CASCADE
 );
 CREATE INDEX contacts_name ON contacts(name_key);
-CREATE INDEX contacts_last_interaction ON contacts(last_interaction_at);
 CREATE INDEX contacts_created ON contacts(created_at);
 CREATE INDEX contacts_trash ON contacts(trash_id) WHERE trash_id IS NOT NULL;
 

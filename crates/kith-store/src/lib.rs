@@ -22,11 +22,15 @@ pub use error::{Result, StoreError};
 pub use model::*;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use kith_core::ledger::{LedgerEntry, LedgerInput, LedgerStatus};
+use kith_core::nurture::{DueCandidate, Reminder, ReminderInput, Upcoming};
+use kith_core::strength::{History, StrengthSettings};
 use kith_core::{
     Contact, ContactId, ContactInput, Interaction, InteractionId, InteractionInput, Note,
     Organization, OrganizationId, OrganizationInput, OrganizationSummary, TrashEntry, TrashId,
 };
+use kith_core::{LedgerEntryId, ReminderId};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -172,6 +176,82 @@ pub trait Store: Send + Sync {
     ) -> Result<u64>;
     /// Counts of live records.
     async fn stats(&self) -> Result<Stats>;
+
+    // --- nurture ---
+    /// The strength settings (half-life).
+    async fn strength_settings(&self) -> Result<StrengthSettings>;
+    /// Sets the recency half-life (days) and rebuilds every aggregate; returns how many
+    /// contacts have interactions.
+    async fn set_half_life(&self, days: f64) -> Result<u64>;
+    /// Sets (or clears) a contact's own keep-in-touch cadence in days.
+    async fn set_cadence(
+        &self,
+        contact: ContactId,
+        days: Option<u32>,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Sets (or clears) the cadence of everyone with a tag.
+    async fn set_tag_cadence(&self, tag: &str, days: Option<u32>) -> Result<()>;
+    /// Every tag cadence.
+    async fn tag_cadences(&self) -> Result<Vec<TagCadence>>;
+    /// Keeps a contact off the due list until a date (or, with `None`, ends the snooze).
+    async fn snooze(
+        &self,
+        contact: ContactId,
+        until: Option<NaiveDate>,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Sets (or clears) the manual closeness in [0, 1] that overrides computed strength.
+    async fn set_closeness(
+        &self,
+        contact: ContactId,
+        closeness: Option<f64>,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// A contact's cadence, strength inputs and ledger balance.
+    async fn contact_nurture(&self, contact: ContactId) -> Result<ContactNurture>;
+    /// Contacts that may be due for a reach-out at `now` (see `kith_core::nurture::rank_due`).
+    async fn due_candidates(&self, now: DateTime<Utc>) -> Result<Vec<DueCandidate>>;
+    /// Strength inputs of every live contact.
+    async fn histories(&self) -> Result<Vec<(ContactId, String, History)>>;
+    /// Rebuilds every contact's interaction aggregates from the raw interactions.
+    async fn recompute_stats(&self) -> Result<u64>;
+
+    // --- ledger ---
+    /// Validates and saves a ledger record.
+    async fn add_ledger_entry(
+        &self,
+        input: &LedgerInput,
+        now: DateTime<Utc>,
+    ) -> Result<LedgerEntry>;
+    /// Changes a ledger record's status (an ask answered, an offer done).
+    async fn set_ledger_status(
+        &self,
+        id: LedgerEntryId,
+        status: LedgerStatus,
+        now: DateTime<Utc>,
+    ) -> Result<LedgerEntry>;
+    /// A filtered page of ledger records, newest first.
+    async fn list_ledger(&self, query: &LedgerQuery) -> Result<Page<LedgerEntry>>;
+    /// Ledger records whose id starts with the prefix.
+    async fn find_ledger_entries(&self, reference: &str) -> Result<Vec<LedgerEntry>>;
+    /// Moves a ledger record to the trash.
+    async fn trash_ledger_entry(&self, id: LedgerEntryId, now: DateTime<Utc>)
+    -> Result<TrashEntry>;
+
+    // --- reminders ---
+    /// Validates and saves a reminder.
+    async fn add_reminder(&self, input: &ReminderInput, now: DateTime<Utc>) -> Result<Reminder>;
+    /// Marks a reminder done (a yearly one moves to next year).
+    async fn complete_reminder(&self, id: ReminderId, now: DateTime<Utc>) -> Result<Reminder>;
+    /// Reminders by date (open ones unless `include_done`).
+    async fn list_reminders(&self, include_done: bool) -> Result<Vec<Reminder>>;
+    /// Reminders whose id starts with the prefix.
+    async fn find_reminders(&self, reference: &str) -> Result<Vec<Reminder>>;
+    /// Moves a reminder to the trash.
+    async fn trash_reminder(&self, id: ReminderId, now: DateTime<Utc>) -> Result<TrashEntry>;
+    /// Birthdays, work anniversaries and reminders in the next `days` days.
+    async fn upcoming(&self, today: NaiveDate, days: u32) -> Result<Vec<Upcoming>>;
 }
 
 /// Resolves a reference to exactly one contact, or explains why it cannot.
@@ -231,6 +311,37 @@ pub async fn resolve_interaction(store: &dyn Store, reference: &str) -> Result<I
             candidates: many
                 .iter()
                 .map(|i| format!("{} {} ({})", i.occurred_at.date_naive(), i.kind, i.id.short()))
+                .collect(),
+        }),
+    }
+}
+
+/// Resolves a ledger record id or id prefix.
+pub async fn resolve_ledger_entry(store: &dyn Store, reference: &str) -> Result<LedgerEntryId> {
+    let found = store.find_ledger_entries(reference).await?;
+    match found.as_slice() {
+        [] => Err(StoreError::not_found("ledger record", reference)),
+        [one] => Ok(one.id),
+        many => Err(StoreError::Ambiguous {
+            what: "ledger record",
+            reference: reference.to_string(),
+            candidates: many.iter().map(|e| format!("{} ({})", e.line(), e.id.short())).collect(),
+        }),
+    }
+}
+
+/// Resolves a reminder id or id prefix.
+pub async fn resolve_reminder(store: &dyn Store, reference: &str) -> Result<ReminderId> {
+    let found = store.find_reminders(reference).await?;
+    match found.as_slice() {
+        [] => Err(StoreError::not_found("reminder", reference)),
+        [one] => Ok(one.id),
+        many => Err(StoreError::Ambiguous {
+            what: "reminder",
+            reference: reference.to_string(),
+            candidates: many
+                .iter()
+                .map(|r| format!("{} {} ({})", r.due, r.title, r.id.short()))
                 .collect(),
         }),
     }

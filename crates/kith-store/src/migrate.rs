@@ -18,11 +18,18 @@ pub struct Migration {
 }
 
 /// Every migration, oldest first.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    description: "contacts, organizations, interactions, notes, trash, search index",
-    template: include_str!("../migrations/0001_init.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        description: "contacts, organizations, interactions, notes, trash, search index",
+        template: include_str!("../migrations/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        description: "cadences, settings, contact stats, ledger, reminders",
+        template: include_str!("../migrations/0002_nurture.sql"),
+    },
+];
 
 /// The schema version this build writes.
 pub fn latest_version() -> i64 {
@@ -31,11 +38,14 @@ pub fn latest_version() -> i64 {
 
 /// Fills a template's placeholders for a dialect.
 pub fn render(template: &str, dialect: Dialect) -> String {
-    let (key, without_rowid) = match dialect {
-        Dialect::Sqlite => ("TEXT", "WITHOUT ROWID"),
-        Dialect::Postgres => ("TEXT COLLATE \"C\"", ""),
+    let (key, without_rowid, float) = match dialect {
+        Dialect::Sqlite => ("TEXT", "WITHOUT ROWID", "REAL"),
+        Dialect::Postgres => ("TEXT COLLATE \"C\"", "", "DOUBLE PRECISION"),
     };
-    template.replace("{KEY}", key).replace("{WITHOUT_ROWID}", without_rowid)
+    template
+        .replace("{KEY}", key)
+        .replace("{WITHOUT_ROWID}", without_rowid)
+        .replace("{FLOAT}", float)
 }
 
 /// Brings the schema up to date in one transaction; refuses databases from a newer Kith.

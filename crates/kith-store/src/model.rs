@@ -15,11 +15,15 @@ pub enum ContactSort {
     LeastRecent,
     /// Newest contacts first.
     Created,
+    /// Strongest relationships first (computed at query time).
+    Strength,
 }
 
 /// Filters and paging for contact lists.
 #[derive(Clone, Debug, Default)]
 pub struct ContactQuery {
+    /// The current time; needed only to sort by strength.
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
     pub tag: Option<String>,
     pub organization: Option<OrganizationId>,
     pub sort: ContactSort,
@@ -84,4 +88,41 @@ pub struct Stats {
     pub interactions: u64,
     pub notes: u64,
     pub trash: u64,
+}
+
+/// Filters and paging for the ledger.
+#[derive(Clone, Debug, Default)]
+pub struct LedgerQuery {
+    pub contact: Option<ContactId>,
+    pub kind: Option<kith_core::ledger::LedgerKind>,
+    pub direction: Option<kith_core::ledger::LedgerDirection>,
+    pub status: Option<kith_core::ledger::LedgerStatus>,
+    pub since: Option<chrono::NaiveDate>,
+    pub limit: Option<u64>,
+    pub offset: u64,
+}
+
+/// A contact's keep-in-touch settings.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct NurtureSettings {
+    pub cadence_days: Option<u32>,
+    pub cadence_source: Option<kith_core::nurture::CadenceSource>,
+    pub snoozed_until: Option<chrono::NaiveDate>,
+    pub closeness: Option<f64>,
+}
+
+/// Everything about staying in touch with one contact: settings, strength inputs, ledger.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ContactNurture {
+    pub settings: NurtureSettings,
+    pub history: kith_core::strength::History,
+    pub balance: kith_core::ledger::Balance,
+}
+
+/// A tag's cadence and how many people carry the tag.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TagCadence {
+    pub tag: String,
+    pub cadence_days: u32,
+    pub people: i64,
 }

@@ -88,6 +88,11 @@ contract!(
     notes_are_listed_and_searchable,
     bulk_imports_are_all_or_nothing,
     newer_schema_is_refused,
+    cadences_drive_the_due_list,
+    ledger_balance_feeds_reasons_and_strength,
+    strength_sorting_and_recompute_agree,
+    reminders_and_upcoming_dates,
+    nurture_bad_input_changes_nothing,
 );
 
 async fn contact_round_trips_every_field(db: &TestDb) {
@@ -502,4 +507,282 @@ async fn newer_schema_is_refused(db: &TestDb) {
         Err(other) => panic!("expected SchemaTooNew, got {other:?}"),
         Ok(_) => panic!("expected SchemaTooNew, got a store"),
     }
+}
+
+async fn cadences_drive_the_due_list(db: &TestDb) {
+    use kith_core::nurture::rank_due;
+    let s = &*db.store;
+    let settings = s.strength_settings().await.unwrap();
+    let old = now() - Duration::days(100);
+    let mia = s.create_contact(&person("Mia Mentor", None, None, &["mentor"]), old).await.unwrap();
+    let pat = s.create_contact(&person("Pat Peer", None, None, &[]), old).await.unwrap();
+    let quinn = s.create_contact(&person("Quinn Quiet", None, None, &[]), old).await.unwrap();
+    s.log_interaction(&log(vec![mia.id], 47, InteractionKind::Coffee), now()).await.unwrap();
+    s.log_interaction(&log(vec![pat.id], 20, InteractionKind::Call), now()).await.unwrap();
+    s.set_tag_cadence("Mentor", Some(30)).await.unwrap();
+    s.set_cadence(pat.id, Some(14), now()).await.unwrap();
+    let due = |cands: Vec<kith_core::nurture::DueCandidate>| rank_due(&cands, now(), &settings);
+    let names = |items: Vec<kith_core::nurture::DueItem>| {
+        items.into_iter().map(|d| d.display_name).collect::<Vec<_>>()
+    };
+    let first = due(s.due_candidates(now()).await.unwrap());
+    assert_eq!(first[0].reason, "mentor · last talked 47 days ago (cadence 30)");
+    assert_eq!(names(first), ["Mia Mentor", "Pat Peer"], "Quinn has no cadence");
+    // Logging an interaction takes Mia off the list; snoozing takes Pat off.
+    s.log_interaction(&log(vec![mia.id], 0, InteractionKind::Coffee), now()).await.unwrap();
+    s.snooze(pat.id, Some(now().date_naive() + Duration::days(7)), now()).await.unwrap();
+    assert!(due(s.due_candidates(now()).await.unwrap()).is_empty());
+    // The contact's own cadence wins over the tag's.
+    s.set_cadence(quinn.id, Some(7), now()).await.unwrap();
+    let mut q = quinn.to_input();
+    q.tags = vec!["mentor".into()];
+    s.update_contact(quinn.id, &q, now()).await.unwrap();
+    let n = s.contact_nurture(quinn.id).await.unwrap();
+    assert_eq!(
+        (n.settings.cadence_days, n.settings.cadence_source),
+        (Some(7), Some(kith_core::nurture::CadenceSource::Contact))
+    );
+    assert_eq!(names(due(s.due_candidates(now()).await.unwrap())), ["Quinn Quiet"]);
+    let cadences = s.tag_cadences().await.unwrap();
+    assert_eq!(
+        (cadences[0].tag.as_str(), cadences[0].cadence_days, cadences[0].people),
+        ("mentor", 30, 2)
+    );
+    s.set_tag_cadence("mentor", None).await.unwrap();
+    assert!(s.tag_cadences().await.unwrap().is_empty());
+}
+
+async fn ledger_balance_feeds_reasons_and_strength(db: &TestDb) {
+    use kith_core::ledger::{LedgerDirection, LedgerInput, LedgerKind, LedgerStatus};
+    let s = &*db.store;
+    let ada = s
+        .create_contact(&person("Ada", None, None, &["mentor"]), now() - Duration::days(200))
+        .await
+        .unwrap();
+    s.log_interaction(&log(vec![ada.id], 40, InteractionKind::Coffee), now()).await.unwrap();
+    s.set_cadence(ada.id, Some(30), now()).await.unwrap();
+    let entry = |kind, direction, status, summary: &str| LedgerInput {
+        kind,
+        direction,
+        status,
+        on: now().date_naive() - Duration::days(10),
+        participants: vec![ada.id],
+        summary: summary.into(),
+        notes: String::new(),
+    };
+    let before = kith_core::strength::strength(
+        &s.contact_nurture(ada.id).await.unwrap().history,
+        now(),
+        &Default::default(),
+    );
+    s.add_ledger_entry(
+        &entry(LedgerKind::Help, Some(LedgerDirection::Received), None, "CV review"),
+        now(),
+    )
+    .await
+    .unwrap();
+    let ask = s
+        .add_ledger_entry(&entry(LedgerKind::Ask, None, None, "intro to Acme"), now())
+        .await
+        .unwrap();
+    assert_eq!((ask.status, ask.direction), (LedgerStatus::Open, LedgerDirection::Received));
+    let n = s.contact_nurture(ada.id).await.unwrap();
+    assert_eq!(
+        (n.balance.favours_received, n.balance.favours_given, n.balance.owe_thanks),
+        (1, 0, true)
+    );
+    let due = kith_core::nurture::rank_due(
+        &s.due_candidates(now()).await.unwrap(),
+        now(),
+        &Default::default(),
+    );
+    assert!(due[0].reason.contains("you still owe a thank-you"), "{}", due[0].reason);
+    assert!(due[0].reason.contains("your ask is open"), "{}", due[0].reason);
+    let after = kith_core::strength::strength(&n.history, now(), &Default::default());
+    assert!(after.factors[3].value > before.factors[3].value, "ledger kinds add multiplexity");
+    // The ask gets answered; a thank-you settles the debt.
+    let answered = s.set_ledger_status(ask.id, LedgerStatus::Answered, now()).await.unwrap();
+    assert_eq!(answered.status, LedgerStatus::Answered);
+    assert!(matches!(
+        s.set_ledger_status(ask.id, LedgerStatus::Public, now()).await,
+        Err(StoreError::Invalid(_))
+    ));
+    s.add_ledger_entry(
+        &entry(
+            LedgerKind::Acknowledgement,
+            None,
+            Some(LedgerStatus::Public),
+            "thanked on LinkedIn",
+        ),
+        now(),
+    )
+    .await
+    .unwrap();
+    let n = s.contact_nurture(ada.id).await.unwrap();
+    assert_eq!((n.balance.favours_received, n.balance.owe_thanks), (2, false));
+    let q = kith_store::LedgerQuery { kind: Some(LedgerKind::Ask), ..Default::default() };
+    assert_eq!(s.list_ledger(&q).await.unwrap().total, 1);
+    let q = kith_store::LedgerQuery { contact: Some(ada.id), ..Default::default() };
+    assert_eq!(s.list_ledger(&q).await.unwrap().total, 3);
+    let t = s.trash_ledger_entry(ask.id, now()).await.unwrap();
+    assert_eq!(s.list_ledger(&q).await.unwrap().total, 2);
+    s.restore(t.id, now()).await.unwrap();
+    assert_eq!(s.list_ledger(&q).await.unwrap().total, 3);
+    // Deleting the contact takes their ledger records along, and restoring brings them back.
+    let t = s.trash_contact(ada.id, now()).await.unwrap();
+    assert_eq!(s.list_ledger(&kith_store::LedgerQuery::default()).await.unwrap().total, 0);
+    s.restore(t.id, now()).await.unwrap();
+    assert_eq!(s.list_ledger(&kith_store::LedgerQuery::default()).await.unwrap().total, 3);
+}
+
+async fn strength_sorting_and_recompute_agree(db: &TestDb) {
+    let s = &*db.store;
+    let ids = s
+        .import_contacts(
+            &[
+                person("Close Cleo", None, None, &[]),
+                person("Distant Dan", None, None, &[]),
+                person("New Nia", None, None, &[]),
+            ],
+            now() - Duration::days(900),
+        )
+        .await
+        .unwrap();
+    let mut logs = Vec::new();
+    for d in [2, 9, 20, 33, 60, 90] {
+        logs.push(log(vec![ids[0]], d, InteractionKind::Coffee));
+    }
+    logs.push(log(vec![ids[1]], 400, InteractionKind::Email));
+    s.import_interactions(&logs, now()).await.unwrap();
+    let q = ContactQuery { sort: ContactSort::Strength, now: Some(now()), ..Default::default() };
+    let order: Vec<String> =
+        s.list_contacts(&q).await.unwrap().items.into_iter().map(|c| c.display_name).collect();
+    assert_eq!(order, ["Close Cleo", "Distant Dan", "New Nia"]);
+    s.set_closeness(ids[2], Some(0.95), now()).await.unwrap();
+    let order: Vec<String> =
+        s.list_contacts(&q).await.unwrap().items.into_iter().map(|c| c.display_name).collect();
+    assert_eq!(order[0], "New Nia");
+    // Incremental aggregates equal a full rebuild.
+    let before = s.contact_nurture(ids[0]).await.unwrap().history;
+    assert_eq!(before.interactions.count, 6);
+    assert_eq!(s.recompute_stats().await.unwrap(), 2);
+    let after = s.contact_nurture(ids[0]).await.unwrap().history;
+    assert!(
+        (before.interactions.decayed_at_last - after.interactions.decayed_at_last).abs() < 1e-9
+    );
+    assert_eq!(before.interactions.last_at, after.interactions.last_at);
+    // A new half-life changes recency and is kept.
+    s.set_half_life(30.0).await.unwrap();
+    assert_eq!(s.strength_settings().await.unwrap().half_life_days, 30.0);
+    assert!(matches!(s.set_half_life(0.0).await, Err(StoreError::Invalid(_))));
+}
+
+async fn reminders_and_upcoming_dates(db: &TestDb) {
+    use kith_core::nurture::{ReminderInput, UpcomingKind};
+    let s = &*db.store;
+    let today = now().date_naive();
+    let mut ada = person("Ada", None, None, &[]);
+    ada.birthday = Some(Birthday { year: Some(1990), month: 12, day: 3 });
+    ada.employment.push(EmploymentInput {
+        organization: "Acme".into(),
+        title: None,
+        start: NaiveDate::from_ymd_opt(2021, 12, 1),
+        end: None,
+    });
+    let ada = s.create_contact(&ada, now()).await.unwrap();
+    let mut bo = person("Bo", None, None, &[]);
+    bo.birthday = Some(Birthday { year: None, month: 6, day: 1 });
+    s.create_contact(&bo, now()).await.unwrap();
+    let r = s
+        .add_reminder(
+            &ReminderInput {
+                contact: Some(ada.id),
+                title: "Follow up on her talk proposal".into(),
+                due: today + Duration::days(6),
+                yearly: false,
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+    let up = s.upcoming(today, 14).await.unwrap();
+    let kinds: Vec<String> = up.iter().map(|u| format!("{} {}", u.on, u.describe())).collect();
+    assert_eq!(
+        kinds,
+        [
+            "2026-12-01 Ada: 5 years at Acme",
+            "2026-12-03 Ada's birthday (turns 36)",
+            "2026-12-03 Follow up on her talk proposal — Ada"
+        ]
+    );
+    assert!(matches!(up[2].what, UpcomingKind::Reminder { .. }));
+    let done = s.complete_reminder(r.id, now()).await.unwrap();
+    assert_eq!(done.done_on, Some(today));
+    assert_eq!(s.upcoming(today, 14).await.unwrap().len(), 2);
+    assert_eq!(s.list_reminders(true).await.unwrap().len(), 1);
+    assert!(s.list_reminders(false).await.unwrap().is_empty());
+    let yearly = s
+        .add_reminder(
+            &ReminderInput {
+                contact: None,
+                title: "Conference CFP opens".into(),
+                due: today - Duration::days(300),
+                yearly: true,
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        kith_store::resolve_reminder(s, &yearly.id.to_string()[..8]).await.unwrap(),
+        yearly.id
+    );
+    let later = s.complete_reminder(yearly.id, now()).await.unwrap();
+    assert!(later.due > today && later.done_on.is_none());
+    let t = s.trash_reminder(yearly.id, now()).await.unwrap();
+    assert!(s.list_reminders(false).await.unwrap().is_empty());
+    s.restore(t.id, now()).await.unwrap();
+    assert_eq!(s.list_reminders(false).await.unwrap().len(), 1);
+}
+
+async fn nurture_bad_input_changes_nothing(db: &TestDb) {
+    use kith_core::ledger::{LedgerInput, LedgerKind};
+    use kith_core::nurture::ReminderInput;
+    let s = &*db.store;
+    let ada = s.create_contact(&person("Ada", None, None, &[]), now()).await.unwrap();
+    assert!(matches!(s.set_cadence(ada.id, Some(0), now()).await, Err(StoreError::Invalid(_))));
+    assert!(matches!(s.set_tag_cadence("mentor", Some(5000)).await, Err(StoreError::Invalid(_))));
+    assert!(matches!(s.set_tag_cadence("bad,tag", Some(5)).await, Err(StoreError::Invalid(_))));
+    assert!(matches!(
+        s.snooze(ada.id, Some(now().date_naive() - Duration::days(1)), now()).await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(matches!(s.set_closeness(ada.id, Some(1.5), now()).await, Err(StoreError::Invalid(_))));
+    let ghost = kith_core::ContactId(uuid::Uuid::new_v4());
+    assert!(matches!(
+        s.set_cadence(ghost, Some(30), now()).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    let bad = LedgerInput {
+        kind: LedgerKind::Help,
+        direction: None,
+        status: None,
+        on: now().date_naive(),
+        participants: vec![ada.id, ghost],
+        summary: "x".into(),
+        notes: String::new(),
+    };
+    assert!(matches!(s.add_ledger_entry(&bad, now()).await, Err(StoreError::NotFound { .. })));
+    let past = ReminderInput {
+        contact: None,
+        title: "late".into(),
+        due: now().date_naive() - Duration::days(1),
+        yearly: false,
+    };
+    assert!(matches!(s.add_reminder(&past, now()).await, Err(StoreError::Invalid(_))));
+    let n = s.contact_nurture(ada.id).await.unwrap();
+    assert_eq!(n.settings, kith_store::NurtureSettings::default());
+    assert_eq!(s.list_ledger(&Default::default()).await.unwrap().total, 0);
+    assert!(s.list_reminders(true).await.unwrap().is_empty());
+    assert!(s.tag_cadences().await.unwrap().is_empty());
 }

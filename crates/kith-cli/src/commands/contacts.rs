@@ -311,7 +311,14 @@ pub async fn list(ctx: &Ctx, a: ListArgs) -> Result<()> {
         SortBy::Stale => ContactSort::LeastRecent,
         SortBy::Added => ContactSort::Created,
     };
-    let q = ContactQuery { tag, organization, sort, limit: Some(a.limit), offset: a.offset };
+    let q = ContactQuery {
+        now: Some(ctx.now),
+        tag,
+        organization,
+        sort,
+        limit: Some(a.limit),
+        offset: a.offset,
+    };
     let page = ctx.store.list_contacts(&q).await?;
     if ctx.json {
         return json(&page);

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 const CONTACT_COLS: &str = "id, display_name, name_key, given_name, family_name, nickname, addresses, \
     birthday_year, birthday_month, birthday_day, location, how_met, first_met, notes, \
-    last_interaction_at, created_at, updated_at";
+    created_at, updated_at";
 
 /// Finds live organizations by name (folded) and creates the missing ones. Returns
 /// folded name → id.
@@ -83,7 +83,6 @@ fn contact_rows(
     orgs: &HashMap<String, String>,
     created: i64,
     now: i64,
-    last_interaction: Option<i64>,
 ) -> Result<ContactRows> {
     let addresses =
         serde_json::to_string(&c.addresses).map_err(|e| StoreError::Other(e.to_string()))?;
@@ -104,7 +103,6 @@ fn contact_rows(
             c.how_met.clone().into(),
             date_text(c.first_met).into(),
             c.notes.clone().into(),
-            last_interaction.into(),
             created.into(),
             now.into(),
         ],
@@ -216,10 +214,10 @@ pub(crate) async fn insert_contacts(
     let orgs = organization_ids(conn, names, now).await?;
     let mut rows = Vec::with_capacity(items.len());
     for (id, c) in items {
-        rows.push(contact_rows(&id.to_string(), c, &orgs, now, now, None)?);
+        rows.push(contact_rows(&id.to_string(), c, &orgs, now, now)?);
     }
     let mains = rows.iter_mut().map(|r| std::mem::take(&mut r.contact)).collect();
-    insert_rows(conn, &format!("INSERT INTO contacts ({CONTACT_COLS})"), 17, mains, "").await?;
+    insert_rows(conn, &format!("INSERT INTO contacts ({CONTACT_COLS})"), 16, mains, "").await?;
     insert_children(conn, &mut rows).await?;
     let terms =
         items.iter().map(|(id, c)| (*id, kith_core::search::contact_terms(c, &[]))).collect();
@@ -237,16 +235,15 @@ pub(crate) async fn replace_contact(
     let ids = id.to_string();
     let existing = fetch(
         conn,
-        "SELECT created_at, last_interaction_at FROM contacts WHERE id = $1 AND trash_id IS NULL"
-            .into(),
+        "SELECT created_at FROM contacts WHERE id = $1 AND trash_id IS NULL".into(),
         vec![ids.clone().into()],
     )
     .await?;
     let Some(row) = existing.first() else { return Err(StoreError::not_found("contact", ids)) };
-    let (created, last) = (int(row, "created_at")?, opt_int(row, "last_interaction_at")?);
+    let created = int(row, "created_at")?;
     let names: Vec<String> = c.employment.iter().map(|e| e.organization.clone()).collect();
     let orgs = organization_ids(conn, names, now).await?;
-    let mut rows = vec![contact_rows(&ids, c, &orgs, created, now, last)?];
+    let mut rows = vec![contact_rows(&ids, c, &orgs, created, now)?];
     for table in ["contact_emails", "contact_phones", "contact_links", "contact_tags", "employment"]
     {
         exec(conn, format!("DELETE FROM {table} WHERE contact_id = $1"), vec![ids.clone().into()])
@@ -301,10 +298,14 @@ pub(crate) async fn load_contacts(
     include_trashed: bool,
 ) -> Result<Vec<Contact>> {
     let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
-    let live = if include_trashed { "" } else { "trash_id IS NULL AND " };
+    let live = if include_trashed { "" } else { "c.trash_id IS NULL AND " };
+    let cols = CONTACT_COLS.split(", ").map(|c| format!("c.{c}")).collect::<Vec<_>>().join(", ");
     let rows = fetch_in(
         conn,
-        &format!("SELECT {CONTACT_COLS} FROM contacts WHERE {live}id IN ({{IN}})"),
+        &format!(
+            "SELECT {cols}, s.last_at AS last_interaction_at FROM contacts c \
+             LEFT JOIN contact_stats s ON s.contact_id = c.id WHERE {live}c.id IN ({{IN}})"
+        ),
         &keys,
     )
     .await?;
@@ -398,7 +399,8 @@ pub(crate) async fn load_summaries(
     let mut by_id: HashMap<String, ContactSummary> = HashMap::new();
     for r in fetch_in(
         conn,
-        "SELECT id, display_name, last_interaction_at FROM contacts WHERE trash_id IS NULL AND id IN ({IN})",
+        "SELECT c.id, c.display_name, s.last_at AS last_interaction_at FROM contacts c \
+         LEFT JOIN contact_stats s ON s.contact_id = c.id WHERE c.trash_id IS NULL AND c.id IN ({IN})",
         ids,
     )
     .await?
@@ -507,11 +509,20 @@ pub(crate) async fn find(conn: &mut AnyConnection, reference: &str) -> Result<Ve
     .await
 }
 
-/// A page of contact summaries.
-pub(crate) async fn list(
+/// The ids of every contact matching the query's filters (ignoring sort and paging).
+pub(crate) async fn filtered_ids(
     conn: &mut AnyConnection,
     q: &ContactQuery,
-) -> Result<Page<ContactSummary>> {
+) -> Result<Vec<String>> {
+    let (filter, vals) = filter_sql(q);
+    fetch(conn, format!("SELECT c.id {filter}"), vals)
+        .await?
+        .iter()
+        .map(|r| text(r, "id"))
+        .collect()
+}
+
+fn filter_sql(q: &ContactQuery) -> (String, Vec<Val>) {
     let mut joins = String::new();
     let mut wheres = vec!["c.trash_id IS NULL".to_string()];
     let mut vals: Vec<Val> = vec![];
@@ -529,14 +540,26 @@ pub(crate) async fn list(
             vals.len()
         ));
     }
-    let filter = format!("FROM contacts c{joins} WHERE {}", wheres.join(" AND "));
+    let filter = format!(
+        "FROM contacts c LEFT JOIN contact_stats s ON s.contact_id = c.id{joins} WHERE {}",
+        wheres.join(" AND ")
+    );
+    (filter, vals)
+}
+
+/// A page of contact summaries.
+pub(crate) async fn list(
+    conn: &mut AnyConnection,
+    q: &ContactQuery,
+) -> Result<Page<ContactSummary>> {
+    let (filter, mut vals) = filter_sql(q);
     let total_rows = fetch(conn, format!("SELECT COUNT(*) AS n {filter}"), vals.clone()).await?;
     let total = total_rows.first().map(|r| int(r, "n")).transpose()?.unwrap_or(0) as u64;
     let order = match q.sort {
         ContactSort::Name => "c.name_key, c.id",
-        ContactSort::LastInteraction => "c.last_interaction_at DESC NULLS LAST, c.name_key, c.id",
-        ContactSort::LeastRecent => "c.last_interaction_at ASC NULLS FIRST, c.name_key, c.id",
-        ContactSort::Created => "c.created_at DESC, c.id",
+        ContactSort::LastInteraction => "s.last_at DESC NULLS LAST, c.name_key, c.id",
+        ContactSort::LeastRecent => "s.last_at ASC NULLS FIRST, c.name_key, c.id",
+        ContactSort::Created | ContactSort::Strength => "c.created_at DESC, c.id",
     };
     let limit = q.limit.unwrap_or(i64::MAX as u64).min(i64::MAX as u64) as i64;
     let n = vals.len();
@@ -552,41 +575,4 @@ pub(crate) async fn list(
     .map(|r| text(r, "id"))
     .collect::<Result<_>>()?;
     Ok(Page { items: load_summaries(conn, &ids).await?, total })
-}
-
-/// Recomputes `last_interaction_at` for contacts from their live interactions.
-pub(crate) async fn refresh_last_interaction(
-    conn: &mut AnyConnection,
-    ids: &[String],
-) -> Result<()> {
-    for chunk in ids.chunks(1000) {
-        let sql = format!(
-            "UPDATE contacts SET last_interaction_at = (SELECT MAX(i.occurred_at) FROM interaction_participants p \
-             JOIN interactions i ON i.id = p.interaction_id WHERE p.contact_id = contacts.id AND i.trash_id IS NULL) \
-             WHERE id IN ({})",
-            placeholders(conn, 1, chunk.len())
-        );
-        exec(conn, sql, chunk.iter().map(|s| Val::Text(s.clone())).collect()).await?;
-    }
-    Ok(())
-}
-
-/// Moves `last_interaction_at` forward to the given times where they are later (used after
-/// inserting interactions, which can only make the latest contact more recent).
-pub(crate) async fn bump_last_interaction(conn: &mut AnyConnection, latest: Vec<(String, i64)>) -> Result<()> {
-    for chunk in latest.chunks(1000) {
-        let values = (0..chunk.len())
-            .map(|i| format!("({})", placeholders(conn, 2 * i + 1, 2)))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!(
-            "WITH v(id, t) AS (VALUES {values}) \
-             UPDATE contacts SET last_interaction_at = (SELECT v.t FROM v WHERE v.id = contacts.id) \
-             WHERE id IN (SELECT v.id FROM v) \
-             AND (last_interaction_at IS NULL OR last_interaction_at < (SELECT v.t FROM v WHERE v.id = contacts.id))"
-        );
-        let vals = chunk.iter().flat_map(|(id, t)| [Val::Text(id.clone()), Val::Int(*t)]).collect();
-        exec(conn, sql, vals).await?;
-    }
-    Ok(())
 }

@@ -1,6 +1,6 @@
 //! Interactions and their participants.
 
-use super::contacts::bump_last_interaction;
+use super::nurture::merge_stats;
 use super::util::*;
 use crate::{InteractionQuery, Page, Result, StoreError};
 use kith_core::{
@@ -38,7 +38,10 @@ pub(crate) async fn insert(
     }
     let mut rows = Vec::with_capacity(items.len());
     let mut links = Vec::new();
-    let mut latest: HashMap<String, i64> = HashMap::new();
+    let mut events: HashMap<
+        String,
+        Vec<(chrono::DateTime<chrono::Utc>, InteractionKind, Direction)>,
+    > = HashMap::new();
     for (id, i) in items {
         let ids = id.to_string();
         rows.push(vec![
@@ -52,8 +55,7 @@ pub(crate) async fn insert(
             now.into(),
         ]);
         for p in &i.participants {
-            let t = latest.entry(p.to_string()).or_insert(i64::MIN);
-            *t = (*t).max(micros(i.occurred_at));
+            events.entry(p.to_string()).or_default().push((i.occurred_at, i.kind, i.direction));
             links.push(vec![Val::from(ids.clone()), Val::from(p.to_string())]);
         }
     }
@@ -73,9 +75,7 @@ pub(crate) async fn insert(
         "",
     )
     .await?;
-    let mut latest: Vec<(String, i64)> = latest.into_iter().collect();
-    latest.sort();
-    bump_last_interaction(conn, latest).await
+    merge_stats(conn, events).await
 }
 
 /// Loads live interactions by id, in the order given, with their live participants.

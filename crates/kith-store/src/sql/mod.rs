@@ -8,6 +8,8 @@
 
 mod contacts;
 mod interactions;
+mod ledger;
+mod nurture;
 mod organizations;
 mod search;
 mod store_impl;

@@ -48,7 +48,10 @@ pub(crate) async fn index_contacts(
     for chunk in words.chunks(1000) {
         let sql = format!(
             "INSERT INTO search_words (word) VALUES {} ON CONFLICT DO NOTHING RETURNING word",
-            (1..=chunk.len()).map(|i| format!("({})", placeholders(conn, i, 1))).collect::<Vec<_>>().join(", ")
+            (1..=chunk.len())
+                .map(|i| format!("({})", placeholders(conn, i, 1)))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         for r in fetch(conn, sql, chunk.iter().map(|w| Val::Text(w.clone())).collect()).await? {
             new_words.push(text(&r, "word")?);
@@ -102,12 +105,9 @@ pub(crate) async fn search(
         }
         if search::max_distance(w.chars().count()) > 0 {
             let vs = search::variants(w);
-            let rows = fetch_in(
-                conn,
-                "SELECT word FROM search_variants WHERE variant IN ({IN})",
-                &vs,
-            )
-            .await?;
+            let rows =
+                fetch_in(conn, "SELECT word FROM search_variants WHERE variant IN ({IN})", &vs)
+                    .await?;
             for r in rows {
                 found.insert(text(&r, "word")?);
             }

@@ -2,19 +2,24 @@
 //! does the work, and commits.
 
 use super::util::{fetch, int, micros};
-use super::{SqlStore, contacts, interactions, organizations, search, trash};
+use super::{SqlStore, contacts, interactions, ledger, nurture, organizations, search, trash};
 use crate::{
-    Backend, ContactQuery, ContactRef, InteractionQuery, OrganizationQuery, Page, Result,
-    SearchHit, Stats, Store, StoreError,
+    Backend, ContactNurture, ContactQuery, ContactRef, ContactSort, InteractionQuery, LedgerQuery,
+    OrganizationQuery, Page, Result, SearchHit, Stats, Store, StoreError, TagCadence,
 };
 use async_trait::async_trait;
+use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
 use kith_core::error::FieldError;
+use kith_core::ledger::{LedgerEntry, LedgerInput, LedgerStatus};
+use kith_core::nurture::{DueCandidate, Reminder, ReminderInput, Upcoming};
+use kith_core::strength::{History, StrengthSettings};
 use kith_core::{
     Contact, ContactId, ContactInput, ContactSummary, Interaction, InteractionId, InteractionInput,
     Note, NoteId, Organization, OrganizationId, OrganizationInput, OrganizationSummary, TrashEntry,
     TrashId, ValidationError,
 };
+use kith_core::{LedgerEntryId, ReminderId};
 
 /// Prefixes field names with the record's position, for bulk validation errors.
 fn at_index(i: usize, e: ValidationError) -> ValidationError {
@@ -85,7 +90,35 @@ impl Store for SqlStore {
 
     async fn list_contacts(&self, query: &ContactQuery) -> Result<Page<ContactSummary>> {
         let mut conn = self.pool.acquire().await?;
-        contacts::list(&mut conn, query).await
+        if query.sort != ContactSort::Strength {
+            return contacts::list(&mut conn, query).await;
+        }
+        // Strength depends on "now"; rank at query time from the cached aggregates.
+        let now = query.now.ok_or_else(|| {
+            StoreError::Other("sorting by strength needs the current time".into())
+        })?;
+        let wanted: std::collections::HashSet<String> =
+            contacts::filtered_ids(&mut conn, query).await?.into_iter().collect();
+        let settings = nurture::strength_settings(&mut conn).await?;
+        let mut ranked: Vec<(f64, String, String)> = nurture::all_histories(&mut conn)
+            .await?
+            .into_iter()
+            .filter(|(id, _, _)| wanted.contains(&id.to_string()))
+            .map(|(id, name, h)| {
+                (kith_core::strength::strength(&h, now, &settings).score, name, id.to_string())
+            })
+            .collect();
+        ranked.sort_by(|a, b| {
+            b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)).then_with(|| a.2.cmp(&b.2))
+        });
+        let total = ranked.len() as u64;
+        let ids: Vec<String> = ranked
+            .into_iter()
+            .skip(query.offset as usize)
+            .take(query.limit.unwrap_or(u64::MAX).min(usize::MAX as u64) as usize)
+            .map(|(_, _, id)| id)
+            .collect();
+        Ok(Page { items: contacts::load_summaries(&mut conn, &ids).await?, total })
     }
 
     async fn trash_contact(&self, id: ContactId, now: DateTime<Utc>) -> Result<TrashEntry> {
@@ -347,5 +380,195 @@ impl Store for SqlStore {
             notes: n("notes")?,
             trash: n("trash")?,
         })
+    }
+
+    async fn strength_settings(&self) -> Result<StrengthSettings> {
+        let mut conn = self.pool.acquire().await?;
+        nurture::strength_settings(&mut conn).await
+    }
+
+    async fn set_half_life(&self, days: f64) -> Result<u64> {
+        let mut tx = self.pool.begin().await?;
+        let n = nurture::set_half_life(&mut tx, days).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    async fn set_cadence(
+        &self,
+        contact: ContactId,
+        days: Option<u32>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        check_cadence(days)?;
+        let mut conn = self.pool.acquire().await?;
+        nurture::set_cadence(&mut conn, contact, days, micros(now)).await
+    }
+
+    async fn set_tag_cadence(&self, tag: &str, days: Option<u32>) -> Result<()> {
+        check_cadence(days)?;
+        let tag = kith_core::validate::tag("tag", tag)?;
+        let mut tx = self.pool.begin().await?;
+        nurture::set_tag_cadence(&mut tx, &tag, days).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn tag_cadences(&self) -> Result<Vec<TagCadence>> {
+        let mut conn = self.pool.acquire().await?;
+        Ok(nurture::tag_cadences(&mut conn)
+            .await?
+            .into_iter()
+            .map(|(tag, cadence_days, people)| TagCadence { tag, cadence_days, people })
+            .collect())
+    }
+
+    async fn snooze(
+        &self,
+        contact: ContactId,
+        until: Option<NaiveDate>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        if let Some(d) = until
+            && d <= now.date_naive()
+        {
+            return Err(
+                ValidationError::one("until", Some(&d.to_string()), "a date after today").into()
+            );
+        }
+        let mut conn = self.pool.acquire().await?;
+        nurture::snooze(&mut conn, contact, until, micros(now)).await
+    }
+
+    async fn set_closeness(
+        &self,
+        contact: ContactId,
+        closeness: Option<f64>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut conn = self.pool.acquire().await?;
+        nurture::set_closeness(&mut conn, contact, closeness, micros(now)).await
+    }
+
+    async fn contact_nurture(&self, contact: ContactId) -> Result<ContactNurture> {
+        let mut conn = self.pool.acquire().await?;
+        let (settings, history, balance) = nurture::contact_nurture(&mut conn, contact).await?;
+        Ok(ContactNurture { settings, history, balance })
+    }
+
+    async fn due_candidates(&self, now: DateTime<Utc>) -> Result<Vec<DueCandidate>> {
+        let mut conn = self.pool.acquire().await?;
+        nurture::due_candidates(&mut conn, now).await
+    }
+
+    async fn histories(&self) -> Result<Vec<(ContactId, String, History)>> {
+        let mut conn = self.pool.acquire().await?;
+        nurture::all_histories(&mut conn).await
+    }
+
+    async fn recompute_stats(&self) -> Result<u64> {
+        let mut tx = self.pool.begin().await?;
+        let n = nurture::recompute_all(&mut tx).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    async fn add_ledger_entry(
+        &self,
+        input: &LedgerInput,
+        now: DateTime<Utc>,
+    ) -> Result<LedgerEntry> {
+        let input = input.normalized(now.date_naive())?;
+        let mut tx = self.pool.begin().await?;
+        let id = ledger::insert(&mut tx, &input, micros(now)).await?;
+        let e = ledger::load(&mut tx, &[id.to_string()]).await?.pop();
+        tx.commit().await?;
+        e.ok_or_else(|| StoreError::not_found("ledger record", id.to_string()))
+    }
+
+    async fn set_ledger_status(
+        &self,
+        id: LedgerEntryId,
+        status: LedgerStatus,
+        now: DateTime<Utc>,
+    ) -> Result<LedgerEntry> {
+        let mut tx = self.pool.begin().await?;
+        ledger::set_status(&mut tx, id, status, micros(now)).await?;
+        let e = ledger::load(&mut tx, &[id.to_string()]).await?.pop();
+        tx.commit().await?;
+        e.ok_or_else(|| StoreError::not_found("ledger record", id.to_string()))
+    }
+
+    async fn list_ledger(&self, query: &LedgerQuery) -> Result<Page<LedgerEntry>> {
+        let mut conn = self.pool.acquire().await?;
+        ledger::list(&mut conn, query).await
+    }
+
+    async fn find_ledger_entries(&self, reference: &str) -> Result<Vec<LedgerEntry>> {
+        let mut conn = self.pool.acquire().await?;
+        ledger::find(&mut conn, reference).await
+    }
+
+    async fn trash_ledger_entry(
+        &self,
+        id: LedgerEntryId,
+        now: DateTime<Utc>,
+    ) -> Result<TrashEntry> {
+        let mut tx = self.pool.begin().await?;
+        let e = trash::trash_ledger_entry(&mut tx, &id.to_string(), micros(now)).await?;
+        tx.commit().await?;
+        Ok(e)
+    }
+
+    async fn add_reminder(&self, input: &ReminderInput, now: DateTime<Utc>) -> Result<Reminder> {
+        let input = input.normalized(now.date_naive())?;
+        let mut tx = self.pool.begin().await?;
+        let id = nurture::add_reminder(&mut tx, &input, micros(now)).await?;
+        let r = nurture::get_reminder(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(r)
+    }
+
+    async fn complete_reminder(&self, id: ReminderId, now: DateTime<Utc>) -> Result<Reminder> {
+        let mut tx = self.pool.begin().await?;
+        let r = nurture::complete_reminder(&mut tx, id, now.date_naive()).await?;
+        tx.commit().await?;
+        Ok(r)
+    }
+
+    async fn list_reminders(&self, include_done: bool) -> Result<Vec<Reminder>> {
+        let mut conn = self.pool.acquire().await?;
+        nurture::list_reminders(&mut conn, include_done).await
+    }
+
+    async fn find_reminders(&self, reference: &str) -> Result<Vec<Reminder>> {
+        let mut conn = self.pool.acquire().await?;
+        nurture::find_reminders(&mut conn, reference).await
+    }
+
+    async fn trash_reminder(&self, id: ReminderId, now: DateTime<Utc>) -> Result<TrashEntry> {
+        let mut tx = self.pool.begin().await?;
+        let e = trash::trash_reminder(&mut tx, &id.to_string(), micros(now)).await?;
+        tx.commit().await?;
+        Ok(e)
+    }
+
+    async fn upcoming(&self, today: NaiveDate, days: u32) -> Result<Vec<Upcoming>> {
+        let mut conn = self.pool.acquire().await?;
+        let dates = nurture::dates_in_window(&mut conn, today, days).await?;
+        let reminders = nurture::list_reminders(&mut conn, false).await?;
+        Ok(kith_core::nurture::upcoming(&dates, &reminders, today, days))
+    }
+}
+
+fn check_cadence(days: Option<u32>) -> Result<()> {
+    match days {
+        Some(d) if d == 0 || d > 3650 => Err(ValidationError::one(
+            "cadence",
+            Some(&d.to_string()),
+            "a number of days from 1 to 3650",
+        )
+        .into()),
+        _ => Ok(()),
     }
 }

@@ -4,7 +4,8 @@
 //! read filters on `trash_id IS NULL`. Restoring clears the mark; purging deletes the trash row,
 //! and the foreign keys (`ON DELETE CASCADE`) remove the marked records and their dependants.
 
-use super::contacts::{refresh_last_interaction, reindex};
+use super::contacts::reindex;
+use super::nurture::refresh_stats;
 use super::organizations::people_ids;
 use super::util::*;
 use crate::{Result, StoreError};
@@ -99,13 +100,29 @@ pub(crate) async fn trash_contact(
         vec![ts.clone().into(), id.into()],
     )
     .await?;
+    let ledger = exec(
+        conn,
+        "UPDATE ledger_entries SET trash_id = $1 WHERE trash_id IS NULL \
+         AND id IN (SELECT entry_id FROM ledger_participants WHERE contact_id = $2) \
+         AND NOT EXISTS (SELECT 1 FROM ledger_participants p JOIN contacts c ON c.id = p.contact_id \
+             WHERE p.entry_id = ledger_entries.id AND p.contact_id <> $2 AND c.trash_id IS NULL)"
+            .into(),
+        vec![ts.clone().into(), id.into()],
+    )
+    .await?;
+    let reminders = exec(
+        conn,
+        "UPDATE reminders SET trash_id = $1 WHERE trash_id IS NULL AND contact_id = $2".into(),
+        vec![ts.clone().into(), id.into()],
+    )
+    .await?;
     exec(
         conn,
         "UPDATE contacts SET trash_id = $1 WHERE id = $2".into(),
         vec![ts.into(), id.into()],
     )
     .await?;
-    set_linked(conn, t, linked).await
+    set_linked(conn, t, linked + ledger + reminders).await
 }
 
 /// Moves an organization to the trash; roles there are hidden until it comes back.
@@ -158,7 +175,7 @@ pub(crate) async fn trash_interaction(
     )
     .await?;
     let people = participant_ids(conn, &t.to_string()).await?;
-    refresh_last_interaction(conn, &people).await?;
+    refresh_stats(conn, &people).await?;
     set_linked(conn, t, 0).await
 }
 
@@ -243,7 +260,9 @@ pub(crate) async fn restore(conn: &mut AnyConnection, id: TrashId) -> Result<Tra
             )));
         }
     }
-    for table in ["contacts", "organizations", "interactions", "notes"] {
+    for table in
+        ["contacts", "organizations", "interactions", "notes", "ledger_entries", "reminders"]
+    {
         exec(
             conn,
             format!("UPDATE {table} SET trash_id = NULL WHERE trash_id = $1"),
@@ -272,8 +291,9 @@ pub(crate) async fn restore(conn: &mut AnyConnection, id: TrashId) -> Result<Tra
                 .map(|r| text(r, "contact_id"))
                 .collect::<Result<_>>()?
             };
-            refresh_last_interaction(conn, &people).await?;
+            refresh_stats(conn, &people).await?;
         }
+        TrashKind::Ledger | TrashKind::Reminder => {}
         TrashKind::Note => {
             let rows = fetch(
                 conn,
@@ -301,4 +321,60 @@ pub(crate) async fn purge(conn: &mut AnyConnection, id: TrashId) -> Result<Trash
 /// Empties the trash.
 pub(crate) async fn purge_all(conn: &mut AnyConnection) -> Result<u64> {
     exec(conn, "DELETE FROM trash".into(), vec![]).await
+}
+
+/// Moves a ledger record to the trash.
+pub(crate) async fn trash_ledger_entry(
+    conn: &mut AnyConnection,
+    id: &str,
+    now: i64,
+) -> Result<TrashEntry> {
+    let rows = fetch(
+        conn,
+        "SELECT occurred_on, kind, direction, summary FROM ledger_entries WHERE id = $1 AND trash_id IS NULL".into(),
+        vec![id.into()],
+    )
+    .await?;
+    let Some(r) = rows.first() else { return Err(StoreError::not_found("ledger record", id)) };
+    let label = format!(
+        "{} {} {} {}",
+        text(r, "occurred_on")?,
+        text(r, "kind")?,
+        text(r, "direction")?,
+        text(r, "summary")?
+    )
+    .trim()
+    .to_string();
+    let t = new_entry(conn, TrashKind::Ledger, id, &label, now).await?;
+    exec(
+        conn,
+        "UPDATE ledger_entries SET trash_id = $1 WHERE id = $2".into(),
+        vec![t.to_string().into(), id.into()],
+    )
+    .await?;
+    set_linked(conn, t, 0).await
+}
+
+/// Moves a reminder to the trash.
+pub(crate) async fn trash_reminder(
+    conn: &mut AnyConnection,
+    id: &str,
+    now: i64,
+) -> Result<TrashEntry> {
+    let rows = fetch(
+        conn,
+        "SELECT due_on, title FROM reminders WHERE id = $1 AND trash_id IS NULL".into(),
+        vec![id.into()],
+    )
+    .await?;
+    let Some(r) = rows.first() else { return Err(StoreError::not_found("reminder", id)) };
+    let label = format!("{} {}", text(r, "due_on")?, text(r, "title")?);
+    let t = new_entry(conn, TrashKind::Reminder, id, &label, now).await?;
+    exec(
+        conn,
+        "UPDATE reminders SET trash_id = $1 WHERE id = $2".into(),
+        vec![t.to_string().into(), id.into()],
+    )
+    .await?;
+    set_linked(conn, t, 0).await
 }

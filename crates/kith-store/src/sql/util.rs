@@ -44,6 +44,8 @@ pub enum Val {
     OptText(Option<String>),
     Int(i64),
     OptInt(Option<i64>),
+    Float(f64),
+    OptFloat(Option<f64>),
 }
 
 impl From<String> for Val {
@@ -82,6 +84,8 @@ pub fn bind_all(mut q: AnyQuery<'_>, vals: Vec<Val>) -> AnyQuery<'_> {
             Val::OptText(s) => q.bind(s),
             Val::Int(i) => q.bind(i),
             Val::OptInt(i) => q.bind(i),
+            Val::Float(f) => q.bind(f),
+            Val::OptFloat(f) => q.bind(f),
         };
     }
     q
