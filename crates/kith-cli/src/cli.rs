@@ -55,6 +55,30 @@ pub enum Command {
     Restore(RestoreArgs),
     /// Delete trash entries for good.
     Purge(PurgeArgs),
+    /// Who to reach out to now, most urgent first, each with a reason.
+    Due(DueArgs),
+    /// Today at a glance: who to reach out to, reminders due and dates this week.
+    Today(DueArgs),
+    /// Birthdays, work anniversaries and reminders coming up.
+    Upcoming(UpcomingArgs),
+    /// Explain a person's relationship strength factor by factor.
+    Why(WhyArgs),
+    /// Keep-in-touch cadences for a person or everyone with a tag.
+    #[command(subcommand)]
+    Cadence(CadenceCommand),
+    /// Keep someone off the due list until a date.
+    Snooze(SnoozeArgs),
+    /// Set how close you feel to someone (0–1); it replaces the computed strength.
+    Closeness(ClosenessArgs),
+    /// The reciprocity ledger: help given and received, asks, feedback, acknowledgements.
+    #[command(subcommand)]
+    Ledger(LedgerCommand),
+    /// Reminders: one-off or yearly, optionally about a person.
+    #[command(subcommand)]
+    Reminder(ReminderCommand),
+    /// Settings (strength half-life) and maintenance.
+    #[command(subcommand)]
+    Config(ConfigCommand),
     /// Print shell completions.
     Completions(CompletionsArgs),
     /// Print the man page (roff).
@@ -170,6 +194,8 @@ pub enum SortBy {
     Stale,
     /// Newest additions first.
     Added,
+    /// Strongest relationships first.
+    Strength,
 }
 
 #[derive(Debug, Args)]
@@ -363,4 +389,213 @@ pub struct PurgeArgs {
 pub struct CompletionsArgs {
     /// The shell.
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct DueArgs {
+    /// At most this many people.
+    #[arg(long, short = 'n', default_value_t = 20)]
+    pub limit: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct UpcomingArgs {
+    /// How many days ahead.
+    #[arg(long, short = 'd', default_value_t = 14)]
+    pub days: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct WhyArgs {
+    /// Who.
+    pub contact: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CadenceCommand {
+    /// Set a cadence: `kith cadence set Ada --every 30d` or `kith cadence set --tag mentor --every 6w`.
+    Set(CadenceSetArgs),
+    /// Remove a cadence from a person or a tag.
+    Clear(CadenceTarget),
+    /// List tag cadences.
+    #[command(visible_alias = "ls")]
+    List,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("target").required(true).args(["contact", "tag"]))]
+pub struct CadenceTarget {
+    /// The person.
+    pub contact: Option<String>,
+    /// Everyone with this tag instead of one person.
+    #[arg(long, short = 't')]
+    pub tag: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("target").required(true).args(["contact", "tag"]))]
+pub struct CadenceSetArgs {
+    /// The person (omit with --tag).
+    pub contact: Option<String>,
+    /// How often: 30 or 30d (days), 6w (weeks), 3m (months), 1y.
+    #[arg(long, short = 'e')]
+    pub every: String,
+    /// Everyone with this tag instead of one person.
+    #[arg(long, short = 't')]
+    pub tag: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("when").required(true).args(["until", "for_", "clear"]))]
+pub struct SnoozeArgs {
+    /// Who.
+    pub contact: String,
+    /// Until this date (YYYY-MM-DD).
+    #[arg(long)]
+    pub until: Option<String>,
+    /// For this long: 10d, 2w, 3m.
+    #[arg(long = "for", id = "for_")]
+    pub for_: Option<String>,
+    /// End the snooze now.
+    #[arg(long)]
+    pub clear: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("how").required(true).args(["value", "clear"]))]
+pub struct ClosenessArgs {
+    /// Who.
+    pub contact: String,
+    /// From 0 (distant) to 1 (closest).
+    pub value: Option<f64>,
+    /// Go back to the computed strength.
+    #[arg(long)]
+    pub clear: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LedgerCommand {
+    /// Record help, an ask, feedback or an acknowledgement with one or more people.
+    Add(LedgerAddArgs),
+    /// List ledger records, newest first.
+    #[command(visible_alias = "ls")]
+    List(LedgerListArgs),
+    /// Change a record's status: an ask answered or declined, offered help done.
+    Status(LedgerStatusArgs),
+    /// Move a record to the trash.
+    Rm(IdArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LedgerAddArgs {
+    /// help, ask, feedback or acknowledgement.
+    pub kind: String,
+    /// Who (one or more).
+    #[arg(required = true, value_name = "CONTACT")]
+    pub contacts: Vec<String>,
+    /// What it was, in one line.
+    #[arg(long, short = 'm', default_value = "")]
+    pub summary: String,
+    /// It went from you to them (default for acknowledgements).
+    #[arg(long, conflicts_with = "received")]
+    pub given: bool,
+    /// It went from them to you (default for help, asks and feedback).
+    #[arg(long)]
+    pub received: bool,
+    /// help: done, offered; ask: open, answered, declined; acknowledgement: private, public.
+    #[arg(long, short = 's')]
+    pub status: Option<String>,
+    /// When (YYYY-MM-DD; default today).
+    #[arg(long)]
+    pub on: Option<String>,
+    /// Longer notes (markdown), e.g. the feedback itself.
+    #[arg(long, default_value = "")]
+    pub notes: String,
+}
+
+#[derive(Debug, Args)]
+pub struct LedgerListArgs {
+    /// Only records with this person.
+    #[arg(long, short = 'w', value_name = "CONTACT")]
+    pub with: Option<String>,
+    /// Only this kind.
+    #[arg(long, short = 'k')]
+    pub kind: Option<String>,
+    /// Only this status.
+    #[arg(long, short = 's')]
+    pub status: Option<String>,
+    /// Only given or received.
+    #[arg(long)]
+    pub direction: Option<String>,
+    /// Only on or after this date.
+    #[arg(long)]
+    pub since: Option<String>,
+    /// At most this many.
+    #[arg(long, short = 'n', default_value_t = 50)]
+    pub limit: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct LedgerStatusArgs {
+    /// The record's id (or its first characters).
+    pub id: String,
+    /// The new status.
+    pub status: String,
+}
+
+#[derive(Debug, Args)]
+pub struct IdArgs {
+    /// The id (or its first characters).
+    pub id: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReminderCommand {
+    /// Add a reminder: `kith reminder add "Follow up on her talk proposal" --on 2026-12-03 --about Ada`.
+    Add(ReminderAddArgs),
+    /// List open reminders (with --all, done ones too).
+    #[command(visible_alias = "ls")]
+    List(ReminderListArgs),
+    /// Mark a reminder done (a yearly one moves to next year).
+    Done(IdArgs),
+    /// Move a reminder to the trash.
+    Rm(IdArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReminderAddArgs {
+    /// What to remember.
+    pub title: String,
+    /// When (YYYY-MM-DD).
+    #[arg(long)]
+    pub on: String,
+    /// The person it is about.
+    #[arg(long, value_name = "CONTACT")]
+    pub about: Option<String>,
+    /// Every year on that day.
+    #[arg(long)]
+    pub yearly: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReminderListArgs {
+    /// Include done reminders.
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Show the settings.
+    Show,
+    /// Set the recency half-life in days (how fast ties fade without contact).
+    HalfLife(HalfLifeArgs),
+    /// Rebuild every cached interaction aggregate from the interactions.
+    Recompute,
+}
+
+#[derive(Debug, Args)]
+pub struct HalfLifeArgs {
+    /// Days (1–3650).
+    pub days: f64,
 }

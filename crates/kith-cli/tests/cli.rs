@@ -135,6 +135,8 @@ cli_tests!(
     organizations,
     bad_input_is_refused_and_changes_nothing,
     read_commands_speak_json,
+    nurture_flow,
+    nurture_bad_input,
 );
 
 fn newcomer_flow(k: &Kith) {
@@ -369,6 +371,111 @@ fn read_commands_speak_json(k: &Kith) {
     ] {
         k.json(args);
     }
+}
+
+fn days_ago(n: i64) -> String {
+    (chrono::Utc::now().date_naive() - chrono::Duration::days(n)).to_string()
+}
+
+fn nurture_flow(k: &Kith) {
+    k.ok(&["add", "Mia Mentor", "-t", "mentor", "--met-on", &days_ago(900)]);
+    k.ok(&["add", "Max Mentor", "-t", "mentor"]);
+    k.ok(&["add", "Pat Peer"]);
+    k.ok(&["log", "Mia", "-k", "coffee", "--at", &days_ago(47)]);
+    k.ok(&["log", "Max", "-k", "call", "--at", &days_ago(40), "-d", "them"]);
+    k.ok(&["log", "Pat", "-k", "call", "--at", &days_ago(100)]);
+    k.ok(&["cadence", "set", "--tag", "mentor", "--every", "30d"]);
+    let due = k.json(&["due"]);
+    let names: Vec<&str> = due["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["display_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Mia Mentor", "Max Mentor"], "Pat has no cadence: {due}");
+    assert_eq!(due["items"][0]["reason"], "mentor · last talked 47 days ago (cadence 30)");
+    // A coffee with Mia takes her off the list.
+    k.ok(&["log", "Mia", "-k", "coffee", "-m", "Caught up"]);
+    let due = k.ok(&["due"]);
+    assert!(!due.contains("Mia Mentor") && due.contains("Max Mentor"), "{due}");
+    // A favour received shows as a debt in the reasons.
+    k.ok(&["ledger", "add", "help", "Max", "-m", "Reviewed my CV", "--on", &days_ago(5)]);
+    let due = k.json(&["due"]);
+    let reason = due["items"][0]["reason"].as_str().unwrap();
+    assert!(reason.contains("you still owe a thank-you"), "{reason}");
+    assert!(reason.contains("you've received 1 favour and given 0"), "{reason}");
+    k.ok(&["ledger", "add", "thanks", "Max", "-m", "Thanked in the team channel", "-s", "public"]);
+    assert!(!k.ok(&["due"]).contains("owe a thank-you"));
+    let ledger = k.json(&["ledger", "list", "--with", "Max"]);
+    assert_eq!(ledger["total"], 2);
+    let ask = k.json(&["ledger", "add", "ask", "Mia", "-m", "Intro to Globex"]);
+    let ask_id = ask["id"].as_str().unwrap().to_string();
+    k.ok(&["ledger", "status", &ask_id[..8], "answered"]);
+    assert_eq!(k.json(&["ledger", "list", "--kind", "ask", "--status", "answered"])["total"], 1);
+    // `why` adds up to the shown score.
+    let why = k.json(&["why", "Max"]);
+    let parts: f64 = why["strength"]["factors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["contribution"].as_f64().unwrap())
+        .sum();
+    let score = why["strength"]["score"].as_f64().unwrap();
+    assert!((parts - score).abs() < 1e-9, "{parts} vs {score}");
+    let text = k.ok(&["why", "Max"]);
+    assert!(text.contains(&format!("= {score:.3}")), "{text}");
+    // Snoozing, a contact's own cadence, upcoming dates and reminders.
+    k.ok(&["snooze", "Max", "--for", "2w"]);
+    assert!(!k.ok(&["due"]).contains("Max Mentor"));
+    k.ok(&["cadence", "set", "Pat", "--every", "6w"]);
+    assert!(k.ok(&["due"]).contains("Pat Peer"));
+    let soon = (chrono::Utc::now().date_naive() + chrono::Duration::days(3)).to_string();
+    k.ok(&["reminder", "add", "Send the deck", "--on", &soon, "--about", "Pat"]);
+    let upcoming = k.ok(&["upcoming", "--days", "7"]);
+    assert!(upcoming.contains("Send the deck — Pat Peer"), "{upcoming}");
+    let today = k.json(&["today"]);
+    assert_eq!(today["upcoming"].as_array().unwrap().len(), 1);
+    let order: Vec<String> = k.json(&["list", "--sort", "strength"])["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["display_name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(order[0], "Mia Mentor", "{order:?}");
+    k.ok(&["closeness", "Pat", "0.99"]);
+    assert_eq!(k.json(&["list", "--sort", "strength"])["items"][0]["display_name"], "Pat Peer");
+    k.ok(&["config", "half-life", "30"]);
+    assert!(k.ok(&["config", "show"]).contains("30 days"));
+    assert!(k.ok(&["config", "recompute"]).contains("for 3 people"));
+}
+
+fn nurture_bad_input(k: &Kith) {
+    k.ok(&["add", "Ada"]);
+    assert!(
+        k.fails(&["cadence", "set", "Ada", "--every", "0"]).contains("every: \"0\" is not valid")
+    );
+    assert!(k.fails(&["cadence", "set", "Ada", "--every=-3d"]).contains("every"));
+    assert!(k.fails(&["snooze", "Ada", "--until", "2020-01-01"]).contains("a date after today"));
+    assert!(k.fails(&["snooze", "Ada", "--until", "2027-02-30"]).contains("until"));
+    assert!(k.fails(&["closeness", "Ada", "3"]).contains("closeness"));
+    assert!(
+        k.fails(&["ledger", "add", "bribe", "Ada"])
+            .contains("expected one of help, ask, feedback, acknowledgement")
+    );
+    assert!(
+        k.fails(&["ledger", "add", "ask", "Ada", "-s", "public"])
+            .contains("for ask: one of open, answered, declined")
+    );
+    assert!(k.fails(&["ledger", "add", "help", "Nobody"]).contains("no contact matches"));
+    assert!(k.fails(&["reminder", "add", "x", "--on", "2026-02-30"]).contains("on"));
+    assert!(k.fails(&["why", "Nobody"]).contains("no contact matches"));
+    let n = k.json(&["show", "Ada"]);
+    assert!(
+        n["keep_in_touch"]["cadence_days"].is_null()
+            && n["keep_in_touch"]["snoozed_until"].is_null()
+    );
+    assert_eq!(k.json(&["ledger", "list"])["total"], 0);
+    assert_eq!(k.json(&["reminder", "list", "--all"]).as_array().unwrap().len(), 0);
 }
 
 // Backend-independent checks.

@@ -238,8 +238,9 @@ pub fn strength(h: &History, now: DateTime<Utc>, settings: &StrengthSettings) ->
         None => 0.0,
     };
     let frequency = 1.0 - (-decayed / 4.0).exp();
+    let plural = if i.count == 1 { "" } else { "s" };
     let frequency_detail =
-        format!("{} interactions, {:.1} counting recent ones more", i.count, decayed);
+        format!("{} interaction{plural}, {:.1} counting recent ones more", i.count, decayed);
     let mutual = i.mutual as f64 / 2.0;
     let init = balance(i.outbound as f64 + mutual, i.inbound as f64 + mutual);
     let ledger_total = h.ledger.given + h.ledger.received;

@@ -136,6 +136,7 @@ pub async fn edit(ctx: &Ctx, a: EditArgs) -> Result<()> {
 enum TimelineEntry {
     Interaction(kith_core::Interaction),
     Note(kith_core::Note),
+    Ledger(kith_core::ledger::LedgerEntry),
 }
 
 impl TimelineEntry {
@@ -143,6 +144,9 @@ impl TimelineEntry {
         match self {
             TimelineEntry::Interaction(i) => i.occurred_at,
             TimelineEntry::Note(n) => n.created_at,
+            TimelineEntry::Ledger(e) => {
+                e.on.and_hms_opt(12, 0, 0).map_or(e.created_at, |d| d.and_utc())
+            }
         }
     }
 }
@@ -150,6 +154,9 @@ impl TimelineEntry {
 #[derive(Debug, Serialize)]
 struct ShowJson<'a> {
     contact: &'a Contact,
+    strength: &'a kith_core::strength::Strength,
+    keep_in_touch: &'a kith_store::NurtureSettings,
+    balance: &'a kith_core::ledger::Balance,
     timeline: &'a [TimelineEntry],
 }
 
@@ -165,10 +172,28 @@ pub async fn show(ctx: &Ctx, a: ShowArgs) -> Result<()> {
         .map(TimelineEntry::Interaction)
         .chain(notes.into_iter().map(TimelineEntry::Note))
         .collect();
+    let ledger = ctx
+        .store
+        .list_ledger(&kith_store::LedgerQuery {
+            contact: Some(id),
+            limit: Some(a.timeline),
+            ..Default::default()
+        })
+        .await?;
+    timeline.extend(ledger.items.into_iter().map(TimelineEntry::Ledger));
     timeline.sort_by_key(|e| std::cmp::Reverse(e.at()));
     timeline.truncate(a.timeline as usize);
+    let nurture = ctx.store.contact_nurture(id).await?;
+    let settings = ctx.store.strength_settings().await?;
+    let strength = kith_core::strength::strength(&nurture.history, ctx.now, &settings);
     if ctx.json {
-        return json(&ShowJson { contact: &c, timeline: &timeline });
+        return json(&ShowJson {
+            contact: &c,
+            strength: &strength,
+            keep_in_touch: &nurture.settings,
+            balance: &nurture.balance,
+            timeline: &timeline,
+        });
     }
     println!("{}", c.display_name);
     println!("{}", "=".repeat(c.display_name.chars().count()));
@@ -239,6 +264,23 @@ pub async fn show(ctx: &Ctx, a: ShowArgs) -> Result<()> {
         })
         .collect();
     f.add("before", past.join("\n"));
+    f.add(
+        "strength",
+        format!("{:.2} ({}) — `kith why` explains it", strength.score, strength.band.as_str()),
+    );
+    let cadence = match (&nurture.settings.cadence_days, &nurture.settings.cadence_source) {
+        (Some(d), Some(kith_core::nurture::CadenceSource::Tag(t))) => {
+            format!("every {d} days (tag {t})")
+        }
+        (Some(d), _) => format!("every {d} days"),
+        _ => String::new(),
+    };
+    f.add("keep in touch", cadence);
+    f.add(
+        "snoozed until",
+        nurture.settings.snoozed_until.map(|d| d.to_string()).unwrap_or_default(),
+    );
+    f.add("ledger", nurture.balance.sentence().unwrap_or_default());
     f.add("id", c.id.to_string());
     f.print();
     if !c.notes.is_empty() {
@@ -278,6 +320,17 @@ pub async fn show(ctx: &Ctx, a: ShowArgs) -> Result<()> {
                     n.body.lines().next().unwrap_or_default()
                 );
             }
+            TimelineEntry::Ledger(e) => {
+                println!(
+                    "{}  {:<8} {} ({}) {}  [{}]",
+                    e.on,
+                    e.kind.as_str(),
+                    e.direction,
+                    e.status,
+                    e.summary,
+                    e.id.short()
+                );
+            }
         }
     }
     Ok(())
@@ -310,6 +363,7 @@ pub async fn list(ctx: &Ctx, a: ListArgs) -> Result<()> {
         SortBy::Last => ContactSort::LastInteraction,
         SortBy::Stale => ContactSort::LeastRecent,
         SortBy::Added => ContactSort::Created,
+        SortBy::Strength => ContactSort::Strength,
     };
     let q = ContactQuery {
         now: Some(ctx.now),

@@ -2,7 +2,9 @@
 
 mod contacts;
 mod interactions;
+mod ledger;
 mod meta;
+mod nurture;
 mod organizations;
 mod search;
 mod trash;
@@ -35,6 +37,16 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Trash => trash::list(&ctx).await,
         Command::Restore(args) => trash::restore(&ctx, args).await,
         Command::Purge(args) => trash::purge(&ctx, args).await,
+        Command::Due(args) => nurture::due(&ctx, args).await,
+        Command::Today(args) => nurture::today(&ctx, args).await,
+        Command::Upcoming(args) => nurture::upcoming(&ctx, args).await,
+        Command::Why(args) => nurture::why(&ctx, args).await,
+        Command::Cadence(cmd) => nurture::cadence(&ctx, cmd).await,
+        Command::Snooze(args) => nurture::snooze(&ctx, args).await,
+        Command::Closeness(args) => nurture::closeness(&ctx, args).await,
+        Command::Reminder(cmd) => nurture::reminder(&ctx, cmd).await,
+        Command::Config(cmd) => nurture::config(&ctx, cmd).await,
+        Command::Ledger(cmd) => ledger::run(&ctx, cmd).await,
         Command::Completions(_) | Command::Man => Ok(()),
     }
 }
