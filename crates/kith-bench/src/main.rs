@@ -32,6 +32,9 @@ struct Args {
     /// Random seed.
     #[arg(long, default_value_t = 7)]
     seed: u64,
+    /// Keep the generated SQLite database and print its path (to time `kith` commands on it).
+    #[arg(long)]
+    keep: bool,
 }
 
 const SYLLABLES: &[&str] = &[
@@ -178,7 +181,7 @@ async fn main() -> Result<()> {
     let t1 = Instant::now();
     let mut done = 0;
     while done < args.interactions {
-        let n = (args.interactions - done).min(50_000);
+        let n = (args.interactions - done).min(250_000);
         let batch: Vec<InteractionInput> = (0..n)
             .map(|_| {
                 let k = if rng.random_bool(0.85) { 1 } else { rng.random_range(2..=4) };
@@ -249,12 +252,40 @@ async fn main() -> Result<()> {
         percentile(&lat, 1.0),
         empty
     );
+    // Nurture: full recompute of the aggregates, strength for everyone, and the due list.
+    store.set_tag_cadence("mentor", Some(30)).await?;
+    store.set_tag_cadence("client", Some(60)).await?;
+    store.set_tag_cadence("friend", Some(90)).await?;
+    let t = Instant::now();
+    let n = store.recompute_stats().await?;
+    let t_recompute = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let settings = store.strength_settings().await?;
+    let histories = store.histories().await?;
+    let strengths: Vec<f64> = histories
+        .iter()
+        .map(|(_, _, h)| kith_core::strength::strength(h, now, &settings).score)
+        .collect();
+    let t_strength = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let due = kith_core::nurture::rank_due(&store.due_candidates(now).await?, now, &settings);
+    let t_due = t.elapsed().as_secs_f64();
+    let regular = strengths.iter().filter(|s| **s >= 0.7).count();
+    println!("recompute aggregates:  {t_recompute:>7.2} s  ({n} contacts with interactions)");
+    println!(
+        "strength for all:      {t_strength:>7.2} s  ({} contacts, {regular} regular)",
+        strengths.len()
+    );
+    println!("due list:              {t_due:>7.3} s  ({} due)", due.len());
+    println!("full recompute total:  {:>7.2} s  (target < 2 s)", t_recompute + t_strength + t_due);
     let stats = store.stats().await?;
     println!(
         "stored: {} contacts, {} organizations, {} interactions",
         stats.contacts, stats.organizations, stats.interactions
     );
-    if args.db.is_none() {
+    if args.db.is_none() && args.keep {
+        println!("kept: {}", url);
+    } else if args.db.is_none() {
         let size: u64 =
             std::fs::read_dir(&tmp)?.filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum();
         println!("database size: {:.0} MB", size as f64 / 1e6);

@@ -31,6 +31,8 @@ pub const MAX_VARIANT_LEN: usize = 24;
 pub const MAX_QUERY_WORDS: usize = 8;
 /// At most this many index words a query word may expand to by prefix.
 pub const MAX_PREFIX_EXPANSION: usize = 64;
+/// At most this many matching index words are kept per query word (the best ones).
+pub const MAX_CANDIDATE_WORDS: usize = 48;
 
 /// The index terms of a contact: each folded word with the weight of its best field.
 /// `extra_notes` are the bodies of the contact's timeline notes.

@@ -116,29 +116,69 @@ pub(crate) async fn search(
             .into_iter()
             .filter_map(|cand| search::match_quality(w, &cand).map(|q| (cand, q)))
             .collect();
-        scored.sort_by(|a, b| a.0.cmp(&b.0));
+        // Best matches first; a short query word may share variants with thousands of words.
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        scored.truncate(search::MAX_CANDIDATE_WORDS);
         candidates.push(scored);
     }
-    let all_words: Vec<String> = {
-        let mut s: Vec<String> = candidates.iter().flatten().map(|(w, _)| w.clone()).collect();
-        s.sort();
-        s.dedup();
-        s
-    };
-    let rows = fetch_in(
-        conn,
-        "SELECT p.contact_id, p.word, p.weight FROM search_postings p WHERE p.word IN ({IN}) \
-         AND p.contact_id NOT IN (SELECT id FROM contacts WHERE trash_id IS NOT NULL)",
-        &all_words,
-    )
-    .await?;
-    let mut postings = Vec::with_capacity(rows.len());
-    for r in &rows {
-        postings.push(Posting {
-            contact_id: ContactId(uuid(r, "contact_id")?),
-            word: text(r, "word")?,
-            weight: int(r, "weight")?.clamp(0, 100) as u8,
-        });
+    // Fetch postings rarest query word first; once few contacts remain possible, later words
+    // only fetch postings of those contacts ("ada initech" does not read all of Initech).
+    let mut order: Vec<(u64, usize)> = Vec::with_capacity(candidates.len());
+    for (i, words) in candidates.iter().enumerate() {
+        let keys: Vec<String> = words.iter().map(|(w, _)| w.clone()).collect();
+        let mut n = 0u64;
+        for r in
+            fetch_in(conn, "SELECT COUNT(*) AS n FROM search_postings WHERE word IN ({IN})", &keys)
+                .await?
+        {
+            n += int(&r, "n")? as u64;
+        }
+        order.push((n, i));
+    }
+    order.sort();
+    let mut postings: Vec<Posting> = Vec::new();
+    let mut possible: Option<Vec<String>> = None;
+    for (count, i) in order {
+        let keys: Vec<String> = candidates[i].iter().map(|(w, _)| w.clone()).collect();
+        if keys.is_empty() || count == 0 {
+            continue;
+        }
+        let rows = match &possible {
+            Some(ids) if ids.len() <= RESTRICT_BELOW => {
+                fetch_pairs(
+                    conn,
+                    "SELECT p.contact_id, p.word, p.weight FROM search_postings p WHERE p.word IN ({WORDS}) \
+                     AND p.contact_id IN ({IDS})",
+                    &keys,
+                    ids,
+                )
+                .await?
+            }
+            _ => {
+                fetch_in(
+                    conn,
+                    "SELECT p.contact_id, p.word, p.weight FROM search_postings p WHERE p.word IN ({IN}) \
+                     AND p.contact_id NOT IN (SELECT id FROM contacts WHERE trash_id IS NOT NULL)",
+                    &keys,
+                )
+                .await?
+            }
+        };
+        let mut found: Vec<String> = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let id = text(r, "contact_id")?;
+            postings.push(Posting {
+                contact_id: ContactId(parse_id(&id)?),
+                word: text(r, "word")?,
+                weight: int(r, "weight")?.clamp(0, 100) as u8,
+            });
+            found.push(id);
+        }
+        if possible.is_none() {
+            found.sort();
+            found.dedup();
+            possible = Some(found);
+        }
     }
     let ranked = search::rank(&candidates, &postings, limit);
     let ids: Vec<String> = ranked.iter().map(|r| r.contact_id.to_string()).collect();
@@ -154,4 +194,29 @@ pub(crate) async fn search(
             })
         })
         .collect())
+}
+
+/// Below this many possible contacts, later query words fetch only those contacts' postings.
+const RESTRICT_BELOW: usize = 2000;
+
+fn parse_id(s: &str) -> Result<uuid::Uuid> {
+    uuid::Uuid::parse_str(s).map_err(|e| crate::StoreError::Other(format!("bad id {s:?}: {e}")))
+}
+
+/// Runs `sql` with `{WORDS}` and `{IDS}` placeholder lists (ids chunked).
+async fn fetch_pairs(
+    conn: &mut AnyConnection,
+    sql: &str,
+    words: &[String],
+    ids: &[String],
+) -> Result<Vec<sqlx::any::AnyRow>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(1000) {
+        let q = sql
+            .replace("{WORDS}", &placeholders(conn, 1, words.len()))
+            .replace("{IDS}", &placeholders(conn, words.len() + 1, chunk.len()));
+        let vals = words.iter().chain(chunk.iter()).map(|s| Val::Text(s.clone())).collect();
+        out.extend(fetch(conn, q, vals).await?);
+    }
+    Ok(out)
 }
