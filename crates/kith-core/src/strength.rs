@@ -110,6 +110,16 @@ impl InteractionStats {
     }
 }
 
+/// Σ 0.5^((last − t) / (2 × half-life)) over interaction times `t` (all at or before `last`):
+/// the decayed count as of the last interaction, as kept in [`InteractionStats`].
+pub fn decayed_count(
+    times: &[DateTime<Utc>],
+    last: DateTime<Utc>,
+    settings: &StrengthSettings,
+) -> f64 {
+    times.iter().map(|t| decay(days_between(*t, last), 2.0 * settings.half_life_days)).sum()
+}
+
 /// The bit of a kind in [`InteractionStats::kinds`].
 pub fn kind_bit(kind: InteractionKind) -> u32 {
     let i = InteractionKind::ALL.iter().position(|k| *k == kind).unwrap_or(0);

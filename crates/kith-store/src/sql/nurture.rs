@@ -100,14 +100,6 @@ async fn write_stats(
 
 type Event = (DateTime<Utc>, InteractionKind, Direction);
 
-fn event(r: &sqlx::any::AnyRow) -> Result<Event> {
-    Ok((
-        from_micros(int(r, "occurred_at")?),
-        InteractionKind::parse(&text(r, "kind")?).unwrap_or(InteractionKind::Other),
-        Direction::parse(&text(r, "direction")?).unwrap_or(Direction::Mutual),
-    ))
-}
-
 /// Adds new interactions to the participants' aggregates (after inserting them).
 pub(crate) async fn merge_stats(
     conn: &mut AnyConnection,
@@ -143,45 +135,88 @@ pub(crate) async fn merge_stats(
     write_stats(conn, merged).await
 }
 
+/// `expr` values of a group joined with commas (`group_concat` on SQLite, `string_agg` on
+/// PostgreSQL): one row per contact instead of one per interaction.
+fn list_agg(conn: &AnyConnection, expr: &str, distinct: bool) -> String {
+    let d = if distinct { "DISTINCT " } else { "" };
+    if conn.backend_name() == "SQLite" {
+        format!("group_concat({d}{expr})")
+    } else {
+        format!("string_agg({d}CAST({expr} AS TEXT), ',')")
+    }
+}
+
+/// Aggregates live interactions per contact in SQL (counts, first and last time, direction
+/// counts, kinds, and the list of times for the decayed count). `filter` restricts contacts.
+async fn aggregate(
+    conn: &mut AnyConnection,
+    filter: Option<&[String]>,
+) -> Result<HashMap<String, InteractionStats>> {
+    let settings = strength_settings(conn).await?;
+    let times = list_agg(conn, "i.occurred_at", false);
+    let kinds = list_agg(conn, "i.kind", true);
+    let select = format!(
+        "SELECT p.contact_id, COUNT(*) AS n, MIN(i.occurred_at) AS first_at, MAX(i.occurred_at) AS last_at, \
+         SUM(CASE WHEN i.direction = 'outbound' THEN 1 ELSE 0 END) AS outbound, \
+         SUM(CASE WHEN i.direction = 'inbound' THEN 1 ELSE 0 END) AS inbound, \
+         SUM(CASE WHEN i.direction = 'mutual' THEN 1 ELSE 0 END) AS mutual, \
+         {times} AS times, {kinds} AS kinds \
+         FROM interaction_participants p JOIN interactions i ON i.id = p.interaction_id \
+         WHERE i.trash_id IS NULL"
+    );
+    let rows = match filter {
+        Some(ids) => {
+            fetch_in(
+                conn,
+                &format!("{select} AND p.contact_id IN ({{IN}}) GROUP BY p.contact_id"),
+                ids,
+            )
+            .await?
+        }
+        None => fetch(conn, format!("{select} GROUP BY p.contact_id"), vec![]).await?,
+    };
+    let mut out = HashMap::with_capacity(rows.len());
+    for r in &rows {
+        let last = opt_int(r, "last_at")?.map(from_micros);
+        let times: Vec<DateTime<Utc>> = opt_text(r, "times")?
+            .unwrap_or_default()
+            .split(',')
+            .filter_map(|t| t.trim().parse::<i64>().ok())
+            .map(from_micros)
+            .collect();
+        let mut kind_bits = 0u32;
+        for k in opt_text(r, "kinds")?.unwrap_or_default().split(',') {
+            if let Some(k) = InteractionKind::parse(k) {
+                kind_bits |= kith_core::strength::kind_bit(k);
+            }
+        }
+        let stats = InteractionStats {
+            count: int(r, "n")?,
+            first_at: opt_int(r, "first_at")?.map(from_micros),
+            last_at: last,
+            decayed_at_last: last
+                .map_or(0.0, |l| kith_core::strength::decayed_count(&times, l, &settings)),
+            outbound: int(r, "outbound")?,
+            inbound: int(r, "inbound")?,
+            mutual: int(r, "mutual")?,
+            kinds: kind_bits,
+        };
+        out.insert(text(r, "contact_id")?, stats);
+    }
+    Ok(out)
+}
+
 /// Rebuilds the aggregates of some contacts from their live interactions.
 pub(crate) async fn refresh_stats(conn: &mut AnyConnection, ids: &[String]) -> Result<()> {
-    let settings = strength_settings(conn).await?;
-    let mut events: HashMap<String, Vec<Event>> =
-        ids.iter().map(|id| (id.clone(), Vec::new())).collect();
-    for r in fetch_in(
-        conn,
-        "SELECT p.contact_id, i.occurred_at, i.kind, i.direction FROM interaction_participants p \
-         JOIN interactions i ON i.id = p.interaction_id WHERE i.trash_id IS NULL AND p.contact_id IN ({IN})",
-        ids,
-    )
-    .await?
-    {
-        events.entry(text(&r, "contact_id")?).or_default().push(event(&r)?);
-    }
-    let stats = events
-        .into_iter()
-        .map(|(id, ev)| (id, InteractionStats::from_events(&ev, &settings)))
-        .collect();
+    let mut found = aggregate(conn, Some(ids)).await?;
+    let stats = ids.iter().map(|id| (id.clone(), found.remove(id).unwrap_or_default())).collect();
     write_stats(conn, stats).await
 }
 
 /// Rebuilds every contact's aggregates from all live interactions; returns how many contacts
 /// have at least one interaction.
 pub(crate) async fn recompute_all(conn: &mut AnyConnection) -> Result<u64> {
-    use futures_util::TryStreamExt;
-    let settings = strength_settings(conn).await?;
-    let mut stats: HashMap<String, InteractionStats> = HashMap::new();
-    {
-        let mut rows = sqlx::query(
-            "SELECT p.contact_id, i.occurred_at, i.kind, i.direction FROM interaction_participants p \
-             JOIN interactions i ON i.id = p.interaction_id WHERE i.trash_id IS NULL",
-        )
-        .fetch(&mut *conn);
-        while let Some(r) = rows.try_next().await? {
-            let id: String = r.try_get("contact_id")?;
-            stats.entry(id).or_default().merge(&[event(&r)?], &settings);
-        }
-    }
+    let stats = aggregate(conn, None).await?;
     exec(conn, "DELETE FROM contact_stats".into(), vec![]).await?;
     let n = stats.len() as u64;
     write_stats(conn, stats.into_iter().collect()).await?;
@@ -300,11 +335,7 @@ struct CandidateRow {
 
 fn candidate_row(r: &sqlx::any::AnyRow) -> Result<CandidateRow> {
     let created_at = from_micros(int(r, "created_at")?);
-    let first_met = parse_date(opt_text(r, "first_met")?);
-    let known_since = first_met
-        .and_then(|d| d.and_hms_opt(12, 0, 0))
-        .map(|d| d.and_utc())
-        .map_or(created_at, |d| d.min(created_at));
+    let known_since = known_since(created_at, parse_date(opt_text(r, "first_met")?));
     let own = opt_int(r, "cadence_days")?.map(|d| d as u32);
     let tag = opt_int(r, "tag_cadence")?.map(|d| d as u32);
     let (cadence_days, cadence_source) = match (own, tag) {
@@ -407,12 +438,21 @@ pub(crate) async fn due_candidates(
 pub(crate) async fn all_histories(
     conn: &mut AnyConnection,
 ) -> Result<Vec<(ContactId, String, History)>> {
-    let rows = fetch(conn, format!("{CANDIDATE_SELECT} WHERE c.trash_id IS NULL"), vec![]).await?;
+    let rows = fetch(
+        conn,
+        format!(
+            "SELECT c.id, c.display_name, c.created_at, c.first_met, c.closeness, {STATS_COLS} \
+             FROM contacts c LEFT JOIN contact_stats s ON s.contact_id = c.id WHERE c.trash_id IS NULL"
+        ),
+        vec![],
+    )
+    .await?;
     let mut ledger: HashMap<String, kith_core::strength::LedgerStats> = HashMap::new();
     for r in fetch(
         conn,
-        "SELECT p.contact_id, e.kind, e.direction, e.status FROM ledger_participants p \
-         JOIN ledger_entries e ON e.id = p.entry_id WHERE e.trash_id IS NULL"
+        "SELECT p.contact_id, e.kind, e.direction, e.status, COUNT(*) AS n FROM ledger_participants p \
+         JOIN ledger_entries e ON e.id = p.entry_id WHERE e.trash_id IS NULL \
+         GROUP BY p.contact_id, e.kind, e.direction, e.status"
             .into(),
         vec![],
     )
@@ -420,31 +460,40 @@ pub(crate) async fn all_histories(
     {
         let st = ledger.entry(text(&r, "contact_id")?).or_default();
         let (kind, dir, status) = (text(&r, "kind")?, text(&r, "direction")?, text(&r, "status")?);
-        let favour =
-            matches!((kind.as_str(), status.as_str()), ("help", "done") | ("ask", "answered"));
+        let n = int(&r, "n")?;
+        let favour = matches!((kind.as_str(), status.as_str()), ("help", "done") | ("ask", "answered"));
         if favour && dir == "given" {
-            st.given += 1;
+            st.given += n;
         }
         if favour && dir == "received" {
-            st.received += 1;
+            st.received += n;
         }
         if let Some(k) = kith_core::ledger::LedgerKind::parse(&kind) {
-            st.kinds |=
-                1 << kith_core::ledger::LedgerKind::ALL.iter().position(|x| *x == k).unwrap_or(0);
+            st.kinds |= 1 << kith_core::ledger::LedgerKind::ALL.iter().position(|x| *x == k).unwrap_or(0);
         }
     }
     rows.iter()
         .map(|r| {
-            let c = candidate_row(r)?;
+            let id = text(r, "id")?;
+            let created_at = from_micros(int(r, "created_at")?);
             let history = History {
-                interactions: c.stats,
-                ledger: ledger.remove(&c.id).unwrap_or_default(),
-                known_since: Some(c.known_since),
-                closeness: c.settings.closeness,
+                interactions: stats_from_row(r)?.unwrap_or_default(),
+                ledger: ledger.remove(&id).unwrap_or_default(),
+                known_since: Some(known_since(created_at, parse_date(opt_text(r, "first_met")?))),
+                closeness: r.try_get::<Option<f64>, _>("closeness")?,
             };
-            Ok((ContactId(parse_uuid(&c.id)?), c.display_name, history))
+            Ok((ContactId(parse_uuid(&id)?), text(r, "display_name")?, history))
         })
         .collect()
+}
+
+/// When the user has known someone: the first-met day (noon UTC) or when they were added,
+/// whichever is earlier.
+fn known_since(created_at: DateTime<Utc>, first_met: Option<NaiveDate>) -> DateTime<Utc> {
+    first_met
+        .and_then(|d| d.and_hms_opt(12, 0, 0))
+        .map(|d| d.and_utc())
+        .map_or(created_at, |d| d.min(created_at))
 }
 
 fn parse_uuid(s: &str) -> Result<uuid::Uuid> {
