@@ -130,7 +130,7 @@ CREATE TABLE interactions (
     created_at  BIGINT NOT NULL,
     updated_at  BIGINT NOT NULL,
     trash_id    TEXT REFERENCES trash(id) ON DELETE CASCADE
-);
+) {WITHOUT_ROWID};
 CREATE INDEX interactions_occurred ON interactions(occurred_at);
 CREATE INDEX interactions_trash ON interactions(trash_id) WHERE trash_id IS NOT NULL;
 
