@@ -33,7 +33,11 @@ fn report(e: &anyhow::Error) {
     if let Some(StoreError::Ambiguous { what, reference, candidates }) =
         e.downcast_ref::<StoreError>()
     {
-        eprintln!("error: {reference:?} matches {} {what}s:", candidates.len());
+        eprintln!(
+            "error: {reference:?} matches {} {}:",
+            candidates.len(),
+            kith_store::plural(what)
+        );
         for c in candidates {
             eprintln!("  {c}");
         }

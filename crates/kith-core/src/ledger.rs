@@ -5,42 +5,10 @@ use crate::ids::{ContactId, LedgerEntryId};
 use crate::interaction::Participant;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
-macro_rules! words {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident => $word:literal),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "lowercase")]
-        pub enum $name { $($variant),+ }
+use crate::words::word_enum;
 
-        impl $name {
-            /// Every value.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            /// The stored word.
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $word),+ }
-            }
-            /// Parses the word (case-insensitive).
-            pub fn parse(s: &str) -> Option<Self> {
-                let s = s.trim().to_lowercase();
-                Self::ALL.iter().copied().find(|v| v.as_str() == s)
-            }
-            /// The accepted words, for messages.
-            pub fn expected() -> String {
-                Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-
-words!(
+word_enum!(
     /// What kind of record.
     LedgerKind {
         Help => "help",
@@ -50,7 +18,7 @@ words!(
     }
 );
 
-words!(
+word_enum!(
     /// Which way it went, from the user's side: `given` (from me to them) or `received`
     /// (from them to me). An ask I made is `received` (I am asking to receive).
     LedgerDirection {
@@ -59,7 +27,7 @@ words!(
     }
 );
 
-words!(
+word_enum!(
     /// Where a record stands. Which statuses fit depends on the kind.
     LedgerStatus {
         Offered => "offered",

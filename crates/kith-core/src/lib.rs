@@ -16,6 +16,7 @@ pub mod strength;
 pub mod text;
 pub mod trash;
 pub mod validate;
+mod words;
 
 pub use contact::{
     Address, Birthday, Contact, ContactInput, ContactSummary, Email, Employment, EmploymentInput,

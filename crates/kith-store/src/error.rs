@@ -10,7 +10,7 @@ pub enum StoreError {
     #[error("no {what} matches {reference:?}")]
     NotFound { what: &'static str, reference: String },
     /// Several records match a name or prefix; the candidates are listed.
-    #[error("{reference:?} matches {} {what}s: {}; use more of the name, an email or the id", candidates.len(), candidates.join(", "))]
+    #[error("{reference:?} matches {} {}: {}; use more of the name, an email or the id", candidates.len(), plural(what), candidates.join(", "))]
     Ambiguous { what: &'static str, reference: String, candidates: Vec<String> },
     /// The change conflicts with what is stored (a duplicate name, a stale restore).
     #[error("{0}")]
@@ -63,3 +63,11 @@ impl From<sqlx::Error> for StoreError {
 
 /// Shorthand for store results.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The plural of a record name ("trash entry" → "trash entries").
+pub fn plural(what: &str) -> String {
+    match what.strip_suffix('y') {
+        Some(stem) => format!("{stem}ies"),
+        None => format!("{what}s"),
+    }
+}

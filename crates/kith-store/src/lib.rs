@@ -18,7 +18,7 @@ pub mod sql;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use error::{Result, StoreError};
+pub use error::{Result, StoreError, plural};
 pub use model::*;
 
 use async_trait::async_trait;
@@ -254,95 +254,87 @@ pub trait Store: Send + Sync {
     async fn upcoming(&self, today: NaiveDate, days: u32) -> Result<Vec<Upcoming>>;
 }
 
+/// The one record in `found`, or `NotFound` / `Ambiguous` (listing every candidate).
+fn exactly_one<T, Id: Copy>(
+    found: Vec<T>,
+    what: &'static str,
+    reference: &str,
+    id: impl Fn(&T) -> Id,
+    describe: impl Fn(&T) -> String,
+) -> Result<Id> {
+    match found.as_slice() {
+        [] => Err(StoreError::not_found(what, reference)),
+        [one] => Ok(id(one)),
+        many => Err(StoreError::Ambiguous {
+            what,
+            reference: reference.to_string(),
+            candidates: many.iter().map(describe).collect(),
+        }),
+    }
+}
+
 /// Resolves a reference to exactly one contact, or explains why it cannot.
 pub async fn resolve_contact(store: &dyn Store, reference: &str) -> Result<ContactId> {
     let found = store.find_contacts(reference).await?;
-    match found.as_slice() {
-        [] => Err(StoreError::not_found("contact", reference)),
-        [one] => Ok(one.id),
-        many => Err(StoreError::Ambiguous {
-            what: "contact",
-            reference: reference.to_string(),
-            candidates: many.iter().map(ContactRef::describe).collect(),
-        }),
-    }
+    exactly_one(found, "contact", reference, |c| c.id, ContactRef::describe)
 }
 
 /// Resolves a reference to exactly one organization.
 pub async fn resolve_organization(store: &dyn Store, reference: &str) -> Result<OrganizationId> {
     let found = store.find_organizations(reference).await?;
-    match found.as_slice() {
-        [] => Err(StoreError::not_found("organization", reference)),
-        [one] => Ok(one.id),
-        many => Err(StoreError::Ambiguous {
-            what: "organization",
-            reference: reference.to_string(),
-            candidates: many.iter().map(|o| format!("{} ({})", o.name, o.id.short())).collect(),
-        }),
-    }
+    exactly_one(
+        found,
+        "organization",
+        reference,
+        |o| o.id,
+        |o| format!("{} ({})", o.name, o.id.short()),
+    )
 }
 
 /// Resolves a reference to exactly one trash entry.
 pub async fn resolve_trash(store: &dyn Store, reference: &str) -> Result<TrashId> {
     let found = store.find_trash(reference).await?;
-    match found.as_slice() {
-        [] => Err(StoreError::not_found("trash entry", reference)),
-        [one] => Ok(one.id),
-        many => Err(StoreError::Ambiguous {
-            what: "trash entrie",
-            reference: reference.to_string(),
-            candidates: many
-                .iter()
-                .map(|t| format!("{} {} ({})", t.kind.as_str(), t.label, t.id.short()))
-                .collect(),
-        }),
-    }
+    exactly_one(
+        found,
+        "trash entry",
+        reference,
+        |t| t.id,
+        |t| format!("{} {} ({})", t.kind.as_str(), t.label, t.id.short()),
+    )
 }
 
 /// Resolves an interaction id or id prefix.
 pub async fn resolve_interaction(store: &dyn Store, reference: &str) -> Result<InteractionId> {
     let found = store.find_interactions(reference).await?;
-    match found.as_slice() {
-        [] => Err(StoreError::not_found("interaction", reference)),
-        [one] => Ok(one.id),
-        many => Err(StoreError::Ambiguous {
-            what: "interaction",
-            reference: reference.to_string(),
-            candidates: many
-                .iter()
-                .map(|i| format!("{} {} ({})", i.occurred_at.date_naive(), i.kind, i.id.short()))
-                .collect(),
-        }),
-    }
+    exactly_one(
+        found,
+        "interaction",
+        reference,
+        |i| i.id,
+        |i| format!("{} {} ({})", i.occurred_at.date_naive(), i.kind, i.id.short()),
+    )
 }
 
 /// Resolves a ledger record id or id prefix.
 pub async fn resolve_ledger_entry(store: &dyn Store, reference: &str) -> Result<LedgerEntryId> {
     let found = store.find_ledger_entries(reference).await?;
-    match found.as_slice() {
-        [] => Err(StoreError::not_found("ledger record", reference)),
-        [one] => Ok(one.id),
-        many => Err(StoreError::Ambiguous {
-            what: "ledger record",
-            reference: reference.to_string(),
-            candidates: many.iter().map(|e| format!("{} ({})", e.line(), e.id.short())).collect(),
-        }),
-    }
+    exactly_one(
+        found,
+        "ledger record",
+        reference,
+        |e| e.id,
+        |e| format!("{} ({})", e.line(), e.id.short()),
+    )
 }
 
 /// Resolves a reminder id or id prefix.
 pub async fn resolve_reminder(store: &dyn Store, reference: &str) -> Result<ReminderId> {
     let found = store.find_reminders(reference).await?;
-    match found.as_slice() {
-        [] => Err(StoreError::not_found("reminder", reference)),
-        [one] => Ok(one.id),
-        many => Err(StoreError::Ambiguous {
-            what: "reminder",
-            reference: reference.to_string(),
-            candidates: many
-                .iter()
-                .map(|r| format!("{} {} ({})", r.due, r.title, r.id.short()))
-                .collect(),
-        }),
-    }
+    exactly_one(
+        found,
+        "reminder",
+        reference,
+        |r| r.id,
+        |r| format!("{} {} ({})", r.due, r.title, r.id.short()),
+    )
 }

@@ -129,16 +129,7 @@ pub(crate) async fn load(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec
 
 /// Interactions whose id starts with the prefix.
 pub(crate) async fn find(conn: &mut AnyConnection, reference: &str) -> Result<Vec<Interaction>> {
-    let Some((lo, hi)) = id_prefix_range(reference) else { return Ok(vec![]) };
-    let ids: Vec<String> = fetch(
-        conn,
-        "SELECT id FROM interactions WHERE trash_id IS NULL AND id >= $1 AND id < $2 ORDER BY id LIMIT 20".into(),
-        vec![lo.into(), hi.into()],
-    )
-    .await?
-    .iter()
-    .map(|r| text(r, "id"))
-    .collect::<Result<_>>()?;
+    let ids = live_ids_by_prefix(conn, "interactions", reference).await?;
     load(conn, &ids).await
 }
 

@@ -195,15 +195,6 @@ pub(crate) async fn list(conn: &mut AnyConnection, q: &LedgerQuery) -> Result<Pa
 
 /// Records whose id starts with the prefix.
 pub(crate) async fn find(conn: &mut AnyConnection, reference: &str) -> Result<Vec<LedgerEntry>> {
-    let Some((lo, hi)) = id_prefix_range(reference) else { return Ok(vec![]) };
-    let ids: Vec<String> = fetch(
-        conn,
-        "SELECT id FROM ledger_entries WHERE trash_id IS NULL AND id >= $1 AND id < $2 ORDER BY id LIMIT 20".into(),
-        vec![lo.into(), hi.into()],
-    )
-    .await?
-    .iter()
-    .map(|r| text(r, "id"))
-    .collect::<Result<_>>()?;
+    let ids = live_ids_by_prefix(conn, "ledger_entries", reference).await?;
     load(conn, &ids).await
 }

@@ -334,13 +334,22 @@ struct CandidateRow {
 }
 
 fn candidate_row(r: &sqlx::any::AnyRow) -> Result<CandidateRow> {
+    let tag = match (opt_int(r, "tag_cadence")?, opt_text(r, "cadence_tag")?) {
+        (Some(d), Some(t)) => Some((d as u32, t)),
+        _ => None,
+    };
+    row_with_tag(r, tag)
+}
+
+/// A candidate row whose tag cadence (if any) is given rather than read from the row. The
+/// contact's own cadence wins over the tag's.
+fn row_with_tag(r: &sqlx::any::AnyRow, tag: Option<(u32, String)>) -> Result<CandidateRow> {
     let created_at = from_micros(int(r, "created_at")?);
     let known_since = known_since(created_at, parse_date(opt_text(r, "first_met")?));
     let own = opt_int(r, "cadence_days")?.map(|d| d as u32);
-    let tag = opt_int(r, "tag_cadence")?.map(|d| d as u32);
     let (cadence_days, cadence_source) = match (own, tag) {
         (Some(d), _) => (Some(d), Some(CadenceSource::Contact)),
-        (None, Some(d)) => (Some(d), opt_text(r, "cadence_tag")?.map(CadenceSource::Tag)),
+        (None, Some((d, t))) => (Some(d), Some(CadenceSource::Tag(t))),
         (None, None) => (None, None),
     };
     Ok(CandidateRow {
@@ -391,14 +400,55 @@ pub(crate) async fn due_candidates(
     conn: &mut AnyConnection,
     now: DateTime<Utc>,
 ) -> Result<Vec<DueCandidate>> {
+    // Driven from the cadences, not from every contact: people with their own cadence, then,
+    // tag by tag, people whose cadence comes from that tag. A day early; rank_due makes the cut.
     let today = now.date_naive().to_string();
-    let sql = format!(
-        "SELECT * FROM ({CANDIDATE_SELECT} WHERE c.trash_id IS NULL AND (c.snoozed_until IS NULL OR c.snoozed_until <= $1)) x \
-         WHERE COALESCE(x.cadence_days, x.tag_cadence) IS NOT NULL \
-         AND COALESCE(x.last_at, x.created_at) <= $2 - (COALESCE(x.cadence_days, x.tag_cadence) - 1) * 86400000000"
+    let base = format!(
+        "SELECT c.id, c.display_name, c.created_at, c.first_met, c.cadence_days, c.snoozed_until, c.closeness, {STATS_COLS} \
+         FROM contacts c LEFT JOIN contact_stats s ON s.contact_id = c.id"
     );
-    let rows = fetch(conn, sql, vec![today.into(), micros(now).into()]).await?;
-    let mut cands: Vec<CandidateRow> = rows.iter().map(candidate_row).collect::<Result<_>>()?;
+    let live = "c.trash_id IS NULL AND (c.snoozed_until IS NULL OR c.snoozed_until <= $1)";
+    let own = fetch(
+        conn,
+        format!(
+            "{base} WHERE c.cadence_days IS NOT NULL AND {live} \
+             AND COALESCE(s.last_at, c.created_at) <= $2 - (c.cadence_days - 1) * 86400000000"
+        ),
+        vec![today.clone().into(), micros(now).into()],
+    )
+    .await?;
+    let mut by_id: HashMap<String, CandidateRow> = HashMap::new();
+    for r in &own {
+        let row = row_with_tag(r, None)?;
+        by_id.insert(row.id.clone(), row);
+    }
+    for (tag, cadence, _) in tag_cadences(conn).await? {
+        let rows = fetch(
+            conn,
+            format!(
+                "{base} JOIN contact_tags t ON t.contact_id = c.id AND t.tag = $3 \
+                 WHERE c.cadence_days IS NULL AND {live} \
+                 AND COALESCE(s.last_at, c.created_at) <= $2 - $4 * 86400000000"
+            ),
+            vec![
+                today.clone().into(),
+                micros(now).into(),
+                tag.clone().into(),
+                (i64::from(cadence) - 1).into(),
+            ],
+        )
+        .await?;
+        for r in &rows {
+            let row = row_with_tag(r, Some((cadence, tag.clone())))?;
+            let shorter = by_id
+                .get(&row.id)
+                .is_none_or(|old| old.settings.cadence_days.is_some_and(|d| cadence < d));
+            if shorter {
+                by_id.insert(row.id.clone(), row);
+            }
+        }
+    }
+    let mut cands: Vec<CandidateRow> = by_id.into_values().collect();
     cands.sort_by(|a, b| a.id.cmp(&b.id));
     let ids: Vec<String> = cands.iter().map(|c| c.id.clone()).collect();
     let mut tags: HashMap<String, Vec<String>> = HashMap::new();

@@ -194,3 +194,21 @@ pub fn id_prefix_range(reference: &str) -> Option<(String, String)> {
 pub fn new_id() -> uuid::Uuid {
     uuid::Uuid::new_v4()
 }
+
+/// Ids of live rows of `table` whose id starts with the user's prefix (at most 20).
+pub async fn live_ids_by_prefix(
+    conn: &mut AnyConnection,
+    table: &'static str,
+    reference: &str,
+) -> Result<Vec<String>> {
+    let Some((lo, hi)) = id_prefix_range(reference) else { return Ok(vec![]) };
+    fetch(
+        conn,
+        format!("SELECT id FROM {table} WHERE trash_id IS NULL AND id >= $1 AND id < $2 ORDER BY id LIMIT 20"),
+        vec![lo.into(), hi.into()],
+    )
+    .await?
+    .iter()
+    .map(|r| text(r, "id"))
+    .collect()
+}
