@@ -17,6 +17,10 @@ pub(crate) async fn insert(
     items: &[(InteractionId, &InteractionInput)],
     now: i64,
 ) -> Result<()> {
+    // Insert in key order (see contacts::insert_contacts).
+    let mut items = items.to_vec();
+    items.sort_by_key(|(id, _)| *id);
+    let items = items.as_slice();
     let mut participants: Vec<String> = items
         .iter()
         .flat_map(|(_, i)| i.participants.iter().map(ToString::to_string))
@@ -59,6 +63,7 @@ pub(crate) async fn insert(
             links.push(vec![Val::from(ids.clone()), Val::from(p.to_string())]);
         }
     }
+    links.sort_by(|a, b| key2(a).cmp(&key2(b)));
     insert_rows(
         conn,
         "INSERT INTO interactions (id, occurred_at, kind, direction, summary, notes, created_at, updated_at)",

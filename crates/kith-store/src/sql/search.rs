@@ -39,6 +39,7 @@ pub(crate) async fn index_contacts(
             ]);
         }
     }
+    postings.sort_by(|a, b| key2(a).cmp(&key2(b)));
     insert_rows(conn, "INSERT INTO search_postings (word, contact_id, weight)", 3, postings, "")
         .await?;
     // Register new words; only words not seen before need their variants stored.
@@ -57,12 +58,13 @@ pub(crate) async fn index_contacts(
             new_words.push(text(&r, "word")?);
         }
     }
-    let variants: Vec<Vec<Val>> = new_words
+    let mut variants: Vec<Vec<Val>> = new_words
         .iter()
         .flat_map(|w| {
             search::variants(w).into_iter().map(move |v| vec![Val::Text(v), Val::Text(w.clone())])
         })
         .collect();
+    variants.sort_by(|a, b| key2(a).cmp(&key2(b)));
     insert_rows(
         conn,
         "INSERT INTO search_variants (variant, word)",
