@@ -343,6 +343,16 @@ async fn search_is_typo_tolerant_and_ranked(db: &TestDb) {
     assert!(!ids(s.search("smith", 10).await.unwrap()).contains(&john.id));
     s.restore(t.id, now()).await.unwrap();
     assert!(ids(s.search("smith", 10).await.unwrap()).contains(&john.id));
+    // A single common word takes the top-k path; it must agree with the full ranking.
+    let mut many: Vec<ContactInput> = (0..30)
+        .map(|i| person(&format!("Worker {i}"), None, Some(("Foundry Co", "Smith")), &[]))
+        .collect();
+    many.push(person("Smith Senior", None, None, &[]));
+    s.import_contacts(&many, now()).await.unwrap();
+    let full = ids(s.search("smith", 100).await.unwrap());
+    assert!(full.len() > 30);
+    assert_eq!(ids(s.search("smith", 3).await.unwrap()), full[..3]);
+    assert_eq!(ids(s.search("smith", 7).await.unwrap()), full[..7]);
     // Edits reindex.
     let mut input = jane.to_input();
     input.tags = vec!["kotlin".into()];

@@ -145,7 +145,27 @@ pub(crate) async fn search(
         if keys.is_empty() || count == 0 {
             continue;
         }
+        let single_word = candidates.len() == 1;
         let rows = match &possible {
+            // One query word matching many contacts: its score is quality × weight, so each
+            // candidate word's best `limit` postings (by weight, then id) hold the exact top.
+            None if single_word && count > 4 * limit as u64 => {
+                let mut rows = Vec::new();
+                for w in &keys {
+                    rows.extend(
+                        fetch(
+                            conn,
+                            "SELECT p.contact_id, p.word, p.weight FROM search_postings p WHERE p.word = $1 \
+                             AND p.contact_id NOT IN (SELECT id FROM contacts WHERE trash_id IS NOT NULL) \
+                             ORDER BY p.weight DESC, p.contact_id LIMIT $2"
+                                .into(),
+                            vec![w.clone().into(), (limit as i64).into()],
+                        )
+                        .await?,
+                    );
+                }
+                rows
+            }
             Some(ids) if ids.len() <= RESTRICT_BELOW => {
                 fetch_pairs(
                     conn,
