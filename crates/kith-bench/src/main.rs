@@ -35,6 +35,9 @@ struct Args {
     /// Keep the generated SQLite database and print its path (to time `kith` commands on it).
     #[arg(long)]
     keep: bool,
+    /// Measure an existing database (`--db`) without inserting anything.
+    #[arg(long, requires = "db")]
+    skip_insert: bool,
 }
 
 const SYLLABLES: &[&str] = &[
@@ -108,6 +111,16 @@ fn typo(rng: &mut StdRng, w: &str) -> String {
     c.into_iter().collect()
 }
 
+/// The query mix, in the order queries are generated (i % 6).
+const QUERY_KINDS: [&str; 6] = [
+    "full name",
+    "full name, two typos",
+    "last name",
+    "last name, one typo",
+    "4-letter prefix",
+    "first name + org",
+];
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[idx.min(sorted.len() - 1)]
@@ -165,6 +178,31 @@ async fn main() -> Result<()> {
         names.push((given, family));
         contacts.push(c);
     }
+    if args.skip_insert {
+        let all = store.list_contacts(&kith_store::ContactQuery::default()).await?;
+        names = all
+            .items
+            .iter()
+            .map(|c| {
+                let (g, f) =
+                    c.display_name.split_once(' ').unwrap_or((&c.display_name, &c.display_name));
+                (g.to_string(), f.to_string())
+            })
+            .collect();
+        println!("measuring {} existing contacts", names.len());
+    } else {
+        insert(&*store, &args, &contacts, &mut rng, now).await?;
+    }
+    measure(&*store, &args, &names, &orgs, &mut rng, now, &url, &tmp).await
+}
+
+async fn insert(
+    store: &dyn kith_store::Store,
+    args: &Args,
+    contacts: &[ContactInput],
+    rng: &mut StdRng,
+    now: chrono::DateTime<Utc>,
+) -> Result<()> {
     let t0 = Instant::now();
     let mut ids: Vec<ContactId> = Vec::with_capacity(args.contacts);
     for chunk in contacts.chunks(10_000) {
@@ -194,7 +232,7 @@ async fn main() -> Result<()> {
                     kind: kinds[rng.random_range(0..kinds.len())],
                     direction: Direction::ALL[rng.random_range(0..3)],
                     participants,
-                    summary: format!("Chat about {}", pick(&mut rng, WORDS)),
+                    summary: format!("Chat about {}", pick(rng, WORDS)),
                     notes: String::new(),
                 }
             })
@@ -209,16 +247,29 @@ async fn main() -> Result<()> {
         args.interactions as f64 / t_inter
     );
     println!("insert total:         {:>8.2} s  (target < 30 s on SQLite)", t_contacts + t_inter);
+    Ok(())
+}
 
+#[allow(clippy::too_many_arguments)]
+async fn measure(
+    store: &dyn kith_store::Store,
+    args: &Args,
+    names: &[(String, String)],
+    orgs: &[String],
+    rng: &mut StdRng,
+    now: chrono::DateTime<Utc>,
+    url: &str,
+    tmp: &std::path::Path,
+) -> Result<()> {
     // Queries: a realistic mix of what people type.
     let mut queries = Vec::with_capacity(args.queries);
     for i in 0..args.queries {
         let (g, f) = &names[rng.random_range(0..names.len())];
         let q = match i % 6 {
             0 => format!("{g} {f}"),
-            1 => format!("{} {}", typo(&mut rng, g), typo(&mut rng, f)),
+            1 => format!("{} {}", typo(rng, g), typo(rng, f)),
             2 => f.clone(),
-            3 => typo(&mut rng, f),
+            3 => typo(rng, f),
             4 => f.chars().take(4).collect(),
             _ => format!(
                 "{} {}",
@@ -233,16 +284,27 @@ async fn main() -> Result<()> {
         store.search(q, 20).await?;
     }
     let mut lat = Vec::with_capacity(queries.len());
+    let mut by_kind: Vec<Vec<f64>> = vec![Vec::new(); QUERY_KINDS.len()];
     let mut empty = 0;
-    for q in &queries {
+    for (i, q) in queries.iter().enumerate() {
         let t = Instant::now();
         let hits = store.search(q, 20).await?;
-        lat.push(t.elapsed().as_secs_f64() * 1000.0);
+        let ms = t.elapsed().as_secs_f64() * 1000.0;
+        lat.push(ms);
+        by_kind[i % QUERY_KINDS.len()].push(ms);
         if hits.is_empty() {
             empty += 1;
         }
     }
     lat.sort_by(f64::total_cmp);
+    for (kind, mut l) in QUERY_KINDS.iter().zip(by_kind) {
+        l.sort_by(f64::total_cmp);
+        println!(
+            "  {kind:<22} p50 {:>6.2} ms  p99 {:>6.2} ms",
+            percentile(&l, 0.5),
+            percentile(&l, 0.99)
+        );
+    }
     println!(
         "search ({} queries):  p50 {:.2} ms  p90 {:.2} ms  p99 {:.2} ms  max {:.2} ms  (targets p50 < 5, p99 < 20); {} returned nothing",
         queries.len(),
@@ -287,9 +349,9 @@ async fn main() -> Result<()> {
         println!("kept: {}", url);
     } else if args.db.is_none() {
         let size: u64 =
-            std::fs::read_dir(&tmp)?.filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum();
+            std::fs::read_dir(tmp)?.filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum();
         println!("database size: {:.0} MB", size as f64 / 1e6);
-        std::fs::remove_dir_all(&tmp)?;
+        std::fs::remove_dir_all(tmp)?;
     }
     Ok(())
 }

@@ -81,12 +81,7 @@ impl InteractionInput {
     /// time no more than a day ahead of `now` (planned meetings belong in reminders).
     pub fn normalized(&self, now: DateTime<Utc>) -> Result<InteractionInput, ValidationError> {
         let mut errs = Collector::default();
-        let mut participants = Vec::new();
-        for p in &self.participants {
-            if !participants.contains(p) {
-                participants.push(*p);
-            }
-        }
+        let participants = crate::validate::distinct(&self.participants);
         if participants.is_empty() {
             errs.push("participants", None, "at least one contact");
         }

@@ -152,12 +152,7 @@ impl LedgerInput {
     /// a one-line summary.
     pub fn normalized(&self, today: NaiveDate) -> Result<ValidLedgerInput, ValidationError> {
         let mut errs = Collector::default();
-        let mut participants = Vec::new();
-        for p in &self.participants {
-            if !participants.contains(p) {
-                participants.push(*p);
-            }
-        }
+        let participants = crate::validate::distinct(&self.participants);
         if participants.is_empty() {
             errs.push("contacts", None, "at least one contact");
         }

@@ -158,6 +158,17 @@ pub fn required_text(field: &str, raw: &str, max: usize) -> Result<String, Valid
     Ok(t.to_string())
 }
 
+/// The items without repeats, in first-seen order.
+pub fn distinct<T: PartialEq + Copy>(items: &[T]) -> Vec<T> {
+    let mut out: Vec<T> = Vec::with_capacity(items.len());
+    for i in items {
+        if !out.contains(i) {
+            out.push(*i);
+        }
+    }
+    out
+}
+
 /// Turns `Some("  ")` into `None` and trims the rest.
 pub fn optional_text(raw: Option<&str>) -> Option<String> {
     raw.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)

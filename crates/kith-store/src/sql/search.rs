@@ -149,7 +149,7 @@ pub(crate) async fn search(
         let rows = match &possible {
             // One query word matching many contacts: its score is quality × weight, so each
             // candidate word's best `limit` postings (by weight, then id) hold the exact top.
-            None if single_word && count > 4 * limit as u64 => {
+            None if single_word && count > TOP_K_ABOVE && count > 4 * limit as u64 => {
                 let mut rows = Vec::new();
                 for w in &keys {
                     rows.extend(
@@ -217,6 +217,10 @@ pub(crate) async fn search(
         })
         .collect())
 }
+
+/// A single query word with more postings than this fetches each candidate word's best k
+/// postings (one query per word) instead of all of them (one query for all words).
+const TOP_K_ABOVE: u64 = 2000;
 
 /// Below this many possible contacts, later query words fetch only those contacts' postings.
 const RESTRICT_BELOW: usize = 2000;

@@ -90,26 +90,18 @@ pub(crate) async fn trash_contact(
     let Some(r) = rows.first() else { return Err(StoreError::not_found("contact", id)) };
     let t = new_entry(conn, TrashKind::Contact, id, &text(r, "display_name")?, now).await?;
     let ts = t.to_string();
-    let linked = exec(
+    let linked = trash_sole_records(
         conn,
-        "UPDATE interactions SET trash_id = $1 WHERE trash_id IS NULL \
-         AND id IN (SELECT interaction_id FROM interaction_participants WHERE contact_id = $2) \
-         AND NOT EXISTS (SELECT 1 FROM interaction_participants p JOIN contacts c ON c.id = p.contact_id \
-             WHERE p.interaction_id = interactions.id AND p.contact_id <> $2 AND c.trash_id IS NULL)"
-            .into(),
-        vec![ts.clone().into(), id.into()],
+        "interactions",
+        "interaction_participants",
+        "interaction_id",
+        &ts,
+        id,
     )
     .await?;
-    let ledger = exec(
-        conn,
-        "UPDATE ledger_entries SET trash_id = $1 WHERE trash_id IS NULL \
-         AND id IN (SELECT entry_id FROM ledger_participants WHERE contact_id = $2) \
-         AND NOT EXISTS (SELECT 1 FROM ledger_participants p JOIN contacts c ON c.id = p.contact_id \
-             WHERE p.entry_id = ledger_entries.id AND p.contact_id <> $2 AND c.trash_id IS NULL)"
-            .into(),
-        vec![ts.clone().into(), id.into()],
-    )
-    .await?;
+    let ledger =
+        trash_sole_records(conn, "ledger_entries", "ledger_participants", "entry_id", &ts, id)
+            .await?;
     let reminders = exec(
         conn,
         "UPDATE reminders SET trash_id = $1 WHERE trash_id IS NULL AND contact_id = $2".into(),
@@ -123,6 +115,29 @@ pub(crate) async fn trash_contact(
     )
     .await?;
     set_linked(conn, t, linked + ledger + reminders).await
+}
+
+/// Stamps `trash` on the live records of `table` that `contact` took part in with no other
+/// live contact (through `links`, whose `link_col` points at `table`). Returns how many.
+async fn trash_sole_records(
+    conn: &mut AnyConnection,
+    table: &'static str,
+    links: &'static str,
+    link_col: &'static str,
+    trash: &str,
+    contact: &str,
+) -> Result<u64> {
+    exec(
+        conn,
+        format!(
+            "UPDATE {table} SET trash_id = $1 WHERE trash_id IS NULL \
+             AND id IN (SELECT {link_col} FROM {links} WHERE contact_id = $2) \
+             AND NOT EXISTS (SELECT 1 FROM {links} p JOIN contacts c ON c.id = p.contact_id \
+                 WHERE p.{link_col} = {table}.id AND p.contact_id <> $2 AND c.trash_id IS NULL)"
+        ),
+        vec![trash.into(), contact.into()],
+    )
+    .await
 }
 
 /// Moves an organization to the trash; roles there are hidden until it comes back.
