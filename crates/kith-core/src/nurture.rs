@@ -48,7 +48,8 @@ pub struct DueCandidate {
     pub display_name: String,
     pub cadence_days: u32,
     pub cadence_source: CadenceSource,
-    pub tags: Vec<String>,
+    /// The contact's tags that name a role in [`ROLE_WEIGHTS`].
+    pub role_tags: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub history: History,
     pub balance: Balance,
@@ -76,7 +77,7 @@ pub const ROLE_WEIGHTS: &[(&str, f64)] =
 
 fn role_of(c: &DueCandidate) -> Option<(String, f64)> {
     for (role, w) in ROLE_WEIGHTS {
-        if c.tags.iter().any(|t| t == role) {
+        if c.role_tags.iter().any(|t| t == role) {
             return Some((role.to_string(), *w));
         }
     }
@@ -339,7 +340,7 @@ mod tests {
             display_name: name.into(),
             cadence_days: cadence,
             cadence_source: CadenceSource::Contact,
-            tags: tags.iter().map(|t| t.to_string()).collect(),
+            role_tags: tags.iter().map(|t| t.to_string()).collect(),
             created_at: now() - Duration::days(400),
             history: h,
             balance: Balance::default(),

@@ -5,6 +5,7 @@
 ALTER TABLE contacts ADD COLUMN cadence_days BIGINT;
 ALTER TABLE contacts ADD COLUMN snoozed_until TEXT;
 ALTER TABLE contacts ADD COLUMN closeness {FLOAT};
+CREATE INDEX contacts_cadence ON contacts(cadence_days) WHERE cadence_days IS NOT NULL;
 
 CREATE TABLE tag_cadences (
     tag          {KEY} PRIMARY KEY,

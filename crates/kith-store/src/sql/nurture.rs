@@ -422,7 +422,13 @@ pub(crate) async fn due_candidates(
         let row = row_with_tag(r, None)?;
         by_id.insert(row.id.clone(), row);
     }
-    for (tag, cadence, _) in tag_cadences(conn).await? {
+    let cadences: Vec<(String, u32)> =
+        fetch(conn, "SELECT tag, cadence_days FROM tag_cadences ORDER BY tag".into(), vec![])
+            .await?
+            .iter()
+            .map(|r| Ok((text(r, "tag")?, int(r, "cadence_days")? as u32)))
+            .collect::<Result<_>>()?;
+    for (tag, cadence) in cadences {
         let rows = fetch(
             conn,
             format!(
@@ -452,7 +458,16 @@ pub(crate) async fn due_candidates(
     cands.sort_by(|a, b| a.id.cmp(&b.id));
     let ids: Vec<String> = cands.iter().map(|c| c.id.clone()).collect();
     let mut tags: HashMap<String, Vec<String>> = HashMap::new();
-    for r in fetch_in(conn, "SELECT contact_id, tag FROM contact_tags WHERE contact_id IN ({IN}) ORDER BY contact_id, tag", &ids).await? {
+    // Only role tags matter for ranking (kith_core::nurture::ROLE_WEIGHTS).
+    let role_list = kith_core::nurture::ROLE_WEIGHTS
+        .iter()
+        .map(|(r, _)| format!("'{r}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT contact_id, tag FROM contact_tags WHERE tag IN ({role_list}) AND contact_id IN ({{IN}}) ORDER BY contact_id, tag"
+    );
+    for r in fetch_in(conn, &sql, &ids).await? {
         tags.entry(text(&r, "contact_id")?).or_default().push(text(&r, "tag")?);
     }
     let mut ledger = entries_for_contacts(conn, &ids).await?;
@@ -470,7 +485,7 @@ pub(crate) async fn due_candidates(
                 display_name: c.display_name,
                 cadence_days: cadence,
                 cadence_source: c.settings.cadence_source.unwrap_or(CadenceSource::Contact),
-                tags: tags.remove(&c.id).unwrap_or_default(),
+                role_tags: tags.remove(&c.id).unwrap_or_default(),
                 created_at: c.created_at,
                 history: History {
                     interactions: c.stats,
