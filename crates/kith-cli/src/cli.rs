@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "kith", version, about, long_about = None, propagate_version = true)]
 #[command(
-    after_help = "Start with `kith add \"Ada Lovelace\" --email ada@example.com`, then `kith log Ada --kind coffee`.\nThe database defaults to a SQLite file in your data directory; --db or KITH_DATABASE_URL picks another\n(sqlite://PATH or postgres://USER:PASSWORD@HOST/DATABASE)."
+    after_help = "Start with `kith add \"Ada Lovelace\" --email ada@example.com`, then `kith log Ada --kind coffee`.\n\nThe database is a SQLite file in your data directory unless --db or KITH_DATABASE_URL names another: sqlite://PATH or postgres://USER:PASSWORD@HOST/DATABASE."
 )]
 pub struct Cli {
     /// Database URL: sqlite://PATH (default: a file in your data directory) or postgres://...

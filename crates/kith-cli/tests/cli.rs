@@ -442,6 +442,8 @@ fn nurture_flow(k: &Kith) {
         .map(|c| c["display_name"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(order[0], "Mia Mentor", "{order:?}");
+    let table = k.ok(&["list", "--sort", "strength"]);
+    assert!(table.lines().next().unwrap().contains("STRENGTH"), "{table}");
     k.ok(&["closeness", "Pat", "0.99"]);
     assert_eq!(k.json(&["list", "--sort", "strength"])["items"][0]["display_name"], "Pat Peer");
     k.ok(&["config", "half-life", "30"]);

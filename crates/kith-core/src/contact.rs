@@ -286,6 +286,7 @@ impl Contact {
             title: role.and_then(|r| r.title.clone()),
             tags: self.tags.clone(),
             last_interaction_at: self.last_interaction_at,
+            strength: None,
         }
     }
 }
@@ -300,6 +301,9 @@ pub struct ContactSummary {
     pub title: Option<String>,
     pub tags: Vec<String>,
     pub last_interaction_at: Option<DateTime<Utc>>,
+    /// Relationship strength, when the list was sorted by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strength: Option<f64>,
 }
 
 /// A contact as entered or edited. [`ContactInput::normalized`] checks it and returns the form

@@ -338,16 +338,26 @@ pub async fn show(ctx: &Ctx, a: ShowArgs) -> Result<()> {
 
 /// Prints contact summaries as a table.
 pub fn print_summaries(ctx: &Ctx, items: &[ContactSummary]) {
-    let mut t = Table::new(&["name", "organization", "title", "last contact", "tags", "id"]);
+    let with_strength = items.iter().any(|c| c.strength.is_some());
+    let mut header = vec!["name", "organization", "title", "last contact", "tags"];
+    if with_strength {
+        header.push("strength");
+    }
+    header.push("id");
+    let mut t = Table::new(&header);
     for c in items {
-        t.row(vec![
+        let mut row = vec![
             c.display_name.clone(),
             c.organization.clone().unwrap_or_default(),
             c.title.clone().unwrap_or_default(),
             c.last_interaction_at.map(|x| ago(x, ctx.now)).unwrap_or_else(|| "never".into()),
             c.tags.join(","),
-            c.id.short(),
-        ]);
+        ];
+        if with_strength {
+            row.push(c.strength.map(|s| format!("{s:.2}")).unwrap_or_default());
+        }
+        row.push(c.id.short());
+        t.row(row);
     }
     t.print();
 }

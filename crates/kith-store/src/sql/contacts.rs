@@ -419,6 +419,7 @@ pub(crate) async fn load_summaries(
                 title: None,
                 tags: vec![],
                 last_interaction_at: opt_int(&r, "last_interaction_at")?.map(from_micros),
+                strength: None,
             },
         );
     }

@@ -112,13 +112,17 @@ impl Store for SqlStore {
             b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)).then_with(|| a.2.cmp(&b.2))
         });
         let total = ranked.len() as u64;
-        let ids: Vec<String> = ranked
+        let page: Vec<(f64, String, String)> = ranked
             .into_iter()
             .skip(query.offset as usize)
             .take(query.limit.unwrap_or(u64::MAX).min(usize::MAX as u64) as usize)
-            .map(|(_, _, id)| id)
             .collect();
-        Ok(Page { items: contacts::load_summaries(&mut conn, &ids).await?, total })
+        let ids: Vec<String> = page.iter().map(|(_, _, id)| id.clone()).collect();
+        let mut items = contacts::load_summaries(&mut conn, &ids).await?;
+        for (item, (score, _, _)) in items.iter_mut().zip(&page) {
+            item.strength = Some(*score);
+        }
+        Ok(Page { items, total })
     }
 
     async fn trash_contact(&self, id: ContactId, now: DateTime<Utc>) -> Result<TrashEntry> {
