@@ -556,27 +556,13 @@ pub(crate) async fn list(
     conn: &mut AnyConnection,
     q: &ContactQuery,
 ) -> Result<Page<ContactSummary>> {
-    let (filter, mut vals) = filter_sql(q);
-    let total_rows = fetch(conn, format!("SELECT COUNT(*) AS n {filter}"), vals.clone()).await?;
-    let total = total_rows.first().map(|r| int(r, "n")).transpose()?.unwrap_or(0) as u64;
+    let (filter, vals) = filter_sql(q);
     let order = match q.sort {
         ContactSort::Name => "c.name_key, c.id",
         ContactSort::LastInteraction => "s.last_at DESC NULLS LAST, c.name_key, c.id",
         ContactSort::LeastRecent => "s.last_at ASC NULLS FIRST, c.name_key, c.id",
         ContactSort::Created | ContactSort::Strength => "c.created_at DESC, c.id",
     };
-    let limit = q.limit.unwrap_or(i64::MAX as u64).min(i64::MAX as u64) as i64;
-    let n = vals.len();
-    vals.push(limit.into());
-    vals.push((q.offset as i64).into());
-    let ids: Vec<String> = fetch(
-        conn,
-        format!("SELECT c.id {filter} ORDER BY {order} LIMIT ${} OFFSET ${}", n + 1, n + 2),
-        vals,
-    )
-    .await?
-    .iter()
-    .map(|r| text(r, "id"))
-    .collect::<Result<_>>()?;
+    let (total, ids) = page_ids(conn, "c.id", &filter, order, vals, q.limit, q.offset).await?;
     Ok(Page { items: load_summaries(conn, &ids).await?, total })
 }

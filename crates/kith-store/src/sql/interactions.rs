@@ -152,24 +152,7 @@ pub(crate) async fn list(
         }
         None => "FROM interactions i WHERE i.trash_id IS NULL",
     };
-    let total_rows = fetch(conn, format!("SELECT COUNT(*) AS n {from}"), vals.clone()).await?;
-    let total = total_rows.first().map(|r| int(r, "n")).transpose()?.unwrap_or(0) as u64;
-    let limit = q.limit.unwrap_or(i64::MAX as u64).min(i64::MAX as u64) as i64;
-    let n = vals.len();
-    vals.push(limit.into());
-    vals.push((q.offset as i64).into());
-    let ids: Vec<String> = fetch(
-        conn,
-        format!(
-            "SELECT i.id {from} ORDER BY i.occurred_at DESC, i.id LIMIT ${} OFFSET ${}",
-            n + 1,
-            n + 2
-        ),
-        vals,
-    )
-    .await?
-    .iter()
-    .map(|r| text(r, "id"))
-    .collect::<Result<_>>()?;
+    let (total, ids) =
+        page_ids(conn, "i.id", from, "i.occurred_at DESC, i.id", vals, q.limit, q.offset).await?;
     Ok(Page { items: load(conn, &ids).await?, total })
 }

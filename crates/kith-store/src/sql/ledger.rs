@@ -176,20 +176,8 @@ pub(crate) async fn list(conn: &mut AnyConnection, q: &LedgerQuery) -> Result<Pa
         wheres.push(format!("e.occurred_on >= ${}", vals.len()));
     }
     let filter = format!("FROM ledger_entries e WHERE {}", wheres.join(" AND "));
-    let total_rows = fetch(conn, format!("SELECT COUNT(*) AS n {filter}"), vals.clone()).await?;
-    let total = total_rows.first().map(|r| int(r, "n")).transpose()?.unwrap_or(0) as u64;
-    let n = vals.len();
-    vals.push((q.limit.unwrap_or(i64::MAX as u64).min(i64::MAX as u64) as i64).into());
-    vals.push((q.offset as i64).into());
-    let ids: Vec<String> = fetch(
-        conn,
-        format!("SELECT e.id {filter} ORDER BY e.occurred_on DESC, e.created_at DESC, e.id LIMIT ${} OFFSET ${}", n + 1, n + 2),
-        vals,
-    )
-    .await?
-    .iter()
-    .map(|r| text(r, "id"))
-    .collect::<Result<_>>()?;
+    let order = "e.occurred_on DESC, e.created_at DESC, e.id";
+    let (total, ids) = page_ids(conn, "e.id", &filter, order, vals, q.limit, q.offset).await?;
     Ok(Page { items: load(conn, &ids).await?, total })
 }
 

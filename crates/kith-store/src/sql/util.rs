@@ -225,3 +225,31 @@ fn text_at(row: &[Val], i: usize) -> &str {
 pub fn key2(row: &[Val]) -> (&str, &str) {
     (text_at(row, 0), text_at(row, 1))
 }
+
+/// One page of ids: `SELECT COUNT(*) {from}` for the total, then `SELECT {id_col} {from}
+/// ORDER BY {order} LIMIT .. OFFSET ..`. `from` is the FROM/WHERE part using `$1..$n` for `vals`.
+pub async fn page_ids(
+    conn: &mut AnyConnection,
+    id_col: &str,
+    from: &str,
+    order: &str,
+    mut vals: Vec<Val>,
+    limit: Option<u64>,
+    offset: u64,
+) -> Result<(u64, Vec<String>)> {
+    let total_rows = fetch(conn, format!("SELECT COUNT(*) AS n {from}"), vals.clone()).await?;
+    let total = total_rows.first().map(|r| int(r, "n")).transpose()?.unwrap_or(0) as u64;
+    let n = vals.len();
+    vals.push((limit.unwrap_or(i64::MAX as u64).min(i64::MAX as u64) as i64).into());
+    vals.push((offset.min(i64::MAX as u64) as i64).into());
+    let ids = fetch(
+        conn,
+        format!("SELECT {id_col} AS id {from} ORDER BY {order} LIMIT ${} OFFSET ${}", n + 1, n + 2),
+        vals,
+    )
+    .await?
+    .iter()
+    .map(|r| text(r, "id"))
+    .collect::<Result<_>>()?;
+    Ok((total, ids))
+}
