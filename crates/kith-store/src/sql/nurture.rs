@@ -12,6 +12,7 @@ use kith_core::{ContactId, Direction, InteractionKind, Participant, ReminderId};
 use sqlx::AnyConnection;
 use sqlx::Row;
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 const HALF_LIFE_KEY: &str = "strength.half_life_days";
 
@@ -481,7 +482,7 @@ pub(crate) async fn due_candidates(
             let entries = ledger.remove(&c.id).unwrap_or_default();
             let balance = Balance::of(&entries);
             Ok(DueCandidate {
-                contact_id: ContactId(parse_uuid(&c.id)?),
+                contact_id: ContactId(parse_id(&c.id)?),
                 display_name: c.display_name,
                 cadence_days: cadence,
                 cadence_source: c.settings.cadence_source.unwrap_or(CadenceSource::Contact),
@@ -547,7 +548,7 @@ pub(crate) async fn all_histories(
                 known_since: Some(known_since(created_at, parse_date(opt_text(r, "first_met")?))),
                 closeness: r.try_get::<Option<f64>, _>("closeness")?,
             };
-            Ok((ContactId(parse_uuid(&id)?), text(r, "display_name")?, history))
+            Ok((ContactId(parse_id(&id)?), text(r, "display_name")?, history))
         })
         .collect()
 }
@@ -561,17 +562,13 @@ fn known_since(created_at: DateTime<Utc>, first_met: Option<NaiveDate>) -> DateT
         .map_or(created_at, |d| d.min(created_at))
 }
 
-fn parse_uuid(s: &str) -> Result<uuid::Uuid> {
-    uuid::Uuid::parse_str(s).map_err(|e| StoreError::Other(format!("bad id {s:?}: {e}")))
-}
-
 const REMINDER_SELECT: &str = "SELECT r.id, r.contact_id, c.display_name, r.title, r.due_on, r.yearly, r.done_on, r.created_at \
     FROM reminders r LEFT JOIN contacts c ON c.id = r.contact_id";
 
 fn reminder(r: &sqlx::any::AnyRow) -> Result<Reminder> {
     let contact = match (opt_text(r, "contact_id")?, opt_text(r, "display_name")?) {
         (Some(id), Some(name)) => {
-            Some(Participant { contact_id: ContactId(parse_uuid(&id)?), display_name: name })
+            Some(Participant { contact_id: ContactId(parse_id(&id)?), display_name: name })
         }
         _ => None,
     };
@@ -704,6 +701,18 @@ pub(crate) async fn find_reminders(
     .collect()
 }
 
+/// An empty `ContactDates` for the contact in a row with `id` and `display_name`.
+fn dates_of(r: &sqlx::any::AnyRow) -> Result<ContactDates> {
+    Ok(ContactDates {
+        contact: Participant {
+            contact_id: ContactId(uuid(r, "id")?),
+            display_name: text(r, "display_name")?,
+        },
+        birthday: None,
+        roles: vec![],
+    })
+}
+
 /// Birthdays and current roles' start dates falling in the window, for `upcoming`.
 pub(crate) async fn dates_in_window(
     conn: &mut AnyConnection,
@@ -731,14 +740,10 @@ pub(crate) async fn dates_in_window(
     .await?;
     for r in rows {
         let id = text(&r, "id")?;
-        let entry = by_id.entry(id.clone()).or_insert(ContactDates {
-            contact: Participant {
-                contact_id: ContactId(parse_uuid(&id)?),
-                display_name: text(&r, "display_name")?,
-            },
-            birthday: None,
-            roles: vec![],
-        });
+        let entry = match by_id.entry(id) {
+            Entry::Occupied(o) => o.into_mut(),
+            Entry::Vacant(v) => v.insert(dates_of(&r)?),
+        };
         if let (Some(m), Some(d)) = (opt_int(&r, "birthday_month")?, opt_int(&r, "birthday_day")?) {
             entry.birthday = Some(kith_core::Birthday {
                 year: opt_int(&r, "birthday_year")?.map(|y| y as i32),
@@ -759,14 +764,10 @@ pub(crate) async fn dates_in_window(
     for r in rows {
         let id = text(&r, "id")?;
         let Some(start) = parse_date(opt_text(&r, "start_date")?) else { continue };
-        let entry = by_id.entry(id.clone()).or_insert(ContactDates {
-            contact: Participant {
-                contact_id: ContactId(parse_uuid(&id)?),
-                display_name: text(&r, "display_name")?,
-            },
-            birthday: None,
-            roles: vec![],
-        });
+        let entry = match by_id.entry(id) {
+            Entry::Occupied(o) => o.into_mut(),
+            Entry::Vacant(v) => v.insert(dates_of(&r)?),
+        };
         entry.roles.push((text(&r, "name")?, start));
     }
     let mut out: Vec<ContactDates> = by_id.into_values().collect();

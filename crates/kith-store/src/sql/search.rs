@@ -225,10 +225,6 @@ const TOP_K_ABOVE: u64 = 2000;
 /// Below this many possible contacts, later query words fetch only those contacts' postings.
 const RESTRICT_BELOW: usize = 2000;
 
-fn parse_id(s: &str) -> Result<uuid::Uuid> {
-    uuid::Uuid::parse_str(s).map_err(|e| crate::StoreError::Other(format!("bad id {s:?}: {e}")))
-}
-
 /// Runs `sql` with `{WORDS}` and `{IDS}` placeholder lists (ids chunked).
 async fn fetch_pairs(
     conn: &mut AnyConnection,

@@ -62,6 +62,17 @@ async fn set_linked(conn: &mut AnyConnection, id: TrashId, linked: u64) -> Resul
     get(conn, id).await
 }
 
+/// Marks one record of `table` as belonging to trash entry `t`.
+async fn stamp(conn: &mut AnyConnection, table: &'static str, id: &str, t: TrashId) -> Result<()> {
+    exec(
+        conn,
+        format!("UPDATE {table} SET trash_id = $1 WHERE id = $2"),
+        vec![t.to_string().into(), id.into()],
+    )
+    .await?;
+    Ok(())
+}
+
 /// One trash entry.
 pub(crate) async fn get(conn: &mut AnyConnection, id: TrashId) -> Result<TrashEntry> {
     let rows = fetch(
@@ -154,12 +165,7 @@ pub(crate) async fn trash_organization(
     .await?;
     let Some(r) = rows.first() else { return Err(StoreError::not_found("organization", id)) };
     let t = new_entry(conn, TrashKind::Organization, id, &text(r, "name")?, now).await?;
-    exec(
-        conn,
-        "UPDATE organizations SET trash_id = $1 WHERE id = $2".into(),
-        vec![t.to_string().into(), id.into()],
-    )
-    .await?;
+    stamp(conn, "organizations", id, t).await?;
     let people = people_ids(conn, id).await?;
     reindex(conn, &people).await?;
     set_linked(conn, t, people.len() as u64).await
@@ -183,12 +189,7 @@ pub(crate) async fn trash_interaction(
     let summary = text(r, "summary")?;
     let label = format!("{} {} {}", when, text(r, "kind")?, summary).trim().to_string();
     let t = new_entry(conn, TrashKind::Interaction, id, &label, now).await?;
-    exec(
-        conn,
-        "UPDATE interactions SET trash_id = $1 WHERE id = $2".into(),
-        vec![t.to_string().into(), id.into()],
-    )
-    .await?;
+    stamp(conn, "interactions", id, t).await?;
     let people = participant_ids(conn, &t.to_string()).await?;
     refresh_stats(conn, &people).await?;
     set_linked(conn, t, 0).await
@@ -361,12 +362,7 @@ pub(crate) async fn trash_ledger_entry(
     .trim()
     .to_string();
     let t = new_entry(conn, TrashKind::Ledger, id, &label, now).await?;
-    exec(
-        conn,
-        "UPDATE ledger_entries SET trash_id = $1 WHERE id = $2".into(),
-        vec![t.to_string().into(), id.into()],
-    )
-    .await?;
+    stamp(conn, "ledger_entries", id, t).await?;
     set_linked(conn, t, 0).await
 }
 
@@ -385,11 +381,6 @@ pub(crate) async fn trash_reminder(
     let Some(r) = rows.first() else { return Err(StoreError::not_found("reminder", id)) };
     let label = format!("{} {}", text(r, "due_on")?, text(r, "title")?);
     let t = new_entry(conn, TrashKind::Reminder, id, &label, now).await?;
-    exec(
-        conn,
-        "UPDATE reminders SET trash_id = $1 WHERE id = $2".into(),
-        vec![t.to_string().into(), id.into()],
-    )
-    .await?;
+    stamp(conn, "reminders", id, t).await?;
     set_linked(conn, t, 0).await
 }

@@ -163,9 +163,12 @@ pub fn opt_int(row: &AnyRow, col: &str) -> Result<Option<i64>> {
 
 /// Parses a stored UUID.
 pub fn uuid(row: &AnyRow, col: &str) -> Result<uuid::Uuid> {
-    let s = text(row, col)?;
-    uuid::Uuid::parse_str(&s)
-        .map_err(|e| crate::StoreError::Other(format!("bad id {s:?} in {col}: {e}")))
+    parse_id(&text(row, col)?)
+}
+
+/// Parses a stored id.
+pub fn parse_id(s: &str) -> Result<uuid::Uuid> {
+    uuid::Uuid::parse_str(s).map_err(|e| crate::StoreError::Other(format!("bad id {s:?}: {e}")))
 }
 
 /// The `[lo, hi)` key range of an id prefix typed by a user (4+ hex digits, hyphens allowed),
