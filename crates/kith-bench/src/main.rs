@@ -330,7 +330,7 @@ async fn measure(
         .collect();
     let t_strength = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let due = kith_core::nurture::rank_due(&store.due_candidates(now).await?, now, &settings);
+    let due = kith_core::nurture::rank_due(&store.due_candidates(now).await?, &[], now, &settings);
     let t_due = t.elapsed().as_secs_f64();
     let regular = strengths.iter().filter(|s| **s >= 0.7).count();
     println!("recompute aggregates:  {t_recompute:>7.2} s  ({n} contacts with interactions)");

@@ -76,7 +76,20 @@ pub enum Command {
     /// Reminders: one-off or yearly, optionally about a person.
     #[command(subcommand)]
     Reminder(ReminderCommand),
-    /// Settings (strength half-life) and maintenance.
+    /// Events: conferences, meetups, webinars; who was there and who you met.
+    #[command(subcommand)]
+    Event(EventCommand),
+    /// Communities: associations, alumni networks, forums, chat groups, open-source projects.
+    #[command(subcommand)]
+    Community(CommunityCommand),
+    /// Networking goals measured from your data (add, list, rm).
+    #[command(subcommand)]
+    Goal(GoalCommand),
+    /// Every goal's progress this period, its streak and its history.
+    Goals,
+    /// The week or month in review: new people, interactions, events, goals, what went stale.
+    Review(ReviewArgs),
+    /// Settings (strength half-life, follow-up window) and maintenance.
     #[command(subcommand)]
     Config(ConfigCommand),
     /// Print shell completions.
@@ -136,6 +149,9 @@ pub struct AddArgs {
     /// Tag (repeatable).
     #[arg(long, short = 't', value_name = "TAG")]
     pub tag: Vec<String>,
+    /// The event where you first met them (name or id); they get a follow-up after it.
+    #[arg(long, value_name = "EVENT")]
+    pub met_at: Option<String>,
     #[command(flatten)]
     pub profile: ProfileArgs,
 }
@@ -590,6 +606,8 @@ pub enum ConfigCommand {
     Show,
     /// Set the recency half-life in days (how fast ties fade without contact).
     HalfLife(HalfLifeArgs),
+    /// Set the default follow-up window for people met at new events (e.g. 3d, 1w).
+    FollowUp(FollowUpArgs),
     /// Rebuild every cached interaction aggregate from the interactions.
     Recompute,
 }
@@ -598,4 +616,280 @@ pub enum ConfigCommand {
 pub struct HalfLifeArgs {
     /// Days (1–3650).
     pub days: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct FollowUpArgs {
+    /// Days (or 1w, 2d): how soon after an event people first met there should hear from you.
+    pub within: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EventCommand {
+    /// Record an event.
+    Add(EventAddArgs),
+    /// List events, latest first.
+    #[command(visible_alias = "ls")]
+    List(EventListArgs),
+    /// Show an event: details, who was there, who you met and who still needs a follow-up.
+    Show(EventRefArgs),
+    /// Change an event's details.
+    Edit(EventEditArgs),
+    /// Record people at an event (--met-here: you first met them there).
+    Attend(AttendArgs),
+    /// Remove people from an event.
+    Unattend(UnattendArgs),
+    /// Move an event to the trash.
+    Rm(EventRefArgs),
+}
+
+/// Event fields shared by `event add` and `event edit`.
+#[derive(Debug, Args, Default)]
+pub struct EventFields {
+    /// conference, meetup, webinar, workshop, fair, party or other (default conference).
+    #[arg(long, short = 'k')]
+    pub kind: Option<String>,
+    /// Last day (YYYY-MM-DD) for events longer than a day.
+    #[arg(long, value_name = "DATE")]
+    pub end: Option<String>,
+    /// Where: a city or venue (leave out for online events).
+    #[arg(long, value_name = "PLACE")]
+    pub location: Option<String>,
+    /// The event's web page or online meeting link.
+    #[arg(long)]
+    pub url: Option<String>,
+    /// The organization running it.
+    #[arg(long, value_name = "ORG")]
+    pub organizer: Option<String>,
+    /// Your part: attendee, speaker, volunteer or organizer (default attendee).
+    #[arg(long, value_name = "ROLE")]
+    pub role: Option<String>,
+    /// Follow up with people met there within this long after it ends (e.g. 3d, 1w).
+    #[arg(long, value_name = "DAYS")]
+    pub follow_up: Option<String>,
+    /// Notes (markdown).
+    #[arg(long, value_name = "TEXT")]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EventAddArgs {
+    /// The event's name, e.g. "RustConf 2026".
+    pub name: String,
+    /// First day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub start: String,
+    #[command(flatten)]
+    pub fields: EventFields,
+}
+
+#[derive(Debug, Args)]
+pub struct EventEditArgs {
+    /// The event: name, name prefix or id.
+    pub event: String,
+    /// New name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// New first day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub start: Option<String>,
+    #[command(flatten)]
+    pub fields: EventFields,
+}
+
+#[derive(Debug, Args)]
+pub struct EventListArgs {
+    /// Only events from this day on (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Only events up to this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Only events this person was at.
+    #[arg(long, short = 'w', value_name = "CONTACT")]
+    pub with: Option<String>,
+    /// At most this many.
+    #[arg(long, short = 'n', default_value_t = 50)]
+    pub limit: u64,
+    /// Skip this many first.
+    #[arg(long, default_value_t = 0)]
+    pub offset: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct EventRefArgs {
+    /// The event: name, name prefix or id.
+    pub event: String,
+}
+
+#[derive(Debug, Args)]
+pub struct AttendArgs {
+    /// The event: name, name prefix or id.
+    pub event: String,
+    /// The people (names, emails or ids).
+    #[arg(required = true, value_name = "CONTACT")]
+    pub contacts: Vec<String>,
+    /// You first met them at this event (they get a follow-up).
+    #[arg(long)]
+    pub met_here: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UnattendArgs {
+    /// The event: name, name prefix or id.
+    pub event: String,
+    /// The people (names, emails or ids).
+    #[arg(required = true, value_name = "CONTACT")]
+    pub contacts: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CommunityCommand {
+    /// Record a community you belong to.
+    Add(CommunityAddArgs),
+    /// List communities with people and contributions.
+    #[command(visible_alias = "ls")]
+    List,
+    /// Show a community: details, people known through it, your contributions.
+    Show(CommunityRefArgs),
+    /// Change a community's details.
+    Edit(CommunityEditArgs),
+    /// Record people you know through a community.
+    Join(MembersArgs),
+    /// Remove people from a community.
+    Leave(MembersArgs),
+    /// Record something you gave a community: a talk, post, answer, PR, volunteering.
+    Contribute(ContributeArgs),
+    /// Move a contribution to the trash.
+    Uncontribute(ContributionRefArgs),
+    /// Move a community (and its contributions) to the trash.
+    Rm(CommunityRefArgs),
+}
+
+/// Community fields shared by `community add` and `community edit`.
+#[derive(Debug, Args, Default)]
+pub struct CommunityFields {
+    /// association, alumni, forum, chat (Slack, Discord), open-source, meetup-group or other.
+    #[arg(long, short = 'k')]
+    pub kind: Option<String>,
+    /// Its web page, forum or invite link.
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Your part: member, volunteer, organizer, speaker or maintainer (default member).
+    #[arg(long, value_name = "ROLE")]
+    pub role: Option<String>,
+    /// Member since (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// When the membership (dues) renews (YYYY-MM-DD); shows in `kith upcoming`.
+    #[arg(long, value_name = "DATE")]
+    pub renews: Option<String>,
+    /// Notes (markdown).
+    #[arg(long, value_name = "TEXT")]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CommunityAddArgs {
+    /// Its name (unique).
+    pub name: String,
+    #[command(flatten)]
+    pub fields: CommunityFields,
+}
+
+#[derive(Debug, Args)]
+pub struct CommunityEditArgs {
+    /// The community: name, name prefix or id.
+    pub community: String,
+    /// New name.
+    #[arg(long)]
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub fields: CommunityFields,
+}
+
+#[derive(Debug, Args)]
+pub struct CommunityRefArgs {
+    /// The community: name, name prefix or id.
+    pub community: String,
+}
+
+#[derive(Debug, Args)]
+pub struct MembersArgs {
+    /// The community: name, name prefix or id.
+    pub community: String,
+    /// The people (names, emails or ids).
+    #[arg(required = true, value_name = "CONTACT")]
+    pub contacts: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ContributeArgs {
+    /// The community: name, name prefix or id.
+    pub community: String,
+    /// What it was, e.g. "Talk: zero-copy parsing".
+    pub title: String,
+    /// talk, post, answer, pr, volunteering or other.
+    #[arg(long, short = 'k', default_value = "other")]
+    pub kind: String,
+    /// When (YYYY-MM-DD; default today).
+    #[arg(long, value_name = "DATE")]
+    pub on: Option<String>,
+    /// A link to it.
+    #[arg(long)]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ContributionRefArgs {
+    /// The contribution's id (or its first digits).
+    pub id: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GoalCommand {
+    /// Set a goal, e.g. `kith goal add new-people 4 --per month --tag fintech`.
+    Add(GoalAddArgs),
+    /// List goals with their progress (same as `kith goals`).
+    #[command(visible_alias = "ls")]
+    List,
+    /// Move a goal to the trash.
+    Rm(GoalRefArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Metrics:\n  new-people        people first met (or added) in the period; --tag narrows\n  events            events attended (any role)\n  reconnect         people talked to after more than 180 days without contact; --tag narrows\n  conversations     meetings, calls, video calls, coffees and meals; --tag, --kind narrow\n  acknowledgements  acknowledgements you gave (ledger)\n  favours           help you gave that is done (ledger)\n  contributions     community contributions\n\nExamples:\n  kith goal add new-people 4 --per month --tag fintech\n  kith goal add events 1 --per month\n  kith goal add reconnect 3 --per quarter\n  kith goal add conversations 2 --per month --tag mentor"
+)]
+pub struct GoalAddArgs {
+    /// What to count (see below).
+    pub metric: String,
+    /// How many per period (1–1000).
+    #[arg(allow_negative_numbers = true)]
+    pub target: i64,
+    /// The period: week, month or quarter.
+    #[arg(long, default_value = "month")]
+    pub per: String,
+    /// Only count people with this tag.
+    #[arg(long, short = 't')]
+    pub tag: Option<String>,
+    /// Only count interactions of this kind (conversations).
+    #[arg(long, short = 'k')]
+    pub kind: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct GoalRefArgs {
+    /// The goal's id (or its first digits), as `kith goals` shows it.
+    pub id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// Review this week (Monday to Sunday; the default).
+    #[arg(long, conflicts_with = "month")]
+    pub week: bool,
+    /// Review this month.
+    #[arg(long)]
+    pub month: bool,
 }

@@ -67,3 +67,19 @@ id_type!(
     /// Identifies a reminder.
     ReminderId
 );
+id_type!(
+    /// Identifies an event (conference, meetup, webinar).
+    EventId
+);
+id_type!(
+    /// Identifies a community (association, alumni network, forum, chat group, project).
+    CommunityId
+);
+id_type!(
+    /// Identifies a contribution to a community.
+    ContributionId
+);
+id_type!(
+    /// Identifies a networking goal.
+    GoalId
+);

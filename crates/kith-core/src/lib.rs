@@ -6,9 +6,11 @@
 
 pub mod contact;
 pub mod error;
+pub mod goal;
 pub mod ids;
 pub mod interaction;
 pub mod ledger;
+pub mod network;
 pub mod nurture;
 pub mod organization;
 pub mod search;
@@ -24,7 +26,8 @@ pub use contact::{
 };
 pub use error::{FieldError, ValidationError};
 pub use ids::{
-    ContactId, InteractionId, LedgerEntryId, NoteId, OrganizationId, ReminderId, TrashId,
+    CommunityId, ContactId, ContributionId, EventId, GoalId, InteractionId, LedgerEntryId, NoteId,
+    OrganizationId, ReminderId, TrashId,
 };
 pub use interaction::{Direction, Interaction, InteractionInput, InteractionKind, Participant};
 pub use organization::{Organization, OrganizationInput, OrganizationSummary, Role};

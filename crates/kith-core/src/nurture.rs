@@ -2,8 +2,10 @@
 
 use crate::contact::Birthday;
 use crate::error::ValidationError;
+use crate::ids::{CommunityId, EventId};
 use crate::ids::{ContactId, ReminderId};
 use crate::ledger::Balance;
+use crate::network::{CommunitySummary, EventRole, EventSummary, FollowUp};
 use crate::strength::{History, StrengthSettings, strength};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -62,8 +64,12 @@ pub struct DueItem {
     pub display_name: String,
     /// Days since the last interaction; `None` when there never was one.
     pub days_since: Option<i64>,
-    pub cadence_days: u32,
+    /// The keep-in-touch cadence, when that is why they are due.
+    pub cadence_days: Option<u32>,
+    /// Days past the cadence or the follow-up date (negative: days left).
     pub overdue_days: i64,
+    /// The event follow-up owed to them, when that is (also) why they are due.
+    pub follow_up: Option<FollowUp>,
     pub strength: f64,
     /// Higher is more urgent.
     pub priority: f64,
@@ -87,11 +93,25 @@ fn role_of(c: &DueCandidate) -> Option<(String, f64)> {
     }
 }
 
-/// The people whose time since the last interaction has reached their cadence, most urgent
-/// first: priority = (days since / cadence) × (0.5 + strength) × role weight. Ties break on name
-/// then id.
+/// Priority of an event follow-up: above any cadence that is merely due (new acquaintances
+/// fade fastest), rising as the follow-up date passes.
+fn follow_up_priority(f: &FollowUp, today: NaiveDate) -> f64 {
+    let window = (f.due_on - f.event_ended).num_days().max(1) as f64;
+    let since_event = (today - f.event_ended).num_days().max(0) as f64;
+    2.0 + since_event / window
+}
+
+/// The people to reach out to, most urgent first. Two reasons put someone here:
+/// - their time since the last interaction reached their cadence: priority =
+///   (days since / cadence) × (0.5 + strength) × role weight;
+/// - they were first met at an event that has ended and have not heard from the user since
+///   (`follow_ups`, open ones only): priority = 2 + days since the event / follow-up window.
+///
+/// Someone due for both appears once, with both reasons and the higher priority. Ties break on
+/// name then id.
 pub fn rank_due(
     candidates: &[DueCandidate],
+    follow_ups: &[FollowUp],
     now: DateTime<Utc>,
     settings: &StrengthSettings,
 ) -> Vec<DueItem> {
@@ -134,14 +154,39 @@ pub fn rank_due(
                 contact_id: c.contact_id,
                 display_name: c.display_name.clone(),
                 days_since: last.map(|_| elapsed),
-                cadence_days: c.cadence_days,
+                cadence_days: Some(c.cadence_days),
                 overdue_days: elapsed - cadence,
+                follow_up: None,
                 strength: s,
                 priority: (elapsed as f64 / cadence as f64) * (0.5 + s) * role_weight,
                 reason: parts.join(" · "),
             })
         })
         .collect();
+    for f in follow_ups.iter().filter(|f| f.event_ended <= today) {
+        let priority = follow_up_priority(f, today);
+        let reason = f.reason(today);
+        match out.iter_mut().find(|d| d.contact_id == f.contact.contact_id) {
+            Some(d) if d.follow_up.is_none() => {
+                d.reason = format!("{reason} · {}", d.reason);
+                d.priority = d.priority.max(priority);
+                d.overdue_days = d.overdue_days.max((today - f.due_on).num_days());
+                d.follow_up = Some(f.clone());
+            }
+            Some(_) => {}
+            None => out.push(DueItem {
+                contact_id: f.contact.contact_id,
+                display_name: f.contact.display_name.clone(),
+                days_since: None,
+                cadence_days: None,
+                overdue_days: (today - f.due_on).num_days(),
+                follow_up: Some(f.clone()),
+                strength: 0.0,
+                priority,
+                reason,
+            }),
+        }
+    }
     out.sort_by(|a, b| {
         b.priority
             .total_cmp(&a.priority)
@@ -209,6 +254,8 @@ pub enum UpcomingKind {
     Birthday { turns: Option<i32> },
     WorkAnniversary { organization: String, years: i32 },
     Reminder { id: ReminderId, title: String, yearly: bool },
+    Event { id: EventId, name: String, role: EventRole },
+    Renewal { id: CommunityId, community: String },
 }
 
 /// A date coming up.
@@ -233,6 +280,10 @@ impl Upcoming {
                     if *years == 1 { "" } else { "s" }
                 )
             }
+            UpcomingKind::Event { name, role, .. } => format!("{name} ({role})"),
+            UpcomingKind::Renewal { community, .. } => {
+                format!("membership of {community} renews")
+            }
             UpcomingKind::Reminder { title, yearly, .. } => {
                 let every = if *yearly { " (yearly)" } else { "" };
                 if who.is_empty() {
@@ -254,16 +305,35 @@ pub struct ContactDates {
     pub roles: Vec<(String, NaiveDate)>,
 }
 
-/// Birthdays, work anniversaries and reminders from `today` through `today + days`, by date.
-/// Open one-off reminders already past their date are included (dated on their due day).
+/// Birthdays, work anniversaries, reminders, events starting and community renewals from
+/// `today` through `today + days`, by date. Open one-off reminders already past their date are
+/// included (dated on their due day).
 pub fn upcoming(
     contacts: &[ContactDates],
     reminders: &[Reminder],
+    events: &[EventSummary],
+    communities: &[CommunitySummary],
     today: NaiveDate,
     days: u32,
 ) -> Vec<Upcoming> {
     let end = today + chrono::Duration::days(i64::from(days));
     let mut out = Vec::new();
+    for e in events.iter().filter(|e| e.starts_on >= today && e.starts_on <= end) {
+        out.push(Upcoming {
+            on: e.starts_on,
+            contact: None,
+            what: UpcomingKind::Event { id: e.id, name: e.name.clone(), role: e.my_role },
+        });
+    }
+    for c in communities {
+        if let Some(on) = c.renews_on.filter(|on| *on >= today && *on <= end) {
+            out.push(Upcoming {
+                on,
+                contact: None,
+                what: UpcomingKind::Renewal { id: c.id, community: c.name.clone() },
+            });
+        }
+    }
     for c in contacts {
         if let Some(b) = c.birthday
             && let Some(on) = next_on_or_after(b.month, b.day, today)
@@ -364,7 +434,7 @@ mod tests {
         let peer = cand("Peer Pat", Some(60), 60, &[]);
         let fresh = cand("Fresh Fay", Some(3), 30, &[]);
         let never = cand("Never Ned", None, 30, &[]);
-        let due = rank_due(&[peer, fresh, mentor, never], now(), &StrengthSettings::default());
+        let due = rank_due(&[peer, fresh, mentor, never], &[], now(), &StrengthSettings::default());
         let names: Vec<&str> = due.iter().map(|d| d.display_name.as_str()).collect();
         assert_eq!(names, ["Never Ned", "Mentor Mia", "Peer Pat"]);
         assert_eq!(
@@ -372,6 +442,37 @@ mod tests {
             "mentor · last talked 47 days ago (cadence 30) · you still owe a thank-you"
         );
         assert!(due[0].reason.starts_with("never talked; added 400 days ago"));
+    }
+
+    #[test]
+    fn event_follow_ups_join_the_due_list_once_the_event_ended() {
+        let today = now().date_naive();
+        let follow = |c: &DueCandidate, ended: i64| FollowUp {
+            contact: crate::interaction::Participant {
+                contact_id: c.contact_id,
+                display_name: c.display_name.clone(),
+            },
+            event_id: EventId(uuid::Uuid::nil()),
+            event_name: "RustConf".into(),
+            event_ended: today - chrono::Duration::days(ended),
+            due_on: today - chrono::Duration::days(ended) + chrono::Duration::days(3),
+        };
+        let peer = cand("Peer Pat", Some(60), 60, &[]);
+        let mia = cand("Mia", None, 3650, &[]);
+        let later = cand("Later Lou", None, 3650, &[]);
+        let f = [follow(&mia, 1), follow(&peer, 5), follow(&later, -2)];
+        let due = rank_due(&[peer], &f, now(), &StrengthSettings::default());
+        let names: Vec<&str> = due.iter().map(|d| d.display_name.as_str()).collect();
+        assert_eq!(names, ["Peer Pat", "Mia"], "Lou's event has not ended yet");
+        assert!(due[0].reason.starts_with("met at RustConf on "), "{}", due[0].reason);
+        assert!(
+            due[0].reason.contains("(2 days late) · last talked 60 days ago"),
+            "{}",
+            due[0].reason
+        );
+        assert_eq!((due[0].cadence_days, due[0].overdue_days), (Some(60), 2));
+        assert!(due[1].reason.ends_with("(2 days left)"), "{}", due[1].reason);
+        assert_eq!((due[1].cadence_days, due[1].overdue_days), (None, -2));
     }
 
     #[test]
@@ -395,7 +496,7 @@ mod tests {
             done_on: None,
             created_at: now(),
         };
-        let up = upcoming(&[dates], &[reminder], today, 14);
+        let up = upcoming(&[dates], &[reminder], &[], &[], today, 14);
         let lines: Vec<String> = up.iter().map(|u| format!("{} {}", u.on, u.describe())).collect();
         assert_eq!(
             lines,

@@ -1,49 +1,26 @@
 //! The trash: every delete lands here and can be restored until it is purged.
 
 use crate::ids::TrashId;
+use crate::words::word_enum;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// What was deleted.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TrashKind {
-    Contact,
-    Organization,
-    Interaction,
-    Note,
-    Ledger,
-    Reminder,
-}
-
-impl TrashKind {
-    /// The stored word.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TrashKind::Contact => "contact",
-            TrashKind::Organization => "organization",
-            TrashKind::Interaction => "interaction",
-            TrashKind::Note => "note",
-            TrashKind::Ledger => "ledger",
-            TrashKind::Reminder => "reminder",
-        }
+word_enum!(
+    /// What was deleted.
+    TrashKind {
+        Contact => "contact",
+        Organization => "organization",
+        Interaction => "interaction",
+        Note => "note",
+        Ledger => "ledger",
+        Reminder => "reminder",
+        Event => "event",
+        Community => "community",
+        Contribution => "contribution",
+        Goal => "goal",
     }
-
-    /// Parses the stored word.
-    pub fn parse(s: &str) -> Option<Self> {
-        [
-            TrashKind::Contact,
-            TrashKind::Organization,
-            TrashKind::Interaction,
-            TrashKind::Note,
-            TrashKind::Ledger,
-            TrashKind::Reminder,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == s)
-    }
-}
+);
 
 /// One deletion: the record the user deleted and how many linked records went with it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -23,9 +23,15 @@ pub use model::*;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
+use kith_core::goal::{Goal, GoalInput, GoalProgress, Period, Review};
 use kith_core::ledger::{LedgerEntry, LedgerInput, LedgerStatus};
-use kith_core::nurture::{DueCandidate, Reminder, ReminderInput, Upcoming};
+use kith_core::network::{
+    Community, CommunityInput, CommunitySummary, Contribution, ContributionInput, Event,
+    EventInput, EventSummary, FollowUp,
+};
+use kith_core::nurture::{DueCandidate, DueItem, Reminder, ReminderInput, Upcoming};
 use kith_core::strength::{History, StrengthSettings};
+use kith_core::{CommunityId, ContributionId, EventId, GoalId};
 use kith_core::{
     Contact, ContactId, ContactInput, Interaction, InteractionId, InteractionInput, Note,
     Organization, OrganizationId, OrganizationInput, OrganizationSummary, TrashEntry, TrashId,
@@ -250,8 +256,118 @@ pub trait Store: Send + Sync {
     async fn find_reminders(&self, reference: &str) -> Result<Vec<Reminder>>;
     /// Moves a reminder to the trash.
     async fn trash_reminder(&self, id: ReminderId, now: DateTime<Utc>) -> Result<TrashEntry>;
-    /// Birthdays, work anniversaries and reminders in the next `days` days.
+    /// Birthdays, work anniversaries, reminders, events and membership renewals in the next
+    /// `days` days.
     async fn upcoming(&self, today: NaiveDate, days: u32) -> Result<Vec<Upcoming>>;
+
+    /// The ranked reach-out list at `now`: cadences that ran out and event follow-ups (see
+    /// `kith_core::nurture::rank_due`).
+    async fn due_list(&self, now: DateTime<Utc>) -> Result<Vec<DueItem>> {
+        let settings = self.strength_settings().await?;
+        let candidates = self.due_candidates(now).await?;
+        let follow_ups = self.follow_ups(now.date_naive()).await?;
+        Ok(kith_core::nurture::rank_due(&candidates, &follow_ups, now, &settings))
+    }
+
+    // --- events ---
+    /// Validates and saves an event (the follow-up window defaults to the setting).
+    async fn create_event(&self, input: &EventInput, now: DateTime<Utc>) -> Result<Event>;
+    /// Replaces an event's fields.
+    async fn update_event(
+        &self,
+        id: EventId,
+        input: &EventInput,
+        now: DateTime<Utc>,
+    ) -> Result<Event>;
+    /// A live event with the people there.
+    async fn get_event(&self, id: EventId) -> Result<Event>;
+    /// Events a reference may mean: id prefix, exact name, or name prefix.
+    async fn find_events(&self, reference: &str) -> Result<Vec<EventSummary>>;
+    /// A filtered page of events, latest first.
+    async fn list_events(&self, query: &EventQuery) -> Result<Page<EventSummary>>;
+    /// Moves an event to the trash.
+    async fn trash_event(&self, id: EventId, now: DateTime<Utc>) -> Result<TrashEntry>;
+    /// Records that a contact was at an event; `met_here` marks where the user first met them
+    /// (one event per contact) and fills an empty first-met date.
+    /// All or nothing for several contacts.
+    async fn set_attendance(
+        &self,
+        event: EventId,
+        contacts: &[ContactId],
+        met_here: bool,
+    ) -> Result<()>;
+    /// Removes contacts from an event (all or nothing).
+    async fn remove_attendance(&self, event: EventId, contacts: &[ContactId]) -> Result<()>;
+    /// Open follow-ups with people first met at events that ended by `today`.
+    async fn follow_ups(&self, today: NaiveDate) -> Result<Vec<FollowUp>>;
+    /// The default follow-up window for new events, in days.
+    async fn follow_up_days(&self) -> Result<u32>;
+    /// Sets the default follow-up window for new events.
+    async fn set_follow_up_days(&self, days: u32) -> Result<()>;
+
+    // --- communities ---
+    /// Validates and saves a community (names are unique).
+    async fn create_community(
+        &self,
+        input: &CommunityInput,
+        now: DateTime<Utc>,
+    ) -> Result<Community>;
+    /// Replaces a community's fields.
+    async fn update_community(
+        &self,
+        id: CommunityId,
+        input: &CommunityInput,
+        now: DateTime<Utc>,
+    ) -> Result<Community>;
+    /// A live community with its people and contributions.
+    async fn get_community(&self, id: CommunityId) -> Result<Community>;
+    /// Communities a reference may mean: id prefix, exact name, or name prefix.
+    async fn find_communities(&self, reference: &str) -> Result<Vec<CommunitySummary>>;
+    /// Every live community, by name.
+    async fn list_communities(&self) -> Result<Vec<CommunitySummary>>;
+    /// Moves a community (and its contributions) to the trash.
+    async fn trash_community(&self, id: CommunityId, now: DateTime<Utc>) -> Result<TrashEntry>;
+    /// Adds contacts to (or, with `member = false`, removes them from) a community's people,
+    /// all or nothing.
+    async fn set_members(
+        &self,
+        community: CommunityId,
+        contacts: &[ContactId],
+        member: bool,
+    ) -> Result<()>;
+    /// Validates and records a contribution to a community.
+    async fn add_contribution(
+        &self,
+        input: &ContributionInput,
+        now: DateTime<Utc>,
+    ) -> Result<Contribution>;
+    /// Contributions whose id starts with the prefix.
+    async fn find_contributions(&self, reference: &str) -> Result<Vec<Contribution>>;
+    /// Contributions dated from `from` through `to`, newest first.
+    async fn list_contributions(&self, from: NaiveDate, to: NaiveDate)
+    -> Result<Vec<Contribution>>;
+    /// Moves a contribution to the trash.
+    async fn trash_contribution(
+        &self,
+        id: ContributionId,
+        now: DateTime<Utc>,
+    ) -> Result<TrashEntry>;
+    /// The events and communities a contact is linked to.
+    async fn contact_network(&self, contact: ContactId) -> Result<ContactNetwork>;
+
+    // --- goals and review ---
+    /// Validates and saves a goal (a tag must be in use).
+    async fn create_goal(&self, input: &GoalInput, now: DateTime<Utc>) -> Result<Goal>;
+    /// Live goals, oldest first.
+    async fn list_goals(&self) -> Result<Vec<Goal>>;
+    /// Goals whose id starts with the prefix.
+    async fn find_goals(&self, reference: &str) -> Result<Vec<Goal>>;
+    /// Moves a goal to the trash.
+    async fn trash_goal(&self, id: GoalId, now: DateTime<Utc>) -> Result<TrashEntry>;
+    /// Every live goal's current period, history and streak as of `today`.
+    async fn goal_progress(&self, today: NaiveDate) -> Result<Vec<GoalProgress>>;
+    /// The week or month that holds `now`'s day, in review.
+    async fn review(&self, period: Period, now: DateTime<Utc>) -> Result<Review>;
 }
 
 /// The one record in `found`, or `NotFound` / `Ambiguous` (listing every candidate).
@@ -336,5 +452,53 @@ pub async fn resolve_reminder(store: &dyn Store, reference: &str) -> Result<Remi
         reference,
         |r| r.id,
         |r| format!("{} {} ({})", r.due, r.title, r.id.short()),
+    )
+}
+
+/// Resolves an event reference (id prefix, name, name prefix).
+pub async fn resolve_event(store: &dyn Store, reference: &str) -> Result<EventId> {
+    let found = store.find_events(reference).await?;
+    exactly_one(
+        found,
+        "event",
+        reference,
+        |e| e.id,
+        |e| format!("{} {} ({})", e.starts_on, e.name, e.id.short()),
+    )
+}
+
+/// Resolves a community reference (id prefix, name, name prefix).
+pub async fn resolve_community(store: &dyn Store, reference: &str) -> Result<CommunityId> {
+    let found = store.find_communities(reference).await?;
+    exactly_one(
+        found,
+        "community",
+        reference,
+        |c| c.id,
+        |c| format!("{} ({})", c.name, c.id.short()),
+    )
+}
+
+/// Resolves a contribution id or id prefix.
+pub async fn resolve_contribution(store: &dyn Store, reference: &str) -> Result<ContributionId> {
+    let found = store.find_contributions(reference).await?;
+    exactly_one(
+        found,
+        "contribution",
+        reference,
+        |c| c.id,
+        |c| format!("{} {} ({})", c.on, c.title, c.id.short()),
+    )
+}
+
+/// Resolves a goal id or id prefix.
+pub async fn resolve_goal(store: &dyn Store, reference: &str) -> Result<GoalId> {
+    let found = store.find_goals(reference).await?;
+    exactly_one(
+        found,
+        "goal",
+        reference,
+        |g| g.id,
+        |g| format!("{} ({})", g.describe(), g.id.short()),
     )
 }

@@ -29,6 +29,11 @@ pub const MIGRATIONS: &[Migration] = &[
         description: "cadences, settings, contact stats, ledger, reminders",
         template: include_str!("../migrations/0002_nurture.sql"),
     },
+    Migration {
+        version: 3,
+        description: "events, communities, contributions, goals",
+        template: include_str!("../migrations/0003_network.sql"),
+    },
 ];
 
 /// The schema version this build writes.

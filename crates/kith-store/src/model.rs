@@ -126,3 +126,24 @@ pub struct TagCadence {
     pub cadence_days: u32,
     pub people: i64,
 }
+
+/// Filters and paging for event lists.
+#[derive(Clone, Debug, Default)]
+pub struct EventQuery {
+    /// Events that end on or after this day.
+    pub from: Option<chrono::NaiveDate>,
+    /// Events that start on or before this day.
+    pub to: Option<chrono::NaiveDate>,
+    /// Events this contact was at.
+    pub contact: Option<ContactId>,
+    pub limit: Option<u64>,
+    pub offset: u64,
+}
+
+/// The events and communities a contact is linked to.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ContactNetwork {
+    /// Events they were at, latest first, and whether the user first met them there.
+    pub events: Vec<(kith_core::network::EventSummary, bool)>,
+    pub communities: Vec<kith_core::network::CommunitySummary>,
+}

@@ -93,7 +93,339 @@ contract!(
     strength_sorting_and_recompute_agree,
     reminders_and_upcoming_dates,
     nurture_bad_input_changes_nothing,
+    events_bring_follow_ups_until_someone_gets_in_touch,
+    communities_are_unique_and_keep_contributions,
+    goals_measure_progress_per_period,
+    review_summarises_the_week,
 );
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn event(name: &str, start: &str, end: Option<&str>) -> kith_core::network::EventInput {
+    kith_core::network::EventInput {
+        name: name.into(),
+        kind: None,
+        starts_on: day(start),
+        ends_on: end.map(day),
+        location: Some("Berlin".into()),
+        url: None,
+        organizer: None,
+        my_role: None,
+        follow_up_days: None,
+        notes: String::new(),
+    }
+}
+
+fn community(name: &str) -> kith_core::network::CommunityInput {
+    kith_core::network::CommunityInput {
+        name: name.into(),
+        kind: Some(kith_core::network::CommunityKind::MeetupGroup),
+        url: Some("https://rust.berlin".into()),
+        my_role: None,
+        since: Some(day("2024-01-10")),
+        renews_on: Some(day("2026-12-01")),
+        notes: String::new(),
+    }
+}
+
+async fn events_bring_follow_ups_until_someone_gets_in_touch(db: &TestDb) {
+    use kith_store::EventQuery;
+    let s = &*db.store;
+    let today = now().date_naive();
+    // Bad input changes nothing.
+    let err = s.create_event(&event("Backwards", "2026-11-20", Some("2026-11-19")), now()).await;
+    assert!(matches!(err, Err(StoreError::Invalid(_))), "{err:?}");
+    assert_eq!(s.list_events(&EventQuery::default()).await.unwrap().total, 0);
+
+    let acme = s
+        .create_organization(
+            &OrganizationInput { name: "Acme".into(), ..Default::default() },
+            now(),
+        )
+        .await
+        .unwrap();
+    let mut conf = event("RustConf", "2026-11-23", Some("2026-11-24"));
+    conf.organizer = Some(acme.id);
+    let conf = s.create_event(&conf, now()).await.unwrap();
+    assert_eq!((conf.follow_up_days, conf.organizer.as_ref().unwrap().1.as_str()), (3, "Acme"));
+    let later = s.create_event(&event("Meetup", "2026-12-03", None), now()).await.unwrap();
+    let [ada, bob, cy, old] =
+        ["Ada", "Bob", "Cy", "Old Friend"].map(|n| person(n, None, None, &[]));
+    let ada = s.create_contact(&ada, now()).await.unwrap();
+    let bob = s.create_contact(&bob, now()).await.unwrap();
+    let cy = s.create_contact(&cy, now()).await.unwrap();
+    let old = s.create_contact(&old, now() - Duration::days(400)).await.unwrap();
+    s.set_attendance(conf.id, &[ada.id, bob.id, cy.id], true).await.unwrap();
+    s.set_attendance(conf.id, &[old.id], false).await.unwrap();
+    s.set_attendance(later.id, &[ada.id], false).await.unwrap();
+    assert_eq!(s.get_contact(ada.id).await.unwrap().first_met, Some(day("2026-11-23")));
+
+    let follow = s.follow_ups(today).await.unwrap();
+    let names: Vec<&str> = follow.iter().map(|f| f.contact.display_name.as_str()).collect();
+    assert_eq!(names, ["Ada", "Bob", "Cy"], "the old friend was not met there");
+    assert_eq!(follow[0].due_on, day("2026-11-27"));
+    let due = s.due_list(now()).await.unwrap();
+    assert_eq!(due.len(), 3);
+    assert_eq!(due[0].reason, "met at RustConf on 2026-11-24 · follow up by 2026-11-27 (today)");
+    assert!(s.follow_ups(day("2026-11-23")).await.unwrap().is_empty(), "not before the end");
+
+    // Coffee with Bob closes his follow-up; an interaction before the event would not.
+    s.log_interaction(&log(vec![bob.id], 1, InteractionKind::Coffee), now()).await.unwrap();
+    s.log_interaction(&log(vec![cy.id], 30, InteractionKind::Email), now()).await.unwrap();
+    let names: Vec<String> =
+        s.follow_ups(today).await.unwrap().into_iter().map(|f| f.contact.display_name).collect();
+    assert_eq!(names, ["Ada", "Cy"]);
+
+    // A person is first met once: the second claim is refused and changes nothing.
+    let err = s.set_attendance(later.id, &[cy.id, ada.id], true).await.unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Conflict(m) if m.contains("first met at RustConf")),
+        "{err}"
+    );
+    assert_eq!(s.get_event(later.id).await.unwrap().attendees.len(), 1, "Cy not added either");
+
+    let net = s.contact_network(ada.id).await.unwrap();
+    let evs: Vec<(&str, bool)> = net.events.iter().map(|(e, m)| (e.name.as_str(), *m)).collect();
+    assert_eq!(evs, [("Meetup", false), ("RustConf", true)]);
+    let q = EventQuery { contact: Some(old.id), ..Default::default() };
+    let listed = s.list_events(&q).await.unwrap();
+    assert_eq!((listed.total, listed.items[0].attendees, listed.items[0].met_here), (1, 4, 3));
+    assert_eq!(s.find_events("rust").await.unwrap()[0].id, conf.id);
+    let up = s.upcoming(today, 10).await.unwrap();
+    assert!(up.iter().any(|u| u.describe() == "Meetup (attendee)"), "{up:?}");
+
+    // Snoozing and the trash hide follow-ups; restoring brings them back.
+    s.snooze(cy.id, Some(day("2026-12-10")), now()).await.unwrap();
+    assert_eq!(s.follow_ups(today).await.unwrap().len(), 1);
+    let t = s.trash_event(conf.id, now()).await.unwrap();
+    assert_eq!(t.kind, TrashKind::Event);
+    assert!(s.follow_ups(today).await.unwrap().is_empty());
+    assert!(s.find_events("RustConf").await.unwrap().is_empty());
+    s.restore(t.id, now()).await.unwrap();
+    assert_eq!(s.follow_ups(today).await.unwrap().len(), 1);
+    s.remove_attendance(conf.id, &[ada.id]).await.unwrap();
+    assert!(s.follow_ups(today).await.unwrap().is_empty());
+    assert!(s.remove_attendance(conf.id, &[ada.id]).await.is_err(), "not there any more");
+
+    // The follow-up window comes from the settings when the event does not say.
+    s.set_follow_up_days(7).await.unwrap();
+    assert!(s.set_follow_up_days(400).await.is_err());
+    let next = s.create_event(&event("Webinar", "2026-11-26", None), now()).await.unwrap();
+    assert_eq!(next.follow_up_days, 7);
+}
+
+async fn communities_are_unique_and_keep_contributions(db: &TestDb) {
+    use kith_core::network::{ContributionInput, ContributionKind};
+    let s = &*db.store;
+    let rb = s.create_community(&community("Rust Berlin"), now()).await.unwrap();
+    let dup = s.create_community(&community("rust  berlin"), now()).await;
+    assert!(
+        matches!(&dup, Err(StoreError::Conflict(m)) if m.contains("already exists")),
+        "{dup:?}"
+    );
+    let mut future = community("Later");
+    future.since = Some(day("2027-01-01"));
+    assert!(matches!(s.create_community(&future, now()).await, Err(StoreError::Invalid(_))));
+    assert_eq!(s.list_communities().await.unwrap().len(), 1);
+
+    let ada = s.create_contact(&person("Ada", None, None, &[]), now()).await.unwrap();
+    s.set_members(rb.id, &[ada.id], true).await.unwrap();
+    s.set_members(rb.id, &[ada.id], true).await.unwrap(); // twice is once
+    let talk = ContributionInput {
+        community: rb.id,
+        kind: ContributionKind::Talk,
+        on: day("2026-11-10"),
+        title: "Zero-copy parsing".into(),
+        url: Some("https://example.com/talk".into()),
+    };
+    let k = s.add_contribution(&talk, now()).await.unwrap();
+    assert_eq!((k.community_name.as_str(), k.kind), ("Rust Berlin", ContributionKind::Talk));
+    let bad = ContributionInput { on: day("2026-12-24"), ..talk.clone() };
+    assert!(s.add_contribution(&bad, now()).await.is_err());
+    s.add_contribution(
+        &ContributionInput {
+            kind: ContributionKind::Answer,
+            on: day("2026-11-20"),
+            title: "Lifetimes".into(),
+            url: None,
+            ..talk.clone()
+        },
+        now(),
+    )
+    .await
+    .unwrap();
+
+    let got = s.get_community(rb.id).await.unwrap();
+    assert_eq!(got.members[0].display_name, "Ada");
+    let titles: Vec<&str> = got.contributions.iter().map(|k| k.title.as_str()).collect();
+    assert_eq!(titles, ["Lifetimes", "Zero-copy parsing"], "newest first");
+    let summary = &s.list_communities().await.unwrap()[0];
+    assert_eq!((summary.members, summary.contributions), (1, 2));
+    assert_eq!(summary.last_contribution, Some(day("2026-11-20")));
+    assert_eq!(s.contact_network(ada.id).await.unwrap().communities.len(), 1);
+    let up = s.upcoming(now().date_naive(), 7).await.unwrap();
+    assert!(up.iter().any(|u| u.describe() == "membership of Rust Berlin renews"), "{up:?}");
+
+    // Trash takes the contributions along; a contribution alone can go and come back too.
+    let one = s.trash_contribution(k.id, now()).await.unwrap();
+    assert_eq!(s.get_community(rb.id).await.unwrap().contributions.len(), 1);
+    s.restore(one.id, now()).await.unwrap();
+    let t = s.trash_community(rb.id, now()).await.unwrap();
+    assert_eq!((t.kind, t.linked), (TrashKind::Community, 2));
+    assert!(s.list_contributions(day("2026-01-01"), day("2026-12-31")).await.unwrap().is_empty());
+    let again = s.create_community(&community("Rust Berlin"), now()).await.unwrap();
+    let err = s.restore(t.id, now()).await.unwrap_err();
+    assert!(err.to_string().contains("a community named \"Rust Berlin\" exists now"), "{err}");
+    s.trash_community(again.id, now()).await.unwrap();
+    s.restore(t.id, now()).await.unwrap();
+    assert_eq!(s.get_community(rb.id).await.unwrap().contributions.len(), 2);
+    s.set_members(rb.id, &[ada.id], false).await.unwrap();
+    assert!(s.set_members(rb.id, &[ada.id], false).await.is_err(), "not a member any more");
+}
+
+async fn goals_measure_progress_per_period(db: &TestDb) {
+    use kith_core::goal::{GoalInput, GoalMetric, Period};
+    use kith_core::ledger::{LedgerDirection, LedgerInput, LedgerKind};
+    let s = &*db.store;
+    let today = now().date_naive();
+    let goal = |metric, target, period, tag: Option<&str>| GoalInput {
+        metric,
+        target,
+        period,
+        tag: tag.map(str::to_string),
+        kind: None,
+    };
+    // Bad goals change nothing.
+    let zero = s.create_goal(&goal(GoalMetric::Events, 0, Period::Month, None), now()).await;
+    assert!(matches!(&zero, Err(StoreError::Invalid(e)) if e.errors[0].field == "target"));
+    s.create_contact(&person("Tagged", None, None, &["mentor"]), now() - Duration::days(500))
+        .await
+        .unwrap();
+    let unknown =
+        s.create_goal(&goal(GoalMetric::NewPeople, 4, Period::Month, Some("fintech")), now()).await;
+    let msg = unknown.unwrap_err().to_string();
+    assert!(msg.contains("fintech") && msg.contains("a tag in use (mentor)"), "{msg}");
+    assert!(s.list_goals().await.unwrap().is_empty());
+
+    // New people tagged fintech, by first-met date (else the day they were added).
+    let met = |name: &str, on: &str| {
+        let mut c = person(name, None, None, &["fintech"]);
+        c.first_met = Some(day(on));
+        c
+    };
+    for (n, on) in
+        [("A", "2026-11-02"), ("B", "2026-11-20"), ("C", "2026-10-15"), ("D", "2026-09-01")]
+    {
+        s.create_contact(&met(n, on), now()).await.unwrap();
+    }
+    s.create_contact(&person("Untagged", None, None, &[]), now()).await.unwrap();
+    s.create_contact(&person("Added today", None, None, &["fintech"]), now()).await.unwrap();
+    let fintech = s
+        .create_goal(&goal(GoalMetric::NewPeople, 3, Period::Month, Some("FinTech")), now())
+        .await
+        .unwrap();
+    assert_eq!(fintech.describe(), "meet 3 new people tagged fintech per month");
+
+    // Reconnecting: a contact quiet for 200 days, then a call 5 days ago (and another after).
+    let quiet = s
+        .create_contact(&person("Quiet", None, None, &["mentor"]), now() - Duration::days(400))
+        .await
+        .unwrap();
+    s.log_interaction(&log(vec![quiet.id], 205, InteractionKind::Coffee), now()).await.unwrap();
+    s.log_interaction(&log(vec![quiet.id], 5, InteractionKind::Call), now()).await.unwrap();
+    s.log_interaction(&log(vec![quiet.id], 2, InteractionKind::Email), now()).await.unwrap();
+    let reconnect =
+        s.create_goal(&goal(GoalMetric::Reconnect, 1, Period::Quarter, None), now()).await.unwrap();
+    let mut talks = goal(GoalMetric::Conversations, 2, Period::Month, Some("mentor"));
+    talks.kind = None;
+    let talks = s.create_goal(&talks, now()).await.unwrap();
+    let thanks = s
+        .create_goal(&goal(GoalMetric::Acknowledgements, 1, Period::Week, None), now())
+        .await
+        .unwrap();
+    s.add_ledger_entry(
+        &LedgerInput {
+            kind: LedgerKind::Acknowledgement,
+            direction: Some(LedgerDirection::Given),
+            status: None,
+            on: today - Duration::days(1),
+            participants: vec![quiet.id],
+            summary: "thanked on the team channel".into(),
+            notes: String::new(),
+        },
+        now(),
+    )
+    .await
+    .unwrap();
+
+    let progress = s.goal_progress(today).await.unwrap();
+    let by_id = |id| progress.iter().find(|p| p.goal.id == id).unwrap();
+    let f = by_id(fintech.id);
+    assert_eq!((f.current.count, f.current.met), (3, true), "A, B and the one added today");
+    let hist: Vec<u32> = f.history.iter().rev().take(3).map(|h| h.count).collect();
+    assert_eq!(hist, [1, 1, 0], "October: C; September: D; August: nobody");
+    assert_eq!(f.streak, 1, "met this month only");
+    let r = by_id(reconnect.id);
+    assert_eq!(r.current.count, 1, "the call revived the tie; the email after it did not count");
+    let t = by_id(talks.id);
+    assert_eq!(
+        (t.current.count, t.current.met),
+        (1, false),
+        "the call; emails are not conversations"
+    );
+    assert_eq!(by_id(thanks.id).current.count, 1);
+
+    s.trash_goal(thanks.id, now()).await.unwrap();
+    assert_eq!(s.list_goals().await.unwrap().len(), 3);
+    assert_eq!(s.find_goals(&fintech.id.short()).await.unwrap()[0].id, fintech.id);
+}
+
+async fn review_summarises_the_week(db: &TestDb) {
+    use kith_core::goal::Period;
+    let s = &*db.store;
+    let conf =
+        s.create_event(&event("RustConf", "2026-11-23", Some("2026-11-24")), now()).await.unwrap();
+    let ada = s.create_contact(&person("Ada", None, None, &[]), now()).await.unwrap();
+    s.set_attendance(conf.id, &[ada.id], true).await.unwrap();
+    let mut bob = person("Bob", None, None, &[]);
+    bob.how_met = Some("intro from Ada".into());
+    s.create_contact(&bob, now()).await.unwrap();
+    let old = s
+        .create_contact(&person("Old", None, None, &[]), now() - Duration::days(100))
+        .await
+        .unwrap();
+    s.log_interaction(&log(vec![old.id], 40, InteractionKind::Coffee), now()).await.unwrap();
+    s.set_cadence(old.id, Some(37), now()).await.unwrap(); // ran out 3 days ago, this week
+    s.log_interaction(&log(vec![old.id], 40, InteractionKind::Call), now()).await.unwrap();
+    // Before the event: does not count as a follow-up.
+    s.log_interaction(&log(vec![ada.id], 10, InteractionKind::Video), now()).await.unwrap();
+    s.log_interaction(&log(vec![old.id, ada.id], 0, InteractionKind::Email), now()).await.unwrap();
+    let r = s.review(Period::Week, now()).await.unwrap();
+    assert_eq!((r.start, r.end), (day("2026-11-23"), day("2026-11-29")));
+    let people: Vec<(&str, Option<&str>)> = r
+        .new_people
+        .iter()
+        .map(|p| (p.contact.display_name.as_str(), p.met_where.as_deref()))
+        .collect();
+    assert_eq!(people, [("Ada", Some("RustConf")), ("Bob", Some("intro from Ada"))]);
+    assert_eq!(r.interactions, 1);
+    assert_eq!(r.events.len(), 1);
+    assert!(r.went_stale.is_empty(), "Old was written to today");
+    assert!(r.follow_ups.is_empty(), "Ada got the email");
+    // Without today's email, Old went stale this week and Ada is owed a follow-up.
+    let last = s.list_interactions(&InteractionQuery::default()).await.unwrap().items[0].id;
+    s.trash_interaction(last, now()).await.unwrap();
+    let r = s.review(Period::Week, now()).await.unwrap();
+    let stale: Vec<(&str, NaiveDate)> =
+        r.went_stale.iter().map(|w| (w.contact.display_name.as_str(), w.due_since)).collect();
+    assert_eq!(stale, [("Old", day("2026-11-24"))]);
+    assert_eq!(r.follow_ups[0].contact.display_name, "Ada");
+    let month = s.review(Period::Month, now()).await.unwrap();
+    assert_eq!((month.start, month.interactions), (day("2026-11-01"), 1));
+    assert_eq!(month.interactions_by_kind, [(InteractionKind::Video, 1)]);
+}
 
 async fn contact_round_trips_every_field(db: &TestDb) {
     let s = &*db.store;
@@ -531,7 +863,8 @@ async fn cadences_drive_the_due_list(db: &TestDb) {
     s.log_interaction(&log(vec![pat.id], 20, InteractionKind::Call), now()).await.unwrap();
     s.set_tag_cadence("Mentor", Some(30)).await.unwrap();
     s.set_cadence(pat.id, Some(14), now()).await.unwrap();
-    let due = |cands: Vec<kith_core::nurture::DueCandidate>| rank_due(&cands, now(), &settings);
+    let due =
+        |cands: Vec<kith_core::nurture::DueCandidate>| rank_due(&cands, &[], now(), &settings);
     let names = |items: Vec<kith_core::nurture::DueItem>| {
         items.into_iter().map(|d| d.display_name).collect::<Vec<_>>()
     };
@@ -603,6 +936,7 @@ async fn ledger_balance_feeds_reasons_and_strength(db: &TestDb) {
     );
     let due = kith_core::nurture::rank_due(
         &s.due_candidates(now()).await.unwrap(),
+        &[],
         now(),
         &Default::default(),
     );

@@ -9,7 +9,8 @@ use kith_core::{
     Birthday, Contact, ContactInput, ContactSummary, Email, Link, LinkKind, Phone, validate,
 };
 use kith_store::{
-    ContactQuery, ContactSort, InteractionQuery, resolve_contact, resolve_organization,
+    ContactQuery, ContactSort, InteractionQuery, resolve_contact, resolve_event,
+    resolve_organization,
 };
 use serde::Serialize;
 
@@ -65,11 +66,27 @@ pub async fn add(ctx: &Ctx, a: AddArgs) -> Result<()> {
     input.links = a.link.iter().map(|l| link(l)).collect();
     input.tags = a.tag;
     apply_profile(ctx, &mut input, a.profile)?;
+    // Resolve the event first: a wrong name must change nothing.
+    let met_at = match &a.met_at {
+        Some(r) => Some(ctx.store.get_event(resolve_event(&*ctx.store, r).await?).await?),
+        None => None,
+    };
+    if let Some(e) = &met_at
+        && input.first_met.is_none()
+    {
+        input.first_met = Some(e.starts_on.min(ctx.today()));
+    }
     let c = ctx.store.create_contact(&input, ctx.now).await?;
+    if let Some(e) = &met_at {
+        ctx.store.set_attendance(e.id, &[c.id], true).await?;
+    }
     if ctx.json {
         return json(&c);
     }
-    println!("Added {} ({})", c.display_name, c.id.short());
+    match &met_at {
+        Some(e) => println!("Added {} ({}), met at {}", c.display_name, c.id.short(), e.name),
+        None => println!("Added {} ({})", c.display_name, c.id.short()),
+    }
     Ok(())
 }
 
@@ -157,6 +174,7 @@ struct ShowJson<'a> {
     strength: &'a kith_core::strength::Strength,
     keep_in_touch: &'a kith_store::NurtureSettings,
     balance: &'a kith_core::ledger::Balance,
+    network: &'a kith_store::ContactNetwork,
     timeline: &'a [TimelineEntry],
 }
 
@@ -186,12 +204,14 @@ pub async fn show(ctx: &Ctx, a: ShowArgs) -> Result<()> {
     let nurture = ctx.store.contact_nurture(id).await?;
     let settings = ctx.store.strength_settings().await?;
     let strength = kith_core::strength::strength(&nurture.history, ctx.now, &settings);
+    let network = ctx.store.contact_network(id).await?;
     if ctx.json {
         return json(&ShowJson {
             contact: &c,
             strength: &strength,
             keep_in_touch: &nurture.settings,
             balance: &nurture.balance,
+            network: &network,
             timeline: &timeline,
         });
     }
@@ -281,6 +301,16 @@ pub async fn show(ctx: &Ctx, a: ShowArgs) -> Result<()> {
         nurture.settings.snoozed_until.map(|d| d.to_string()).unwrap_or_default(),
     );
     f.add("ledger", nurture.balance.sentence().unwrap_or_default());
+    let events: Vec<String> = network
+        .events
+        .iter()
+        .map(|(e, met)| {
+            format!("{} {}{}", e.starts_on, e.name, if *met { " (met here)" } else { "" })
+        })
+        .collect();
+    f.add("events", events.join("\n"));
+    let communities: Vec<String> = network.communities.iter().map(|m| m.name.clone()).collect();
+    f.add("communities", communities.join(", "));
     f.add("id", c.id.to_string());
     f.print();
     if !c.notes.is_empty() {

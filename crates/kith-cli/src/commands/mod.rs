@@ -1,9 +1,11 @@
 //! One module per command group; [`run`] dispatches.
 
 mod contacts;
+mod goals;
 mod interactions;
 mod ledger;
 mod meta;
+mod network;
 mod nurture;
 mod organizations;
 mod search;
@@ -47,6 +49,28 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Reminder(cmd) => nurture::reminder(&ctx, cmd).await,
         Command::Config(cmd) => nurture::config(&ctx, cmd).await,
         Command::Ledger(cmd) => ledger::run(&ctx, cmd).await,
+        Command::Event(cmd) => network::event(&ctx, cmd).await,
+        Command::Community(cmd) => network::community(&ctx, cmd).await,
+        Command::Goal(cmd) => goals::goal(&ctx, cmd).await,
+        Command::Goals => goals::goals(&ctx).await,
+        Command::Review(args) => goals::review(&ctx, args).await,
         Command::Completions(_) | Command::Man => Ok(()),
     }
+}
+
+/// Parses one of a fixed set of words, or says which words are expected.
+pub(crate) fn word<T>(
+    field: &str,
+    raw: &str,
+    parse: fn(&str) -> Option<T>,
+    expected: String,
+) -> Result<T> {
+    parse(raw).ok_or_else(|| {
+        anyhow::anyhow!("{field}: {raw:?} is not recognised; expected one of {expected}")
+    })
+}
+
+/// `1 person`, `3 people`.
+pub(crate) fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

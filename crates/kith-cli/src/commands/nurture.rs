@@ -7,7 +7,7 @@ use crate::cli::{
 use crate::context::Ctx;
 use crate::output::{Fields, Table, json};
 use anyhow::Result;
-use kith_core::nurture::{DueItem, Reminder, ReminderInput, Upcoming, parse_cadence, rank_due};
+use kith_core::nurture::{DueItem, Reminder, ReminderInput, Upcoming, parse_cadence};
 use kith_core::strength::{Strength, strength};
 use kith_core::validate;
 use kith_store::{resolve_contact, resolve_reminder};
@@ -15,9 +15,7 @@ use serde::Serialize;
 
 /// The ranked due list (the whole of it).
 async fn due_items(ctx: &Ctx) -> Result<Vec<DueItem>> {
-    let settings = ctx.store.strength_settings().await?;
-    let candidates = ctx.store.due_candidates(ctx.now).await?;
-    Ok(rank_due(&candidates, ctx.now, &settings))
+    Ok(ctx.store.due_list(ctx.now).await?)
 }
 
 fn print_due(items: &[DueItem], total: usize) {
@@ -343,10 +341,19 @@ pub async fn config(ctx: &Ctx, cmd: ConfigCommand) -> Result<()> {
             let s = store.strength_settings().await?;
             let cadences = store.tag_cadences().await?;
             if ctx.json {
-                return json(&serde_json::json!({ "strength": s, "tag_cadences": cadences }));
+                let follow_up_days = store.follow_up_days().await?;
+                return json(&serde_json::json!({
+                    "strength": s,
+                    "tag_cadences": cadences,
+                    "follow_up_days": follow_up_days,
+                }));
             }
             let mut f = Fields::default();
             f.add("half-life", format!("{} days", s.half_life_days));
+            f.add(
+                "follow up",
+                format!("within {} days of an event", store.follow_up_days().await?),
+            );
             f.add(
                 "tag cadences",
                 cadences
@@ -356,6 +363,11 @@ pub async fn config(ctx: &Ctx, cmd: ConfigCommand) -> Result<()> {
                     .join("\n"),
             );
             f.print();
+        }
+        ConfigCommand::FollowUp(a) => {
+            let days = if a.within.trim() == "0" { 0 } else { parse_cadence("within", &a.within)? };
+            store.set_follow_up_days(days).await?;
+            println!("New events will ask you to follow up within {days} days of their end.");
         }
         ConfigCommand::HalfLife(a) => {
             let n = store.set_half_life(a.days).await?;

@@ -7,8 +7,10 @@
 //! Where the dialects differ, [`Dialect`] says so, next to the one query that needs it.
 
 mod contacts;
+mod goals;
 mod interactions;
 mod ledger;
+mod network;
 mod nurture;
 mod organizations;
 mod search;

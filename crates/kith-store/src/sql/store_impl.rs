@@ -2,18 +2,27 @@
 //! does the work, and commits.
 
 use super::util::{fetch, int, micros};
-use super::{SqlStore, contacts, interactions, ledger, nurture, organizations, search, trash};
+use super::{
+    SqlStore, contacts, goals, interactions, ledger, network, nurture, organizations, search, trash,
+};
 use crate::{
-    Backend, ContactNurture, ContactQuery, ContactRef, ContactSort, InteractionQuery, LedgerQuery,
-    OrganizationQuery, Page, Result, SearchHit, Stats, Store, StoreError, TagCadence,
+    Backend, ContactNetwork, ContactNurture, ContactQuery, ContactRef, ContactSort, EventQuery,
+    InteractionQuery, LedgerQuery, OrganizationQuery, Page, Result, SearchHit, Stats, Store,
+    StoreError, TagCadence,
 };
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
 use kith_core::error::FieldError;
+use kith_core::goal::{Goal, GoalInput, GoalProgress, Period, Review};
 use kith_core::ledger::{LedgerEntry, LedgerInput, LedgerStatus};
+use kith_core::network::{
+    Community, CommunityInput, CommunitySummary, Contribution, ContributionInput, Event,
+    EventInput, EventSummary, FollowUp,
+};
 use kith_core::nurture::{DueCandidate, Reminder, ReminderInput, Upcoming};
 use kith_core::strength::{History, StrengthSettings};
+use kith_core::{CommunityId, ContributionId, EventId, GoalId};
 use kith_core::{
     Contact, ContactId, ContactInput, ContactSummary, Interaction, InteractionId, InteractionInput,
     Note, NoteId, Organization, OrganizationId, OrganizationInput, OrganizationSummary, TrashEntry,
@@ -563,7 +572,269 @@ impl Store for SqlStore {
         let mut conn = self.pool.acquire().await?;
         let dates = nurture::dates_in_window(&mut conn, today, days).await?;
         let reminders = nurture::list_reminders(&mut conn, false).await?;
-        Ok(kith_core::nurture::upcoming(&dates, &reminders, today, days))
+        let end = today + chrono::Duration::days(i64::from(days));
+        let events = network::list_events(
+            &mut conn,
+            &EventQuery { from: Some(today), to: Some(end), ..Default::default() },
+        )
+        .await?
+        .items;
+        let communities = network::list_communities(&mut conn, None).await?;
+        Ok(kith_core::nurture::upcoming(&dates, &reminders, &events, &communities, today, days))
+    }
+
+    async fn create_event(&self, input: &EventInput, now: DateTime<Utc>) -> Result<Event> {
+        let mut tx = self.pool.begin().await?;
+        let valid = input.normalized(goals::follow_up_days(&mut tx).await?)?;
+        let id = network::insert_event(&mut tx, &valid, micros(now)).await?;
+        let e = network::get_event(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(e)
+    }
+
+    async fn update_event(
+        &self,
+        id: EventId,
+        input: &EventInput,
+        now: DateTime<Utc>,
+    ) -> Result<Event> {
+        let mut tx = self.pool.begin().await?;
+        let valid = input.normalized(goals::follow_up_days(&mut tx).await?)?;
+        network::update_event(&mut tx, id, &valid, micros(now)).await?;
+        let e = network::get_event(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(e)
+    }
+
+    async fn get_event(&self, id: EventId) -> Result<Event> {
+        network::get_event(&mut *self.pool.acquire().await?, id).await
+    }
+
+    async fn find_events(&self, reference: &str) -> Result<Vec<EventSummary>> {
+        network::find_events(&mut *self.pool.acquire().await?, reference).await
+    }
+
+    async fn list_events(&self, query: &EventQuery) -> Result<Page<EventSummary>> {
+        network::list_events(&mut *self.pool.acquire().await?, query).await
+    }
+
+    async fn trash_event(&self, id: EventId, now: DateTime<Utc>) -> Result<TrashEntry> {
+        let mut tx = self.pool.begin().await?;
+        let e = trash::trash_event(&mut tx, &id.to_string(), micros(now)).await?;
+        tx.commit().await?;
+        Ok(e)
+    }
+
+    async fn set_attendance(
+        &self,
+        event: EventId,
+        contacts: &[ContactId],
+        met_here: bool,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        for contact in contacts {
+            network::set_attendance(&mut tx, event, *contact, met_here).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn remove_attendance(&self, event: EventId, contacts: &[ContactId]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        for contact in contacts {
+            network::remove_attendance(&mut tx, event, *contact).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn follow_ups(&self, today: NaiveDate) -> Result<Vec<FollowUp>> {
+        network::follow_ups(&mut *self.pool.acquire().await?, today).await
+    }
+
+    async fn follow_up_days(&self) -> Result<u32> {
+        goals::follow_up_days(&mut *self.pool.acquire().await?).await
+    }
+
+    async fn set_follow_up_days(&self, days: u32) -> Result<()> {
+        goals::set_follow_up_days(&mut *self.pool.acquire().await?, days).await
+    }
+
+    async fn create_community(
+        &self,
+        input: &CommunityInput,
+        now: DateTime<Utc>,
+    ) -> Result<Community> {
+        let valid = input.normalized(now.date_naive())?;
+        let mut tx = self.pool.begin().await?;
+        let id = network::insert_community(&mut tx, &valid, micros(now)).await?;
+        let c = network::get_community(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(c)
+    }
+
+    async fn update_community(
+        &self,
+        id: CommunityId,
+        input: &CommunityInput,
+        now: DateTime<Utc>,
+    ) -> Result<Community> {
+        let valid = input.normalized(now.date_naive())?;
+        let mut tx = self.pool.begin().await?;
+        network::update_community(&mut tx, id, &valid, micros(now)).await?;
+        let c = network::get_community(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(c)
+    }
+
+    async fn get_community(&self, id: CommunityId) -> Result<Community> {
+        network::get_community(&mut *self.pool.acquire().await?, id).await
+    }
+
+    async fn find_communities(&self, reference: &str) -> Result<Vec<CommunitySummary>> {
+        network::find_communities(&mut *self.pool.acquire().await?, reference).await
+    }
+
+    async fn list_communities(&self) -> Result<Vec<CommunitySummary>> {
+        network::list_communities(&mut *self.pool.acquire().await?, None).await
+    }
+
+    async fn trash_community(&self, id: CommunityId, now: DateTime<Utc>) -> Result<TrashEntry> {
+        let mut tx = self.pool.begin().await?;
+        let e = trash::trash_community(&mut tx, &id.to_string(), micros(now)).await?;
+        tx.commit().await?;
+        Ok(e)
+    }
+
+    async fn set_members(
+        &self,
+        community: CommunityId,
+        contacts: &[ContactId],
+        member: bool,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        for contact in contacts {
+            network::set_member(&mut tx, community, *contact, member).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn add_contribution(
+        &self,
+        input: &ContributionInput,
+        now: DateTime<Utc>,
+    ) -> Result<Contribution> {
+        let valid = input.normalized(now.date_naive())?;
+        let mut tx = self.pool.begin().await?;
+        let id = network::add_contribution(&mut tx, &valid, micros(now)).await?;
+        let found = network::find_contributions(&mut tx, &id.to_string()).await?;
+        tx.commit().await?;
+        found
+            .into_iter()
+            .next()
+            .ok_or_else(|| StoreError::not_found("contribution", id.to_string()))
+    }
+
+    async fn find_contributions(&self, reference: &str) -> Result<Vec<Contribution>> {
+        network::find_contributions(&mut *self.pool.acquire().await?, reference).await
+    }
+
+    async fn list_contributions(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<Contribution>> {
+        network::contributions(&mut *self.pool.acquire().await?, None, Some(from), Some(to)).await
+    }
+
+    async fn trash_contribution(
+        &self,
+        id: ContributionId,
+        now: DateTime<Utc>,
+    ) -> Result<TrashEntry> {
+        let mut tx = self.pool.begin().await?;
+        let e = trash::trash_contribution(&mut tx, &id.to_string(), micros(now)).await?;
+        tx.commit().await?;
+        Ok(e)
+    }
+
+    async fn contact_network(&self, contact: ContactId) -> Result<ContactNetwork> {
+        let mut conn = self.pool.acquire().await?;
+        Ok(ContactNetwork {
+            events: network::events_of_contact(&mut conn, contact).await?,
+            communities: network::list_communities(&mut conn, Some(contact)).await?,
+        })
+    }
+
+    async fn create_goal(&self, input: &GoalInput, now: DateTime<Utc>) -> Result<Goal> {
+        let valid = input.normalized()?;
+        let mut tx = self.pool.begin().await?;
+        let id = goals::insert_goal(&mut tx, &valid, micros(now)).await?;
+        let found = goals::find_goals(&mut tx, &id.to_string()).await?;
+        tx.commit().await?;
+        found.into_iter().next().ok_or_else(|| StoreError::not_found("goal", id.to_string()))
+    }
+
+    async fn list_goals(&self) -> Result<Vec<Goal>> {
+        goals::list_goals(&mut *self.pool.acquire().await?).await
+    }
+
+    async fn find_goals(&self, reference: &str) -> Result<Vec<Goal>> {
+        goals::find_goals(&mut *self.pool.acquire().await?, reference).await
+    }
+
+    async fn trash_goal(&self, id: GoalId, now: DateTime<Utc>) -> Result<TrashEntry> {
+        let mut tx = self.pool.begin().await?;
+        let g = goals::find_goals(&mut tx, &id.to_string())
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| StoreError::not_found("goal", id.to_string()))?;
+        let e = trash::trash_goal(&mut tx, &id.to_string(), g.describe(), micros(now)).await?;
+        tx.commit().await?;
+        Ok(e)
+    }
+
+    async fn goal_progress(&self, today: NaiveDate) -> Result<Vec<GoalProgress>> {
+        let mut conn = self.pool.acquire().await?;
+        let mut out = Vec::new();
+        for g in goals::list_goals(&mut conn).await? {
+            let (from, to) = kith_core::goal::fact_window(g.period, today);
+            let facts = goals::goal_facts(&mut conn, &g, from, to).await?;
+            out.push(kith_core::goal::progress(&g, &facts, today));
+        }
+        Ok(out)
+    }
+
+    async fn review(&self, period: Period, now: DateTime<Utc>) -> Result<Review> {
+        let today = now.date_naive();
+        let start = period.start_of(today);
+        let end = period.next(start) - chrono::Duration::days(1);
+        let goals = self.goal_progress(today).await?;
+        let candidates = self.due_candidates(now).await?;
+        let follow_ups = self.follow_ups(today).await?;
+        let mut conn = self.pool.acquire().await?;
+        let kinds = goals::interactions_by_kind(&mut conn, start, end).await?;
+        let events = network::list_events(
+            &mut conn,
+            &EventQuery { from: Some(start), to: Some(end), ..Default::default() },
+        )
+        .await?
+        .items;
+        Ok(Review {
+            period,
+            start,
+            end,
+            new_people: goals::new_people(&mut conn, start, end, &None).await?,
+            interactions: kinds.iter().map(|(_, n)| n).sum(),
+            interactions_by_kind: kinds,
+            events,
+            contributions: network::contributions(&mut conn, None, Some(start), Some(end)).await?,
+            goals,
+            went_stale: kith_core::goal::went_stale(&candidates, start, end, today),
+            follow_ups,
+        })
     }
 }
 

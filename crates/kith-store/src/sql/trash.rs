@@ -259,26 +259,41 @@ pub(crate) async fn find(conn: &mut AnyConnection, reference: &str) -> Result<Ve
 pub(crate) async fn restore(conn: &mut AnyConnection, id: TrashId) -> Result<TrashEntry> {
     let e = get(conn, id).await?;
     let ts = id.to_string();
-    if e.kind == TrashKind::Organization {
+    let unique_name = match e.kind {
+        TrashKind::Organization => Some(("organizations", "an organization")),
+        TrashKind::Community => Some(("communities", "a community")),
+        _ => None,
+    };
+    if let Some((table, what)) = unique_name {
         let rows = fetch(
             conn,
-            "SELECT o2.name FROM organizations o JOIN organizations o2 ON o2.name_key = o.name_key AND o2.trash_id IS NULL \
-             WHERE o.id = $1"
-                .into(),
+            format!(
+                "SELECT o2.name FROM {table} o JOIN {table} o2 ON o2.name_key = o.name_key AND o2.trash_id IS NULL \
+                 WHERE o.id = $1"
+            ),
             vec![e.entity_id.to_string().into()],
         )
         .await?;
         if let Some(r) = rows.first() {
             return Err(StoreError::Conflict(format!(
-                "cannot restore {:?}: an organization named {:?} exists now; rename or delete it first",
+                "cannot restore {:?}: {what} named {:?} exists now; rename or delete it first",
                 e.label,
                 text(r, "name")?
             )));
         }
     }
-    for table in
-        ["contacts", "organizations", "interactions", "notes", "ledger_entries", "reminders"]
-    {
+    for table in [
+        "contacts",
+        "organizations",
+        "interactions",
+        "notes",
+        "ledger_entries",
+        "reminders",
+        "events",
+        "communities",
+        "contributions",
+        "goals",
+    ] {
         exec(
             conn,
             format!("UPDATE {table} SET trash_id = NULL WHERE trash_id = $1"),
@@ -309,7 +324,12 @@ pub(crate) async fn restore(conn: &mut AnyConnection, id: TrashId) -> Result<Tra
             };
             refresh_stats(conn, &people).await?;
         }
-        TrashKind::Ledger | TrashKind::Reminder => {}
+        TrashKind::Ledger
+        | TrashKind::Reminder
+        | TrashKind::Event
+        | TrashKind::Community
+        | TrashKind::Contribution
+        | TrashKind::Goal => {}
         TrashKind::Note => {
             let rows = fetch(
                 conn,
@@ -383,4 +403,92 @@ pub(crate) async fn trash_reminder(
     let t = new_entry(conn, TrashKind::Reminder, id, &label, now).await?;
     stamp(conn, "reminders", id, t).await?;
     set_linked(conn, t, 0).await
+}
+
+/// Moves a record that stands alone (an event, a goal, a contribution) to the trash under
+/// `label`, or says it is not there.
+async fn trash_single(
+    conn: &mut AnyConnection,
+    kind: TrashKind,
+    table: &'static str,
+    id: &str,
+    label: Option<String>,
+    now: i64,
+) -> Result<TrashEntry> {
+    let Some(label) = label else { return Err(StoreError::not_found(kind.as_str(), id)) };
+    let t = new_entry(conn, kind, id, &label, now).await?;
+    stamp(conn, table, id, t).await?;
+    set_linked(conn, t, 0).await
+}
+
+async fn live_label(
+    conn: &mut AnyConnection,
+    sql: &'static str,
+    id: &str,
+) -> Result<Option<String>> {
+    let rows = fetch(conn, sql.into(), vec![id.into()]).await?;
+    rows.first().map(|r| text(r, "label")).transpose()
+}
+
+/// Moves an event to the trash (attendance comes back with it).
+pub(crate) async fn trash_event(
+    conn: &mut AnyConnection,
+    id: &str,
+    now: i64,
+) -> Result<TrashEntry> {
+    let label = live_label(
+        conn,
+        "SELECT starts_on || ' ' || name AS label FROM events WHERE id = $1 AND trash_id IS NULL",
+        id,
+    )
+    .await?;
+    trash_single(conn, TrashKind::Event, "events", id, label, now).await
+}
+
+/// Moves a goal to the trash.
+pub(crate) async fn trash_goal(
+    conn: &mut AnyConnection,
+    id: &str,
+    label: String,
+    now: i64,
+) -> Result<TrashEntry> {
+    trash_single(conn, TrashKind::Goal, "goals", id, Some(label), now).await
+}
+
+/// Moves a contribution to the trash.
+pub(crate) async fn trash_contribution(
+    conn: &mut AnyConnection,
+    id: &str,
+    now: i64,
+) -> Result<TrashEntry> {
+    let label = live_label(
+        conn,
+        "SELECT occurred_on || ' ' || kind || ': ' || title AS label FROM contributions WHERE id = $1 AND trash_id IS NULL",
+        id,
+    )
+    .await?;
+    trash_single(conn, TrashKind::Contribution, "contributions", id, label, now).await
+}
+
+/// Moves a community to the trash with its contributions.
+pub(crate) async fn trash_community(
+    conn: &mut AnyConnection,
+    id: &str,
+    now: i64,
+) -> Result<TrashEntry> {
+    let label = live_label(
+        conn,
+        "SELECT name AS label FROM communities WHERE id = $1 AND trash_id IS NULL",
+        id,
+    )
+    .await?;
+    let entry = trash_single(conn, TrashKind::Community, "communities", id, label, now).await?;
+    let linked = exec(
+        conn,
+        "UPDATE contributions SET trash_id = $1 WHERE community_id = $2 AND trash_id IS NULL"
+            .into(),
+        vec![entry.id.to_string().into(), id.into()],
+    )
+    .await?;
+    set_linked(conn, entry.id, linked).await
 }

@@ -256,3 +256,57 @@ pub async fn page_ids(
     .collect::<Result<_>>()?;
     Ok((total, ids))
 }
+
+/// Ids of live rows a user's reference may mean, trying in turn: an id prefix, the exact
+/// folded name (`name_key`), a name prefix. The first attempt that finds something wins.
+pub async fn ids_by_reference(
+    conn: &mut AnyConnection,
+    table: &'static str,
+    reference: &str,
+) -> Result<Vec<String>> {
+    let r = reference.trim();
+    if r.is_empty() {
+        return Ok(vec![]);
+    }
+    let by_id = live_ids_by_prefix(conn, table, r).await?;
+    if !by_id.is_empty() {
+        return Ok(by_id);
+    }
+    let key = kith_core::text::fold(r);
+    if key.is_empty() {
+        return Ok(vec![]);
+    }
+    let live = format!("SELECT id FROM {table} WHERE trash_id IS NULL AND");
+    for (sql, vals) in [
+        (format!("{live} name_key = $1 ORDER BY id LIMIT 20"), vec![Val::from(key.clone())]),
+        (
+            format!("{live} name_key >= $1 AND name_key < $2 ORDER BY name_key, id LIMIT 20"),
+            vec![key.clone().into(), kith_core::text::prefix_upper_bound(&key).into()],
+        ),
+    ] {
+        let ids: Vec<String> =
+            fetch(conn, sql, vals).await?.iter().map(|r| text(r, "id")).collect::<Result<_>>()?;
+        if !ids.is_empty() {
+            return Ok(ids);
+        }
+    }
+    Ok(vec![])
+}
+
+/// The start of a day (UTC) in stored microseconds.
+pub fn day_start(d: NaiveDate) -> i64 {
+    micros(d.and_time(chrono::NaiveTime::MIN).and_utc())
+}
+
+/// Reads a stored `YYYY-MM-DD` column, failing on anything else.
+pub fn date_col(row: &AnyRow, col: &str) -> Result<NaiveDate> {
+    let s = text(row, col)?;
+    NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+        .map_err(|_| crate::StoreError::Other(format!("bad date {s:?} in column {col}")))
+}
+
+/// Reads a stored word column into its enum (`parse` is the enum's parser).
+pub fn word_col<T>(row: &AnyRow, col: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
+    let s = text(row, col)?;
+    parse(&s).ok_or_else(|| crate::StoreError::Other(format!("unknown {col} {s:?}")))
+}
