@@ -137,7 +137,105 @@ cli_tests!(
     read_commands_speak_json,
     nurture_flow,
     nurture_bad_input,
+    build_the_network_on_purpose,
 );
+
+/// The walk-through: a conference, three people met there, their follow-ups, coffee
+/// with one, two goals with progress, a community, and the week in review.
+fn build_the_network_on_purpose(k: &Kith) {
+    let today = chrono::Utc::now().date_naive().to_string();
+    let out = k.ok(&["event", "add", "RustConf", "--start", &today, "--location", "Berlin"]);
+    assert!(out.starts_with("Added event RustConf on "), "{out}");
+    let err = k.fails(&["event", "add", "Backwards", "--start", &today, "--end", "2020-01-01"]);
+    assert!(err.contains("end") && err.contains("on or after the start"), "{err}");
+    let err = k.fails(&["event", "add", "Odd", "--start", &today, "--kind", "rave"]);
+    assert!(err.contains("kind: \"rave\" is not recognised; expected one of conference"), "{err}");
+    assert_eq!(k.json(&["event", "list"])["total"], 1);
+
+    for name in ["Ada Lovelace", "Bob Byte", "Cy Coder"] {
+        let out = k.ok(&["add", name, "--met-at", "RustConf", "--tag", "fintech"]);
+        assert!(out.contains("met at RustConf"), "{out}");
+    }
+    let err = k.fails(&["add", "Nobody", "--met-at", "NoSuchConf"]);
+    assert!(err.contains("NoSuchConf"), "{err}");
+    assert_eq!(k.count("contacts"), 3, "a wrong event adds nobody");
+    let due = k.ok(&["due"]);
+    assert_eq!(due.matches("met at RustConf on").count(), 3, "{due}");
+    k.ok(&["log", "Bob", "--kind", "coffee", "-m", "talked about ledgers"]);
+    let due = k.json(&["due"]);
+    let names: Vec<&str> = due["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["display_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Ada Lovelace", "Cy Coder"]);
+    let show = k.ok(&["event", "show", "RustConf"]);
+    assert!(show.contains("Ada Lovelace — met here, follow-up open"), "{show}");
+    assert!(
+        show.contains("Bob Byte — met here\n") || show.contains("Bob Byte — met here  ["),
+        "{show}"
+    );
+    assert!(k.ok(&["show", "Ada"]).contains("RustConf (met here)"));
+
+    // Goals: bad ones are refused, good ones measured.
+    let err = k.fails(&["goal", "add", "events", "0"]);
+    assert!(err.contains("target") && err.contains("from 1 to 1000"), "{err}");
+    let err = k.fails(&["goal", "add", "new-people", "3", "--tag", "nosuch"]);
+    assert!(err.contains("nosuch") && err.contains("fintech"), "{err}");
+    let out = k.ok(&["goal", "add", "meet", "2", "--per", "month", "--tag", "fintech"]);
+    assert!(out.contains("meet 2 new people tagged fintech per month"), "{out}");
+    k.ok(&["goal", "add", "events", "1", "--per", "week"]);
+    let goals = k.json(&["goals"]);
+    let current: Vec<(u64, bool)> = goals
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| (g["current"]["count"].as_u64().unwrap(), g["current"]["met"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(current, [(3, true), (1, true)]);
+    assert_eq!(goals[0]["history"].as_array().unwrap().len(), 12);
+    let text = k.ok(&["goals"]);
+    assert!(text.contains("3/2 ✓") && text.contains("·█"), "{text}");
+
+    // A community with a contribution.
+    k.ok(&["community", "add", "Rust Berlin", "--kind", "slack", "--role", "organizer"]);
+    let err = k.fails(&["community", "add", "rust berlin"]);
+    assert!(err.contains("already exists"), "{err}");
+    k.ok(&["community", "join", "Rust Berlin", "Ada", "Cy"]);
+    k.ok(&["community", "contribute", "Rust Berlin", "Talk: zero-copy parsing", "--kind", "talk"]);
+    let c = k.ok(&["community", "show", "Rust Berlin"]);
+    assert!(
+        c.contains("Ada Lovelace") && c.contains("talk         Talk: zero-copy parsing"),
+        "{c}"
+    );
+
+    // The week in review.
+    let review = k.ok(&["review", "--week"]);
+    for want in [
+        "New people (3)",
+        "Ada Lovelace — RustConf",
+        "Interactions (1)",
+        "1 coffee",
+        "RustConf (attendee) — 3 there, 3 met",
+        "Community contributions (1)",
+        "meet 2 new people tagged fintech per month",
+        "Follow up with Ada Lovelace: met at RustConf",
+    ] {
+        assert!(review.contains(want), "missing {want:?} in\n{review}");
+    }
+    let r = k.json(&["review", "--month"]);
+    assert_eq!(r["period"], "month");
+    assert_eq!(r["follow_ups"].as_array().unwrap().len(), 2);
+
+    // Deleting goes to the trash and comes back.
+    k.ok(&["event", "rm", "RustConf"]);
+    assert!(!k.ok(&["due"]).contains("met at RustConf"));
+    let trash = k.json(&["trash"]);
+    let id = trash[0]["id"].as_str().unwrap().to_string();
+    k.ok(&["restore", &id[..8]]);
+    assert!(k.ok(&["due"]).contains("met at RustConf"));
+}
 
 fn newcomer_flow(k: &Kith) {
     let out = k.ok(&[
