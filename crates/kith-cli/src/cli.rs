@@ -89,7 +89,26 @@ pub enum Command {
     Goals,
     /// The week or month in review: new people, interactions, events, goals, what went stale.
     Review(ReviewArgs),
-    /// Settings (strength half-life, follow-up window) and maintenance.
+    /// Relationship roles: mentor, mentee, sponsor, peer, manager, client, ...
+    #[command(subcommand)]
+    Role(RoleCommand),
+    /// Record that two people know each other.
+    Connect(ConnectArgs),
+    /// Remove a connection you recorded (to the trash).
+    Disconnect(DisconnectArgs),
+    /// Who a person knows: ties you recorded and ties inferred from your data, with reasons.
+    Ties(TiesArgs),
+    /// Warm-introduction paths to a person or an organization, ranked and explained.
+    Path(PathArgs),
+    /// Collaborations: projects and initiatives with colleagues.
+    #[command(subcommand)]
+    Collab(CollabCommand),
+    /// The opportunity pipeline: jobs, clients, collaborations, speaking.
+    #[command(subcommand)]
+    Opp(OppCommand),
+    /// Network insights: growth, strength layers, diversity, dormant ties, brokers.
+    Insights,
+    /// Settings (strength half-life, follow-up window, pipeline stages) and maintenance.
     #[command(subcommand)]
     Config(ConfigCommand),
     /// Print shell completions.
@@ -608,6 +627,8 @@ pub enum ConfigCommand {
     HalfLife(HalfLifeArgs),
     /// Set the default follow-up window for people met at new events (e.g. 3d, 1w).
     FollowUp(FollowUpArgs),
+    /// Set the pipeline's open stages, in order (won, lost, withdrawn always follow).
+    Stages(StagesArgs),
     /// Rebuild every cached interaction aggregate from the interactions.
     Recompute,
 }
@@ -892,4 +913,282 @@ pub struct ReviewArgs {
     /// Review this month.
     #[arg(long)]
     pub month: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StagesArgs {
+    /// Comma-separated, e.g. "lead, proposal, negotiating".
+    pub stages: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RoleCommand {
+    /// Give a person one or more roles.
+    Add(RoleArgs),
+    /// Take roles away.
+    Rm(RoleArgs),
+    /// List people by role (or only those with ROLE).
+    #[command(visible_alias = "ls")]
+    List(RoleListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RoleArgs {
+    /// The person.
+    pub contact: String,
+    /// mentor, mentee, sponsor, advisor, peer, colleague, manager, report, client, recruiter,
+    /// investor or friend.
+    #[arg(required = true)]
+    pub roles: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RoleListArgs {
+    /// Only this role.
+    pub role: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ConnectArgs {
+    /// One person.
+    pub a: String,
+    /// The person they know.
+    pub b: String,
+    /// How well they know each other, above 0 and at most 1 (default 0.6).
+    #[arg(long)]
+    pub strength: Option<f64>,
+    /// Since when (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// How they know each other, e.g. "same team at Acme".
+    #[arg(long, default_value = "")]
+    pub note: String,
+}
+
+#[derive(Debug, Args)]
+pub struct DisconnectArgs {
+    /// One person.
+    pub a: String,
+    /// The other.
+    pub b: String,
+}
+
+#[derive(Debug, Args)]
+pub struct TiesArgs {
+    /// The person.
+    pub contact: String,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("target").required(true).args(["to", "to_org"]))]
+pub struct PathArgs {
+    /// The person you want to reach.
+    #[arg(long, value_name = "CONTACT")]
+    pub to: Option<String>,
+    /// The organization you want to reach.
+    #[arg(long, value_name = "ORG")]
+    pub to_org: Option<String>,
+    /// How many routes.
+    #[arg(short = 'k', long, default_value_t = 3)]
+    pub count: usize,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CollabCommand {
+    /// Record a collaboration.
+    Add(CollabAddArgs),
+    /// List collaborations, newest first.
+    #[command(visible_alias = "ls")]
+    List(CollabListArgs),
+    /// Show a collaboration.
+    Show(CollabRefArgs),
+    /// Change a collaboration (status, dates, outcome, ...).
+    Edit(CollabEditArgs),
+    /// Add people to a collaboration (NAME or NAME=ROLE).
+    Join(CollabJoinArgs),
+    /// Move a collaboration to the trash.
+    Rm(CollabRefArgs),
+}
+
+/// Collaboration fields shared by `add` and `edit`.
+#[derive(Debug, Args, Default)]
+pub struct CollabFields {
+    /// What it is about.
+    #[arg(long)]
+    pub description: Option<String>,
+    /// idea, active, paused, done or dropped (default active).
+    #[arg(long)]
+    pub status: Option<String>,
+    /// Started (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub start: Option<String>,
+    /// Ended (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub end: Option<String>,
+    /// How it turned out.
+    #[arg(long)]
+    pub outcome: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CollabAddArgs {
+    /// Its title.
+    pub title: String,
+    #[command(flatten)]
+    pub fields: CollabFields,
+    /// A participant: NAME or NAME=ROLE (repeatable).
+    #[arg(long = "with", short = 'w', value_name = "NAME[=ROLE]")]
+    pub with: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CollabEditArgs {
+    /// The collaboration: title, title prefix or id.
+    pub collab: String,
+    /// New title.
+    #[arg(long)]
+    pub title: Option<String>,
+    #[command(flatten)]
+    pub fields: CollabFields,
+}
+
+#[derive(Debug, Args)]
+pub struct CollabListArgs {
+    /// Only those with this person.
+    #[arg(long = "with", short = 'w', value_name = "CONTACT")]
+    pub with: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CollabRefArgs {
+    /// The collaboration: title, title prefix or id.
+    pub collab: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CollabJoinArgs {
+    /// The collaboration: title, title prefix or id.
+    pub collab: String,
+    /// People: NAME or NAME=ROLE.
+    #[arg(required = true, value_name = "NAME[=ROLE]")]
+    pub people: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OppCommand {
+    /// Add an opportunity.
+    Add(OppAddArgs),
+    /// List opportunities (open ones unless --all).
+    #[command(visible_alias = "ls")]
+    List(OppListArgs),
+    /// The pipeline as a board: one column per stage.
+    Board(OppBoardArgs),
+    /// Show an opportunity with its stage history and people.
+    Show(OppRefArgs),
+    /// Move an opportunity to another stage.
+    Move(OppMoveArgs),
+    /// Set (or --clear) the next step and when it is due.
+    Next(OppNextArgs),
+    /// Add people to an opportunity: NAME=ROLE (referrer, hiring-manager, champion,
+    /// interviewer, decision-maker, recruiter, contact).
+    Link(OppLinkArgs),
+    /// Move an opportunity to the trash.
+    Rm(OppRefArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OppAddArgs {
+    /// What it is, e.g. "Staff engineer".
+    pub title: String,
+    /// job, client, collaboration, speaking or other.
+    #[arg(long, short = 'k', default_value = "job")]
+    pub kind: String,
+    /// The organization (created if new).
+    #[arg(long, value_name = "ORG")]
+    pub org: Option<String>,
+    /// Its stage now (default: the first stage).
+    #[arg(long)]
+    pub stage: Option<String>,
+    /// When it entered that stage (YYYY-MM-DD; default today).
+    #[arg(long, value_name = "DATE")]
+    pub on: Option<String>,
+    /// The next step.
+    #[arg(long, value_name = "TEXT")]
+    pub next: Option<String>,
+    /// When the next step is due (YYYY-MM-DD); it then shows in `kith due`.
+    #[arg(long, value_name = "DATE")]
+    pub due: Option<String>,
+    /// People on it: NAME=ROLE, e.g. Ada=referrer (repeatable).
+    #[arg(long = "with", short = 'w', value_name = "NAME=ROLE")]
+    pub with: Vec<String>,
+    /// Notes.
+    #[arg(long, default_value = "")]
+    pub notes: String,
+}
+
+#[derive(Debug, Args)]
+pub struct OppListArgs {
+    /// Include won, lost and withdrawn ones.
+    #[arg(long)]
+    pub all: bool,
+    /// Only this stage.
+    #[arg(long)]
+    pub stage: Option<String>,
+    /// Only this kind.
+    #[arg(long, short = 'k')]
+    pub kind: Option<String>,
+    /// Only at this organization.
+    #[arg(long, value_name = "ORG")]
+    pub org: Option<String>,
+    /// Only those with this person.
+    #[arg(long = "with", short = 'w', value_name = "CONTACT")]
+    pub with: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct OppBoardArgs {
+    /// Include the closed columns (won, lost, withdrawn).
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct OppRefArgs {
+    /// The opportunity: title, title prefix or id.
+    pub opp: String,
+}
+
+#[derive(Debug, Args)]
+pub struct OppMoveArgs {
+    /// The opportunity: title, title prefix or id.
+    pub opp: String,
+    /// The stage to move it to.
+    pub stage: String,
+    /// When (YYYY-MM-DD; default today).
+    #[arg(long, value_name = "DATE")]
+    pub on: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct OppNextArgs {
+    /// The opportunity: title, title prefix or id.
+    pub opp: String,
+    /// The next step.
+    #[arg(required_unless_present = "clear")]
+    pub step: Option<String>,
+    /// When it is due (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub due: Option<String>,
+    /// Remove the next step.
+    #[arg(long, conflicts_with_all = ["step", "due"])]
+    pub clear: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct OppLinkArgs {
+    /// The opportunity: title, title prefix or id.
+    pub opp: String,
+    /// People: NAME=ROLE.
+    #[arg(required = true, value_name = "NAME=ROLE")]
+    pub people: Vec<String>,
 }

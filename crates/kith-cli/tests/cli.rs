@@ -138,7 +138,109 @@ cli_tests!(
     nurture_flow,
     nurture_bad_input,
     build_the_network_on_purpose,
+    leverage_the_network,
 );
+
+/// The walk-through: two mentors, Ada knows Grace at Acme, a job at Acme with Ada as
+/// referrer, explained routes into Acme, insights; and the bad input it names.
+fn leverage_the_network(k: &Kith) {
+    k.ok(&["add", "Ada Lovelace", "--org", "Initech"]);
+    k.ok(&["add", "Grace Hopper", "--org", "Acme", "--title", "VP Engineering"]);
+    k.ok(&["add", "Mia Mentor"]);
+    k.ok(&["log", "Ada", "--kind", "coffee"]);
+    assert_eq!(k.ok(&["role", "add", "Ada", "mentor"]).trim(), "Ada Lovelace: mentor");
+    k.ok(&["role", "add", "Mia", "mentor", "sponsor"]);
+    let err = k.fails(&["role", "add", "Ada", "guru"]);
+    assert!(err.contains("role: \"guru\" is not recognised; expected one of mentor"), "{err}");
+    let roles = k.json(&["role", "list", "mentor"]);
+    assert_eq!(roles.as_array().unwrap().len(), 2);
+
+    let err = k.fails(&["connect", "Ada", "Ada Lovelace"]);
+    assert!(err.contains("same person"), "{err}");
+    k.ok(&["connect", "Ada", "Grace", "--since", "2019-01-01", "--note", "same team at Acme"]);
+    let err = k.fails(&["connect", "Ada", "Grace", "--strength", "1.5"]);
+    assert!(err.contains("strength") && err.contains("at most 1"), "{err}");
+    assert!(
+        k.ok(&["ties", "Grace"])
+            .contains("Ada Lovelace  — knows since 2019 (you said so): same team at Acme")
+    );
+
+    let out = k.ok(&[
+        "opp",
+        "add",
+        "Staff engineer",
+        "--org",
+        "Acme",
+        "--with",
+        "Ada=referrer",
+        "--next",
+        "Ask Ada for an intro",
+        "--due",
+        &chrono::Utc::now().date_naive().to_string(),
+    ]);
+    assert!(out.starts_with("Added Staff engineer at Acme (identified, "), "{out}");
+    let err = k.fails(&["opp", "move", "Staff", "negotiating"]);
+    assert!(
+        err.contains("stage: \"negotiating\"")
+            && err.contains("interviewing, won, lost, withdrawn"),
+        "{err}"
+    );
+    let err = k.fails(&["opp", "add", "Bad", "--stage", "dreaming", "--org", "Nowhere Inc"]);
+    assert!(err.contains("dreaming"), "{err}");
+    assert!(
+        k.fails(&["org", "show", "Nowhere"]).contains("Nowhere"),
+        "a refused opportunity creates no organization"
+    );
+    k.ok(&["opp", "move", "Staff", "reached out"]);
+    let board = k.ok(&["opp", "board"]);
+    assert!(
+        board.contains("REACHED-OUT (1)") && board.contains("Staff engineer at Acme"),
+        "{board}"
+    );
+    assert!(k.ok(&["due"]).contains(
+        "Staff engineer at Acme (reached-out): Ask Ada for an intro (with Ada Lovelace) — due today"
+    ));
+    let opp = k.json(&["opp", "show", "Staff"]);
+    assert_eq!(opp["history"].as_array().unwrap().len(), 2);
+    assert_eq!(opp["contacts"][0]["role"], "referrer");
+    assert!(k.ok(&["show", "Ada"]).contains("Staff engineer (reached-out; referrer)"));
+
+    let path = k.ok(&["path", "--to-org", "Acme"]);
+    assert!(path.contains("You know at Acme now: Grace Hopper"), "{path}");
+    assert!(
+        path.contains("1. [") && path.contains("you → Ada Lovelace (") && path.contains("mentor, talked today) → Grace Hopper (0.60: knows since 2019 (you said so): same team at Acme)"),
+        "{path}"
+    );
+    let json = k.json(&["path", "--to", "Grace", "-k", "2"]);
+    assert_eq!(json["paths"].as_array().unwrap().len(), 2);
+    assert!(
+        json["paths"][0]["strength"].as_f64().unwrap()
+            >= json["paths"][1]["strength"].as_f64().unwrap()
+    );
+    k.ok(&["org", "add", "Globex"]);
+    let none = k.ok(&["path", "--to-org", "Globex"]);
+    assert!(
+        none.contains("No route to Globex")
+            && none.contains("You know nobody who works or worked at Globex."),
+        "{none}"
+    );
+    let err = k.fails(&["path", "--to-org", "Umbrella"]);
+    assert!(err.contains("Umbrella") && err.contains("kith org list"), "{err}");
+
+    k.ok(&["collab", "add", "Parser library", "--with", "Ada=co-author", "--with", "Grace"]);
+    assert!(k.ok(&["show", "Grace"]).contains("Parser library (active)"));
+    let insights = k.ok(&["insights"]);
+    for want in [
+        "Your network: 3 people, 1 tie between them known, 1 cluster.",
+        "Layers (Dunbar)",
+        "closest   5:   3 people",
+        "organizations 2 distinct",
+        "Most connected (PageRank)",
+    ] {
+        assert!(insights.contains(want), "missing {want:?} in\n{insights}");
+    }
+    assert_eq!(k.json(&["insights"])["contacts"], 3);
+}
 
 /// The walk-through: a conference, three people met there, their follow-ups, coffee
 /// with one, two goals with progress, a community, and the week in review.

@@ -83,3 +83,15 @@ id_type!(
     /// Identifies a networking goal.
     GoalId
 );
+id_type!(
+    /// Identifies a who-knows-whom connection entered by hand.
+    ConnectionId
+);
+id_type!(
+    /// Identifies an opportunity in the pipeline.
+    OpportunityId
+);
+id_type!(
+    /// Identifies a collaboration.
+    CollaborationId
+);

@@ -8,11 +8,14 @@ pub mod contact;
 pub mod error;
 pub mod goal;
 pub mod ids;
+pub mod insights;
 pub mod interaction;
 pub mod ledger;
+pub mod leverage;
 pub mod network;
 pub mod nurture;
 pub mod organization;
+pub mod pipeline;
 pub mod search;
 pub mod strength;
 pub mod text;
@@ -26,8 +29,8 @@ pub use contact::{
 };
 pub use error::{FieldError, ValidationError};
 pub use ids::{
-    CommunityId, ContactId, ContributionId, EventId, GoalId, InteractionId, LedgerEntryId, NoteId,
-    OrganizationId, ReminderId, TrashId,
+    CollaborationId, CommunityId, ConnectionId, ContactId, ContributionId, EventId, GoalId,
+    InteractionId, LedgerEntryId, NoteId, OpportunityId, OrganizationId, ReminderId, TrashId,
 };
 pub use interaction::{Direction, Interaction, InteractionInput, InteractionKind, Participant};
 pub use organization::{Organization, OrganizationInput, OrganizationSummary, Role};

@@ -19,6 +19,9 @@ word_enum!(
         Community => "community",
         Contribution => "contribution",
         Goal => "goal",
+        Connection => "connection",
+        Opportunity => "opportunity",
+        Collaboration => "collaboration",
     }
 );
 

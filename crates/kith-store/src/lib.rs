@@ -24,19 +24,29 @@ pub use model::*;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use kith_core::goal::{Goal, GoalInput, GoalProgress, Period, Review};
+use kith_core::insights::{InsightContact, Insights};
 use kith_core::ledger::{LedgerEntry, LedgerInput, LedgerStatus};
+use kith_core::leverage::{
+    Connection, ConnectionInput, MyTie, Network, PathReport, RelationshipRole, TieEvidence,
+};
 use kith_core::network::{
     Community, CommunityInput, CommunitySummary, Contribution, ContributionInput, Event,
     EventInput, EventSummary, FollowUp,
 };
 use kith_core::nurture::{DueCandidate, DueItem, Reminder, ReminderInput, Upcoming};
+use kith_core::pipeline::{
+    Collaboration, CollaborationInput, NextStep, Opportunity, OpportunityInput, OpportunityRole,
+    Pipeline,
+};
 use kith_core::strength::{History, StrengthSettings};
+use kith_core::{CollaborationId, OpportunityId, Participant};
 use kith_core::{CommunityId, ContributionId, EventId, GoalId};
 use kith_core::{
     Contact, ContactId, ContactInput, Interaction, InteractionId, InteractionInput, Note,
     Organization, OrganizationId, OrganizationInput, OrganizationSummary, TrashEntry, TrashId,
 };
 use kith_core::{LedgerEntryId, ReminderId};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -368,6 +378,237 @@ pub trait Store: Send + Sync {
     async fn goal_progress(&self, today: NaiveDate) -> Result<Vec<GoalProgress>>;
     /// The week or month that holds `now`'s day, in review.
     async fn review(&self, period: Period, now: DateTime<Utc>) -> Result<Review>;
+
+    // --- roles and who knows whom ---
+    /// Adds and removes a contact's relationship roles.
+    async fn set_roles(
+        &self,
+        contact: ContactId,
+        add: &[RelationshipRole],
+        remove: &[RelationshipRole],
+    ) -> Result<()>;
+    /// A contact's relationship roles.
+    async fn roles_of(&self, contact: ContactId) -> Result<Vec<RelationshipRole>>;
+    /// Every live contact's relationship roles.
+    async fn all_roles(&self) -> Result<HashMap<ContactId, Vec<RelationshipRole>>>;
+    /// Validates and records that two contacts know each other (updating an existing record).
+    async fn connect(&self, input: &ConnectionInput, now: DateTime<Utc>) -> Result<Connection>;
+    /// Live connections entered by hand: of one contact, or all.
+    async fn connections(&self, contact: Option<ContactId>) -> Result<Vec<Connection>>;
+    /// Moves the connection between two contacts to the trash.
+    async fn trash_connection(
+        &self,
+        a: ContactId,
+        b: ContactId,
+        now: DateTime<Utc>,
+    ) -> Result<TrashEntry>;
+    /// All evidence of who knows whom: connections, shared interactions, events, employers.
+    async fn tie_evidence(&self) -> Result<Vec<TieEvidence>>;
+    /// People with a role at an organization, and whether it is current.
+    async fn people_at(&self, organization: OrganizationId) -> Result<Vec<(Participant, bool)>>;
+    /// What insights need of every live contact (strength computed at `now`).
+    async fn insight_contacts(&self, now: DateTime<Utc>) -> Result<Vec<InsightContact>>;
+
+    // --- opportunities and collaborations ---
+    /// The pipeline's stages.
+    async fn pipeline(&self) -> Result<Pipeline>;
+    /// Replaces the pipeline's open stages (refused while opportunities sit in one that goes).
+    async fn set_pipeline(&self, pipeline: &Pipeline) -> Result<()>;
+    /// Validates and saves an opportunity.
+    async fn create_opportunity(
+        &self,
+        input: &OpportunityInput,
+        now: DateTime<Utc>,
+    ) -> Result<Opportunity>;
+    /// A live opportunity with its stage history and contacts.
+    async fn get_opportunity(&self, id: OpportunityId) -> Result<Opportunity>;
+    /// Opportunities a reference may mean: id prefix, exact title, title prefix.
+    async fn find_opportunities(&self, reference: &str) -> Result<Vec<Opportunity>>;
+    /// Opportunities matching a query, most recently updated first.
+    async fn list_opportunities(&self, query: &OpportunityQuery) -> Result<Vec<Opportunity>>;
+    /// Moves an opportunity to a pipeline stage on a day (recorded in its history).
+    async fn move_opportunity(
+        &self,
+        id: OpportunityId,
+        stage: &str,
+        on: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<Opportunity>;
+    /// Sets or clears an opportunity's next step and its due date.
+    async fn set_next_step(
+        &self,
+        id: OpportunityId,
+        step: Option<(String, Option<NaiveDate>)>,
+        now: DateTime<Utc>,
+    ) -> Result<Opportunity>;
+    /// Adds contacts to an opportunity with their roles.
+    async fn link_opportunity(
+        &self,
+        id: OpportunityId,
+        contacts: &[(ContactId, OpportunityRole)],
+    ) -> Result<Opportunity>;
+    /// Moves an opportunity to the trash.
+    async fn trash_opportunity(&self, id: OpportunityId, now: DateTime<Utc>) -> Result<TrashEntry>;
+    /// Next steps of open opportunities due on or before a day, soonest first.
+    async fn next_steps(&self, until: NaiveDate) -> Result<Vec<NextStep>>;
+    /// Validates and saves a collaboration.
+    async fn create_collaboration(
+        &self,
+        input: &CollaborationInput,
+        now: DateTime<Utc>,
+    ) -> Result<Collaboration>;
+    /// Replaces a collaboration's fields.
+    async fn update_collaboration(
+        &self,
+        id: CollaborationId,
+        input: &CollaborationInput,
+        now: DateTime<Utc>,
+    ) -> Result<Collaboration>;
+    /// Adds participants with their roles.
+    async fn add_participants(
+        &self,
+        id: CollaborationId,
+        people: &[(ContactId, String)],
+    ) -> Result<Collaboration>;
+    /// A live collaboration.
+    async fn get_collaboration(&self, id: CollaborationId) -> Result<Collaboration>;
+    /// Collaborations a reference may mean.
+    async fn find_collaborations(&self, reference: &str) -> Result<Vec<Collaboration>>;
+    /// Live collaborations (of one contact, or all), newest first.
+    async fn list_collaborations(&self, contact: Option<ContactId>) -> Result<Vec<Collaboration>>;
+    /// Moves a collaboration to the trash.
+    async fn trash_collaboration(
+        &self,
+        id: CollaborationId,
+        now: DateTime<Utc>,
+    ) -> Result<TrashEntry>;
+
+    // --- services over the above (the same for every backend) ---
+    /// The user's network as a graph, with the strength of every tie at `now`.
+    async fn network(&self, now: DateTime<Utc>) -> Result<Network> {
+        let settings = self.strength_settings().await?;
+        let roles = self.all_roles().await?;
+        let mine = self
+            .histories()
+            .await?
+            .into_iter()
+            .map(|(id, name, h)| MyTie {
+                contact: Participant { contact_id: id, display_name: name },
+                strength: kith_core::strength::strength(&h, now, &settings).score,
+                roles: roles
+                    .get(&id)
+                    .map(|r| r.iter().map(|x| x.as_str().to_string()).collect())
+                    .unwrap_or_default(),
+                last_contact: h.interactions.last_at,
+            })
+            .collect();
+        Ok(Network::build(mine, self.tie_evidence().await?, now))
+    }
+
+    /// The best `k` warm-introduction paths to a contact.
+    async fn paths_to_contact(
+        &self,
+        target: ContactId,
+        k: usize,
+        now: DateTime<Utc>,
+    ) -> Result<PathReport> {
+        let c = self.get_contact(target).await?;
+        let net = self.network(now).await?;
+        let paths = net.paths_to(target, k);
+        let mut suggestions = Vec::new();
+        if paths.iter().all(|p| p.hops.len() == 1) {
+            suggestions.push(format!(
+                "Nobody you know is known to know {}: record who does with `kith knows PERSON \"{}\"`.",
+                c.display_name, c.display_name
+            ));
+            if let Some(role) = c.current_role() {
+                let others: Vec<String> = self
+                    .people_at(role.organization_id)
+                    .await?
+                    .into_iter()
+                    .filter(|(p, now)| *now && p.contact_id != target)
+                    .map(|(p, _)| p.display_name)
+                    .collect();
+                if !others.is_empty() {
+                    suggestions.push(format!(
+                        "People you know at {}: {}.",
+                        role.organization,
+                        others.join(", ")
+                    ));
+                }
+            }
+        }
+        Ok(PathReport { target: c.display_name, paths, suggestions, ..Default::default() })
+    }
+
+    /// The best `k` warm-introduction paths into an organization: to people there now, else
+    /// to people who were there before; with who the user knows there.
+    async fn paths_to_organization(
+        &self,
+        org: OrganizationId,
+        k: usize,
+        now: DateTime<Utc>,
+    ) -> Result<PathReport> {
+        let o = self.get_organization(org).await?;
+        let people = self.people_at(org).await?;
+        let (now_there, before): (Vec<_>, Vec<_>) = people.into_iter().partition(|(_, c)| *c);
+        let known_now: Vec<Participant> = now_there.into_iter().map(|(p, _)| p).collect();
+        let known_before: Vec<Participant> = before.into_iter().map(|(p, _)| p).collect();
+        let targets: Vec<ContactId> = if known_now.is_empty() {
+            known_before.iter().map(|p| p.contact_id).collect()
+        } else {
+            known_now.iter().map(|p| p.contact_id).collect()
+        };
+        let mut suggestions = Vec::new();
+        let paths = if targets.is_empty() {
+            Vec::new()
+        } else {
+            self.network(now).await?.paths_to_any(&targets, k)
+        };
+        if targets.is_empty() {
+            suggestions.push(format!("You know nobody who works or worked at {}.", o.name));
+            if let Some(industry) = &o.industry {
+                let similar: Vec<String> = self
+                    .list_organizations(&OrganizationQuery::default())
+                    .await?
+                    .items
+                    .into_iter()
+                    .filter(|x| {
+                        x.id != org
+                            && x.current_people > 0
+                            && x.industry.as_deref() == Some(industry)
+                    })
+                    .take(5)
+                    .map(|x| format!("{} ({} people)", x.name, x.current_people))
+                    .collect();
+                if !similar.is_empty() {
+                    suggestions.push(format!(
+                        "Closest organizations in {industry} where you know people: {}.",
+                        similar.join(", ")
+                    ));
+                }
+            }
+            let hits = self.search(&o.name, 5).await?;
+            if !hits.is_empty() {
+                let names: Vec<String> = hits.into_iter().map(|h| h.contact.display_name).collect();
+                suggestions
+                    .push(format!("People whose profile mentions it: {}.", names.join(", ")));
+            }
+        } else if known_now.is_empty() {
+            suggestions.push(format!(
+                "Nobody you know works at {} now; the routes go to people who did.",
+                o.name
+            ));
+        }
+        Ok(PathReport { target: o.name, paths, known_now, known_before, suggestions })
+    }
+
+    /// Network insights at `now`.
+    async fn insights(&self, now: DateTime<Utc>) -> Result<Insights> {
+        let contacts = self.insight_contacts(now).await?;
+        let evidence = self.tie_evidence().await?;
+        Ok(kith_core::insights::insights(&contacts, &evidence, now))
+    }
 }
 
 /// The one record in `found`, or `NotFound` / `Ambiguous` (listing every candidate).
@@ -500,5 +741,29 @@ pub async fn resolve_goal(store: &dyn Store, reference: &str) -> Result<GoalId> 
         reference,
         |g| g.id,
         |g| format!("{} ({})", g.describe(), g.id.short()),
+    )
+}
+
+/// Resolves an opportunity reference (id prefix, title, title prefix).
+pub async fn resolve_opportunity(store: &dyn Store, reference: &str) -> Result<OpportunityId> {
+    let found = store.find_opportunities(reference).await?;
+    exactly_one(
+        found,
+        "opportunity",
+        reference,
+        |o| o.id,
+        |o| format!("{} ({}, {})", o.title, o.stage, o.id.short()),
+    )
+}
+
+/// Resolves a collaboration reference (id prefix, title, title prefix).
+pub async fn resolve_collaboration(store: &dyn Store, reference: &str) -> Result<CollaborationId> {
+    let found = store.find_collaborations(reference).await?;
+    exactly_one(
+        found,
+        "collaboration",
+        reference,
+        |c| c.id,
+        |c| format!("{} ({})", c.title, c.id.short()),
     )
 }

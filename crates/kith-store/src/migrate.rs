@@ -34,6 +34,11 @@ pub const MIGRATIONS: &[Migration] = &[
         description: "events, communities, contributions, goals",
         template: include_str!("../migrations/0003_network.sql"),
     },
+    Migration {
+        version: 4,
+        description: "relationship roles, connections, opportunities, collaborations",
+        template: include_str!("../migrations/0004_leverage.sql"),
+    },
 ];
 
 /// The schema version this build writes.

@@ -147,3 +147,14 @@ pub struct ContactNetwork {
     pub events: Vec<(kith_core::network::EventSummary, bool)>,
     pub communities: Vec<kith_core::network::CommunitySummary>,
 }
+
+/// Filters for opportunity lists.
+#[derive(Clone, Debug, Default)]
+pub struct OpportunityQuery {
+    pub kind: Option<kith_core::pipeline::OpportunityKind>,
+    pub stage: Option<String>,
+    pub organization: Option<OrganizationId>,
+    pub contact: Option<ContactId>,
+    /// Leave out won, lost and withdrawn ones.
+    pub open_only: bool,
+}

@@ -97,7 +97,225 @@ contract!(
     communities_are_unique_and_keep_contributions,
     goals_measure_progress_per_period,
     review_summarises_the_week,
+    roles_connections_and_intro_paths,
+    opportunities_move_through_the_pipeline,
+    collaborations_and_insights,
 );
+
+async fn roles_connections_and_intro_paths(db: &TestDb) {
+    use kith_core::leverage::{ConnectionInput, Evidence, RelationshipRole};
+    let s = &*db.store;
+    let old = now() - Duration::days(300);
+    let ada =
+        s.create_contact(&person("Ada", None, Some(("Initech", "CTO")), &[]), old).await.unwrap();
+    let mut g = person("Grace", None, None, &[]);
+    g.employment.push(EmploymentInput {
+        organization: "Acme".into(),
+        title: Some("VP".into()),
+        start: Some(day("2019-01-01")),
+        end: None,
+    });
+    let grace = s.create_contact(&g, old).await.unwrap();
+    let mut l = person("Linus", None, None, &[]);
+    l.employment.push(EmploymentInput {
+        organization: "Acme".into(),
+        title: None,
+        start: Some(day("2015-01-01")),
+        end: Some(day("2018-06-30")),
+    });
+    let linus = s.create_contact(&l, old).await.unwrap();
+    let bob = s.create_contact(&person("Bob", None, None, &[]), old).await.unwrap();
+    s.log_interaction(&log(vec![ada.id], 5, InteractionKind::Coffee), now()).await.unwrap();
+    s.log_interaction(&log(vec![ada.id], 40, InteractionKind::Call), now()).await.unwrap();
+    s.log_interaction(&log(vec![bob.id, grace.id], 90, InteractionKind::Meeting), now())
+        .await
+        .unwrap();
+    s.set_roles(ada.id, &[RelationshipRole::Mentor, RelationshipRole::Sponsor], &[]).await.unwrap();
+    s.set_roles(ada.id, &[], &[RelationshipRole::Sponsor]).await.unwrap();
+    assert_eq!(s.roles_of(ada.id).await.unwrap(), [RelationshipRole::Mentor]);
+
+    // Bad connections change nothing.
+    let selfie =
+        ConnectionInput { a: ada.id, b: ada.id, strength: None, since: None, note: String::new() };
+    assert!(matches!(s.connect(&selfie, now()).await, Err(StoreError::Invalid(_))));
+    assert!(s.connections(None).await.unwrap().is_empty());
+    let k = ConnectionInput {
+        a: grace.id,
+        b: ada.id,
+        strength: Some(0.7),
+        since: Some(day("2019-03-01")),
+        note: "same board".into(),
+    };
+    let made = s.connect(&k, now()).await.unwrap();
+    let mut names = [made.a.display_name.clone(), made.b.display_name.clone()];
+    names.sort();
+    assert_eq!(names, ["Ada", "Grace"]);
+    s.connect(&ConnectionInput { strength: Some(0.8), ..k.clone() }, now()).await.unwrap();
+    let all = s.connections(Some(ada.id)).await.unwrap();
+    assert_eq!((all.len(), all[0].strength), (1, Some(0.8)), "the second call updates");
+
+    let ev = s.tie_evidence().await.unwrap();
+    let kinds = |a: kith_core::ContactId, b: kith_core::ContactId| -> Vec<String> {
+        ev.iter()
+            .filter(|e| (e.a == a && e.b == b) || (e.a == b && e.b == a))
+            .map(|e| e.evidence.describe())
+            .collect()
+    };
+    assert_eq!(kinds(ada.id, grace.id), ["knows since 2019 (you said so): same board"]);
+    assert_eq!(
+        kinds(bob.id, grace.id),
+        [format!("in a meeting together on {}", (now() - Duration::days(90)).date_naive())]
+    );
+    assert_eq!(kinds(grace.id, linus.id), ["both worked at Acme, at different times"]);
+    assert!(ev.iter().all(|e| !matches!(e.evidence, Evidence::Colleagues { overlap: true, .. })));
+
+    // Paths to Grace: through Ada (mentor, strong), through Bob, or directly (weak).
+    let report = s.paths_to_contact(grace.id, 3, now()).await.unwrap();
+    assert_eq!(report.paths.len(), 3);
+    let best = report.paths[0].describe();
+    assert!(
+        best.starts_with("you → Ada (")
+            && best.contains("mentor, talked 5 days ago) → Grace (0.80: knows since 2019"),
+        "{best}"
+    );
+    // Paths into Acme end at Grace (there now); Linus is listed as having been there.
+    let acme = kith_store::resolve_organization(s, "Acme").await.unwrap();
+    let org = s.paths_to_organization(acme, 3, now()).await.unwrap();
+    assert_eq!(org.known_now[0].display_name, "Grace");
+    assert_eq!(org.known_before[0].display_name, "Linus");
+    assert!(org.paths.iter().all(|p| p.target().unwrap().display_name == "Grace"));
+    // An organization nobody reaches says so and suggests something else.
+    let empty = s
+        .create_organization(
+            &OrganizationInput { name: "Globex".into(), ..Default::default() },
+            now(),
+        )
+        .await
+        .unwrap();
+    let none = s.paths_to_organization(empty.id, 3, now()).await.unwrap();
+    assert!(none.paths.is_empty());
+    assert_eq!(none.suggestions[0], "You know nobody who works or worked at Globex.");
+
+    // The trash hides a connection and brings it back.
+    let t = s.trash_connection(ada.id, grace.id, now()).await.unwrap();
+    assert_eq!((t.kind, t.label.as_str()), (TrashKind::Connection, "Ada knows Grace"));
+    assert!(s.connections(None).await.unwrap().is_empty());
+    s.restore(t.id, now()).await.unwrap();
+    assert_eq!(s.connections(None).await.unwrap().len(), 1);
+    // A trashed person takes their ties out of the network.
+    s.trash_contact(ada.id, now()).await.unwrap();
+    let report = s.paths_to_contact(grace.id, 3, now()).await.unwrap();
+    assert!(report.paths.iter().all(|p| !p.describe().contains("Ada")));
+}
+
+async fn opportunities_move_through_the_pipeline(db: &TestDb) {
+    use kith_core::pipeline::{OpportunityInput, OpportunityKind, OpportunityRole, Pipeline};
+    use kith_store::OpportunityQuery;
+    let s = &*db.store;
+    let today = now().date_naive();
+    let ada =
+        s.create_contact(&person("Ada", None, Some(("Acme", "VP")), &[]), now()).await.unwrap();
+    let acme = kith_store::resolve_organization(s, "Acme").await.unwrap();
+    let input = OpportunityInput {
+        title: "Staff engineer".into(),
+        kind: OpportunityKind::Job,
+        organization: Some(acme),
+        stage: None,
+        on: Some(today - Duration::days(10)),
+        next_step: Some("Ask Ada for the referral".into()),
+        next_step_due: Some(today + Duration::days(2)),
+        contacts: vec![(ada.id, OpportunityRole::Referrer)],
+        notes: String::new(),
+    };
+    let bad = OpportunityInput { stage: Some("dreaming".into()), ..input.clone() };
+    let err = s.create_opportunity(&bad, now()).await.unwrap_err().to_string();
+    assert!(err.contains("dreaming") && err.contains("identified, reached-out"), "{err}");
+    let o = s.create_opportunity(&input, now()).await.unwrap();
+    assert_eq!((o.stage.as_str(), o.contacts[0].role), ("identified", OpportunityRole::Referrer));
+    assert_eq!(o.organization.as_ref().unwrap().1, "Acme");
+    let err = s.move_opportunity(o.id, "negotiating", today, now()).await.unwrap_err();
+    assert!(err.to_string().contains("negotiating"), "{err}");
+    assert_eq!(s.get_opportunity(o.id).await.unwrap().history.len(), 1, "unchanged");
+    let back = s.move_opportunity(o.id, "reached out", today - Duration::days(20), now()).await;
+    assert!(back.unwrap_err().to_string().contains("on or after it entered identified"));
+    s.move_opportunity(o.id, "Reached Out", today - Duration::days(5), now()).await.unwrap();
+    let o2 = s.move_opportunity(o.id, "interviewing", today, now()).await.unwrap();
+    let stages: Vec<&str> = o2.history.iter().map(|h| h.stage.as_str()).collect();
+    assert_eq!(stages, ["identified", "reached-out", "interviewing"]);
+    let steps = s.next_steps(today + Duration::days(7)).await.unwrap();
+    assert_eq!(
+        steps[0].line(today),
+        "Staff engineer at Acme (interviewing): Ask Ada for the referral (with Ada) — due in 2 days"
+    );
+    assert!(s.next_steps(today).await.unwrap().is_empty(), "not due yet");
+    s.set_next_step(o.id, None, now()).await.unwrap();
+    assert!(s.next_steps(today + Duration::days(7)).await.unwrap().is_empty());
+    assert_eq!(s.find_opportunities("staff").await.unwrap()[0].id, o.id);
+    let q = OpportunityQuery { contact: Some(ada.id), open_only: true, ..Default::default() };
+    assert_eq!(s.list_opportunities(&q).await.unwrap().len(), 1);
+    // Stages are configurable, but not out from under an opportunity.
+    let err = s.set_pipeline(&Pipeline::parse("lead, proposal").unwrap()).await.unwrap_err();
+    assert!(err.to_string().contains("interviewing"), "{err}");
+    s.move_opportunity(o.id, "won", today, now()).await.unwrap();
+    s.set_pipeline(&Pipeline::parse("lead, proposal").unwrap()).await.unwrap();
+    assert_eq!(s.pipeline().await.unwrap().open, ["lead", "proposal"]);
+    assert!(
+        s.list_opportunities(&OpportunityQuery { open_only: true, ..Default::default() })
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let t = s.trash_opportunity(o.id, now()).await.unwrap();
+    assert!(s.list_opportunities(&OpportunityQuery::default()).await.unwrap().is_empty());
+    s.restore(t.id, now()).await.unwrap();
+    assert_eq!(s.get_opportunity(o.id).await.unwrap().history.len(), 4);
+}
+
+async fn collaborations_and_insights(db: &TestDb) {
+    use kith_core::pipeline::{CollaborationInput, CollaborationStatus};
+    let s = &*db.store;
+    let ada =
+        s.create_contact(&person("Ada", None, Some(("Acme", "VP")), &[]), now()).await.unwrap();
+    let bob =
+        s.create_contact(&person("Bob", None, Some(("Acme", "Eng")), &[]), now()).await.unwrap();
+    let input = CollaborationInput {
+        title: "Open-source parser".into(),
+        description: "A zero-copy vCard parser".into(),
+        status: None,
+        started_on: Some(day("2026-05-01")),
+        ended_on: Some(day("2026-04-01")),
+        outcome: String::new(),
+    };
+    assert!(s.create_collaboration(&input, now()).await.is_err());
+    let c = s
+        .create_collaboration(&CollaborationInput { ended_on: None, ..input.clone() }, now())
+        .await
+        .unwrap();
+    assert_eq!(c.status, CollaborationStatus::Active);
+    let c = s
+        .add_participants(c.id, &[(ada.id, "co-author".into()), (bob.id, "reviewer".into())])
+        .await
+        .unwrap();
+    assert_eq!(c.participants[0].1, "co-author");
+    let done = CollaborationInput {
+        status: Some(CollaborationStatus::Done),
+        ended_on: Some(day("2026-10-01")),
+        outcome: "Released 1.0".into(),
+        ..input
+    };
+    let c = s.update_collaboration(c.id, &done, now()).await.unwrap();
+    assert_eq!((c.status, c.outcome.as_str()), (CollaborationStatus::Done, "Released 1.0"));
+    assert_eq!(s.list_collaborations(Some(bob.id)).await.unwrap().len(), 1);
+    assert_eq!(s.find_collaborations("open").await.unwrap()[0].id, c.id);
+
+    let i = s.insights(now()).await.unwrap();
+    assert_eq!(i.contacts, 2);
+    assert_eq!(i.organizations.top[0].label, "Acme");
+    assert_eq!((i.ties, i.clusters), (1, 1), "colleagues at Acme");
+    let t = s.trash_collaboration(c.id, now()).await.unwrap();
+    assert!(s.list_collaborations(None).await.unwrap().is_empty());
+    s.restore(t.id, now()).await.unwrap();
+}
 
 fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

@@ -175,6 +175,9 @@ struct ShowJson<'a> {
     keep_in_touch: &'a kith_store::NurtureSettings,
     balance: &'a kith_core::ledger::Balance,
     network: &'a kith_store::ContactNetwork,
+    roles: &'a [kith_core::leverage::RelationshipRole],
+    opportunities: &'a [kith_core::pipeline::Opportunity],
+    collaborations: &'a [kith_core::pipeline::Collaboration],
     timeline: &'a [TimelineEntry],
 }
 
@@ -205,6 +208,15 @@ pub async fn show(ctx: &Ctx, a: ShowArgs) -> Result<()> {
     let settings = ctx.store.strength_settings().await?;
     let strength = kith_core::strength::strength(&nurture.history, ctx.now, &settings);
     let network = ctx.store.contact_network(id).await?;
+    let roles = ctx.store.roles_of(id).await?;
+    let opportunities = ctx
+        .store
+        .list_opportunities(&kith_store::OpportunityQuery {
+            contact: Some(id),
+            ..Default::default()
+        })
+        .await?;
+    let collaborations = ctx.store.list_collaborations(Some(id)).await?;
     if ctx.json {
         return json(&ShowJson {
             contact: &c,
@@ -212,6 +224,9 @@ pub async fn show(ctx: &Ctx, a: ShowArgs) -> Result<()> {
             keep_in_touch: &nurture.settings,
             balance: &nurture.balance,
             network: &network,
+            roles: &roles,
+            opportunities: &opportunities,
+            collaborations: &collaborations,
             timeline: &timeline,
         });
     }
@@ -258,6 +273,7 @@ pub async fn show(ctx: &Ctx, a: ShowArgs) -> Result<()> {
     f.add("location", c.location.clone().unwrap_or_default());
     f.add("birthday", c.birthday.map(|b| b.to_string()).unwrap_or_default());
     f.add("tags", c.tags.join(", "));
+    f.add("roles", roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", "));
     f.add("how met", c.how_met.clone().unwrap_or_default());
     f.add("first met", c.first_met.map(|d| d.to_string()).unwrap_or_default());
     f.add(
@@ -311,6 +327,22 @@ pub async fn show(ctx: &Ctx, a: ShowArgs) -> Result<()> {
     f.add("events", events.join("\n"));
     let communities: Vec<String> = network.communities.iter().map(|m| m.name.clone()).collect();
     f.add("communities", communities.join(", "));
+    let opps: Vec<String> = opportunities
+        .iter()
+        .map(|o| {
+            let role = o
+                .contacts
+                .iter()
+                .find(|x| x.contact.contact_id == id)
+                .map(|x| x.role.as_str())
+                .unwrap_or("");
+            format!("{} ({}; {role})", o.title, o.stage)
+        })
+        .collect();
+    f.add("opportunities", opps.join("\n"));
+    let collabs: Vec<String> =
+        collaborations.iter().map(|k| format!("{} ({})", k.title, k.status)).collect();
+    f.add("collaborations", collabs.join("\n"));
     f.add("id", c.id.to_string());
     f.print();
     if !c.notes.is_empty() {

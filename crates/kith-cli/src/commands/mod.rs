@@ -4,6 +4,7 @@ mod contacts;
 mod goals;
 mod interactions;
 mod ledger;
+mod leverage;
 mod meta;
 mod network;
 mod nurture;
@@ -54,6 +55,14 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Goal(cmd) => goals::goal(&ctx, cmd).await,
         Command::Goals => goals::goals(&ctx).await,
         Command::Review(args) => goals::review(&ctx, args).await,
+        Command::Role(cmd) => leverage::roles(&ctx, cmd).await,
+        Command::Connect(args) => leverage::connect(&ctx, args).await,
+        Command::Disconnect(args) => leverage::disconnect(&ctx, args).await,
+        Command::Ties(args) => leverage::ties(&ctx, args).await,
+        Command::Path(args) => leverage::path(&ctx, args).await,
+        Command::Collab(cmd) => leverage::collab(&ctx, cmd).await,
+        Command::Opp(cmd) => leverage::opp(&ctx, cmd).await,
+        Command::Insights => leverage::insights(&ctx).await,
         Command::Completions(_) | Command::Man => Ok(()),
     }
 }

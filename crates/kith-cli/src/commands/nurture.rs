@@ -8,6 +8,7 @@ use crate::context::Ctx;
 use crate::output::{Fields, Table, json};
 use anyhow::Result;
 use kith_core::nurture::{DueItem, Reminder, ReminderInput, Upcoming, parse_cadence};
+use kith_core::pipeline::NextStep;
 use kith_core::strength::{Strength, strength};
 use kith_core::validate;
 use kith_store::{resolve_contact, resolve_reminder};
@@ -38,15 +39,34 @@ fn print_due(items: &[DueItem], total: usize) {
 struct DueJson<'a> {
     total: usize,
     items: &'a [DueItem],
+    /// Pipeline next steps due within a week (or late).
+    next_steps: &'a [NextStep],
+}
+
+/// Next steps of open opportunities due within a week, or late.
+async fn next_steps(ctx: &Ctx) -> Result<Vec<NextStep>> {
+    Ok(ctx.store.next_steps(ctx.today() + chrono::Duration::days(7)).await?)
+}
+
+fn print_next_steps(steps: &[NextStep], today: chrono::NaiveDate) {
+    if steps.is_empty() {
+        return;
+    }
+    println!("\nPipeline next steps\n-------------------");
+    for s in steps {
+        println!("{}  [{}]", s.line(today), s.opportunity.short());
+    }
 }
 
 pub async fn due(ctx: &Ctx, a: DueArgs) -> Result<()> {
     let items = due_items(ctx).await?;
     let shown = &items[..items.len().min(a.limit)];
+    let steps = next_steps(ctx).await?;
     if ctx.json {
-        return json(&DueJson { total: items.len(), items: shown });
+        return json(&DueJson { total: items.len(), items: shown, next_steps: &steps });
     }
     print_due(shown, items.len());
+    print_next_steps(&steps, ctx.today());
     Ok(())
 }
 
@@ -69,15 +89,17 @@ pub async fn today(ctx: &Ctx, a: DueArgs) -> Result<()> {
         .filter(|r| !r.yearly && r.due <= today)
         .collect();
     let upcoming: Vec<Upcoming> = ctx.store.upcoming(today, 7).await?;
+    let steps = next_steps(ctx).await?;
     if ctx.json {
         return json(&TodayJson {
-            due: DueJson { total: items.len(), items: shown },
+            due: DueJson { total: items.len(), items: shown, next_steps: &steps },
             reminders_due: &reminders,
             upcoming: &upcoming,
         });
     }
     println!("Reach out\n---------");
     print_due(shown, items.len());
+    print_next_steps(&steps, today);
     if !reminders.is_empty() {
         println!("\nReminders due\n-------------");
         for r in &reminders {
@@ -363,6 +385,11 @@ pub async fn config(ctx: &Ctx, cmd: ConfigCommand) -> Result<()> {
                     .join("\n"),
             );
             f.print();
+        }
+        ConfigCommand::Stages(a) => {
+            let p = kith_core::pipeline::Pipeline::parse(&a.stages)?;
+            store.set_pipeline(&p).await?;
+            println!("Pipeline stages: {}", p.all().join(" → "));
         }
         ConfigCommand::FollowUp(a) => {
             let days = if a.within.trim() == "0" { 0 } else { parse_cadence("within", &a.within)? };

@@ -10,6 +10,7 @@ mod contacts;
 mod goals;
 mod interactions;
 mod ledger;
+mod leverage;
 mod network;
 mod nurture;
 mod organizations;

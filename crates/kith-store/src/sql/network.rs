@@ -16,7 +16,7 @@ use sqlx::any::AnyRow;
 /// passed and the contact's cadence (if any) takes over.
 pub const FOLLOW_UP_HORIZON_DAYS: i64 = 90;
 
-async fn check_contact(conn: &mut AnyConnection, id: ContactId) -> Result<String> {
+pub(crate) async fn check_contact(conn: &mut AnyConnection, id: ContactId) -> Result<String> {
     let rows = fetch(
         conn,
         "SELECT display_name FROM contacts WHERE id = $1 AND trash_id IS NULL".into(),
@@ -28,7 +28,10 @@ async fn check_contact(conn: &mut AnyConnection, id: ContactId) -> Result<String
         .unwrap_or_else(|| Err(StoreError::not_found("contact", id.to_string())))
 }
 
-async fn check_organization(conn: &mut AnyConnection, id: Option<OrganizationId>) -> Result<()> {
+pub(crate) async fn check_organization(
+    conn: &mut AnyConnection,
+    id: Option<OrganizationId>,
+) -> Result<()> {
     let Some(id) = id else { return Ok(()) };
     let rows = fetch(
         conn,
@@ -233,7 +236,7 @@ pub(crate) async fn find_events(
     conn: &mut AnyConnection,
     reference: &str,
 ) -> Result<Vec<EventSummary>> {
-    let ids = ids_by_reference(conn, "events", reference).await?;
+    let ids = ids_by_reference(conn, "events", "name_key", reference).await?;
     let mut found = event_summaries(conn, &ids).await?;
     found.sort_by(|a, b| b.starts_on.cmp(&a.starts_on).then(a.id.cmp(&b.id)));
     Ok(found)
@@ -499,7 +502,7 @@ pub(crate) async fn find_communities(
     conn: &mut AnyConnection,
     reference: &str,
 ) -> Result<Vec<CommunitySummary>> {
-    let ids = ids_by_reference(conn, "communities", reference).await?;
+    let ids = ids_by_reference(conn, "communities", "name_key", reference).await?;
     community_summaries(conn, &ids).await
 }
 

@@ -471,6 +471,17 @@ pub(crate) async fn due_candidates(
     for r in fetch_in(conn, &sql, &ids).await? {
         tags.entry(text(&r, "contact_id")?).or_default().push(text(&r, "tag")?);
     }
+    // Relationship roles (`kith role add`) count like role tags.
+    let sql = format!(
+        "SELECT contact_id, role FROM contact_roles WHERE role IN ({role_list}) AND contact_id IN ({{IN}}) ORDER BY contact_id, role"
+    );
+    for r in fetch_in(conn, &sql, &ids).await? {
+        let list = tags.entry(text(&r, "contact_id")?).or_default();
+        let role = text(&r, "role")?;
+        if !list.contains(&role) {
+            list.push(role);
+        }
+    }
     let mut ledger = entries_for_contacts(conn, &ids).await?;
     cands
         .into_iter()

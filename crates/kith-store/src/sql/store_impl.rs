@@ -3,25 +3,33 @@
 
 use super::util::{fetch, int, micros};
 use super::{
-    SqlStore, contacts, goals, interactions, ledger, network, nurture, organizations, search, trash,
+    SqlStore, contacts, goals, interactions, ledger, leverage, network, nurture, organizations,
+    search, trash,
 };
 use crate::{
     Backend, ContactNetwork, ContactNurture, ContactQuery, ContactRef, ContactSort, EventQuery,
-    InteractionQuery, LedgerQuery, OrganizationQuery, Page, Result, SearchHit, Stats, Store,
-    StoreError, TagCadence,
+    InteractionQuery, LedgerQuery, OpportunityQuery, OrganizationQuery, Page, Result, SearchHit,
+    Stats, Store, StoreError, TagCadence,
 };
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
 use kith_core::error::FieldError;
 use kith_core::goal::{Goal, GoalInput, GoalProgress, Period, Review};
+use kith_core::insights::InsightContact;
 use kith_core::ledger::{LedgerEntry, LedgerInput, LedgerStatus};
+use kith_core::leverage::{Connection, ConnectionInput, RelationshipRole, TieEvidence};
 use kith_core::network::{
     Community, CommunityInput, CommunitySummary, Contribution, ContributionInput, Event,
     EventInput, EventSummary, FollowUp,
 };
 use kith_core::nurture::{DueCandidate, Reminder, ReminderInput, Upcoming};
+use kith_core::pipeline::{
+    Collaboration, CollaborationInput, NextStep, Opportunity, OpportunityInput, OpportunityRole,
+    Pipeline,
+};
 use kith_core::strength::{History, StrengthSettings};
+use kith_core::{CollaborationId, OpportunityId, Participant};
 use kith_core::{CommunityId, ContributionId, EventId, GoalId};
 use kith_core::{
     Contact, ContactId, ContactInput, ContactSummary, Interaction, InteractionId, InteractionInput,
@@ -29,6 +37,7 @@ use kith_core::{
     TrashId, ValidationError,
 };
 use kith_core::{LedgerEntryId, ReminderId};
+use std::collections::HashMap;
 
 /// Prefixes field names with the record's position, for bulk validation errors.
 fn at_index(i: usize, e: ValidationError) -> ValidationError {
@@ -835,6 +844,247 @@ impl Store for SqlStore {
             went_stale: kith_core::goal::went_stale(&candidates, start, end, today),
             follow_ups,
         })
+    }
+
+    async fn set_roles(
+        &self,
+        contact: ContactId,
+        add: &[RelationshipRole],
+        remove: &[RelationshipRole],
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        leverage::set_roles(&mut tx, contact, add, remove).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn roles_of(&self, contact: ContactId) -> Result<Vec<RelationshipRole>> {
+        leverage::roles_of(&mut *self.pool.acquire().await?, contact).await
+    }
+
+    async fn all_roles(&self) -> Result<HashMap<ContactId, Vec<RelationshipRole>>> {
+        leverage::all_roles(&mut *self.pool.acquire().await?).await
+    }
+
+    async fn connect(&self, input: &ConnectionInput, now: DateTime<Utc>) -> Result<Connection> {
+        let valid = input.normalized(now.date_naive())?;
+        let mut tx = self.pool.begin().await?;
+        leverage::connect(&mut tx, &valid, micros(now)).await?;
+        let k = leverage::connection_between(&mut tx, valid.a, valid.b).await?;
+        tx.commit().await?;
+        Ok(k)
+    }
+
+    async fn connections(&self, contact: Option<ContactId>) -> Result<Vec<Connection>> {
+        leverage::connections(&mut *self.pool.acquire().await?, contact).await
+    }
+
+    async fn trash_connection(
+        &self,
+        a: ContactId,
+        b: ContactId,
+        now: DateTime<Utc>,
+    ) -> Result<TrashEntry> {
+        let mut tx = self.pool.begin().await?;
+        let k = leverage::connection_between(&mut tx, a, b).await?;
+        let label = format!("{} knows {}", k.a.display_name, k.b.display_name);
+        let e = trash::trash_connection(&mut tx, &k.id.to_string(), label, micros(now)).await?;
+        tx.commit().await?;
+        Ok(e)
+    }
+
+    async fn tie_evidence(&self) -> Result<Vec<TieEvidence>> {
+        leverage::evidence(&mut *self.pool.acquire().await?).await
+    }
+
+    async fn people_at(&self, organization: OrganizationId) -> Result<Vec<(Participant, bool)>> {
+        leverage::people_at(&mut *self.pool.acquire().await?, organization).await
+    }
+
+    async fn insight_contacts(&self, now: DateTime<Utc>) -> Result<Vec<InsightContact>> {
+        let settings = self.strength_settings().await?;
+        let mut histories: HashMap<ContactId, (String, History)> =
+            self.histories().await?.into_iter().map(|(id, name, h)| (id, (name, h))).collect();
+        let rows = leverage::insight_rows(&mut *self.pool.acquire().await?).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (id, added, organization, industry, location, met_via) in rows {
+            let Some((name, h)) = histories.remove(&id) else { continue };
+            out.push(InsightContact {
+                contact: Participant { contact_id: id, display_name: name },
+                added,
+                organization,
+                industry,
+                location,
+                met_via,
+                strength: kith_core::strength::strength(&h, now, &settings).score,
+                interactions: h.interactions.count,
+                last_contact: h.interactions.last_at,
+            });
+        }
+        out.sort_by(|a, b| a.contact.display_name.cmp(&b.contact.display_name));
+        Ok(out)
+    }
+
+    async fn pipeline(&self) -> Result<Pipeline> {
+        leverage::pipeline(&mut *self.pool.acquire().await?).await
+    }
+
+    async fn set_pipeline(&self, pipeline: &Pipeline) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        leverage::set_pipeline(&mut tx, pipeline).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn create_opportunity(
+        &self,
+        input: &OpportunityInput,
+        now: DateTime<Utc>,
+    ) -> Result<Opportunity> {
+        let mut tx = self.pool.begin().await?;
+        let pipeline = leverage::pipeline(&mut tx).await?;
+        let valid = input.normalized(&pipeline, now.date_naive())?;
+        let id = leverage::insert_opportunity(&mut tx, &valid, micros(now)).await?;
+        let o = leverage::get_opportunity(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(o)
+    }
+
+    async fn get_opportunity(&self, id: OpportunityId) -> Result<Opportunity> {
+        leverage::get_opportunity(&mut *self.pool.acquire().await?, id).await
+    }
+
+    async fn find_opportunities(&self, reference: &str) -> Result<Vec<Opportunity>> {
+        leverage::find_opportunities(&mut *self.pool.acquire().await?, reference).await
+    }
+
+    async fn list_opportunities(&self, query: &OpportunityQuery) -> Result<Vec<Opportunity>> {
+        leverage::list_opportunities(&mut *self.pool.acquire().await?, query).await
+    }
+
+    async fn move_opportunity(
+        &self,
+        id: OpportunityId,
+        stage: &str,
+        on: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<Opportunity> {
+        let mut tx = self.pool.begin().await?;
+        let stage = leverage::pipeline(&mut tx).await?.stage(stage)?;
+        if on > now.date_naive() {
+            return Err(ValidationError::one(
+                "on",
+                Some(&on.to_string()),
+                "a date that is not in the future",
+            )
+            .into());
+        }
+        leverage::move_opportunity(&mut tx, id, &stage, on, micros(now)).await?;
+        let o = leverage::get_opportunity(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(o)
+    }
+
+    async fn set_next_step(
+        &self,
+        id: OpportunityId,
+        step: Option<(String, Option<NaiveDate>)>,
+        now: DateTime<Utc>,
+    ) -> Result<Opportunity> {
+        let step = match step {
+            Some((s, due)) => Some((kith_core::validate::required_text("next", &s, 300)?, due)),
+            None => None,
+        };
+        let mut tx = self.pool.begin().await?;
+        leverage::set_next_step(&mut tx, id, step, micros(now)).await?;
+        let o = leverage::get_opportunity(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(o)
+    }
+
+    async fn link_opportunity(
+        &self,
+        id: OpportunityId,
+        contacts: &[(ContactId, OpportunityRole)],
+    ) -> Result<Opportunity> {
+        let mut tx = self.pool.begin().await?;
+        leverage::link_opportunity(&mut tx, id, contacts).await?;
+        let o = leverage::get_opportunity(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(o)
+    }
+
+    async fn trash_opportunity(&self, id: OpportunityId, now: DateTime<Utc>) -> Result<TrashEntry> {
+        let mut tx = self.pool.begin().await?;
+        let e = trash::trash_opportunity(&mut tx, &id.to_string(), micros(now)).await?;
+        tx.commit().await?;
+        Ok(e)
+    }
+
+    async fn next_steps(&self, until: NaiveDate) -> Result<Vec<NextStep>> {
+        leverage::next_steps(&mut *self.pool.acquire().await?, until).await
+    }
+
+    async fn create_collaboration(
+        &self,
+        input: &CollaborationInput,
+        now: DateTime<Utc>,
+    ) -> Result<Collaboration> {
+        let valid = input.normalized()?;
+        let mut tx = self.pool.begin().await?;
+        let id = leverage::insert_collaboration(&mut tx, &valid, micros(now)).await?;
+        let c = leverage::get_collaboration(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(c)
+    }
+
+    async fn update_collaboration(
+        &self,
+        id: CollaborationId,
+        input: &CollaborationInput,
+        now: DateTime<Utc>,
+    ) -> Result<Collaboration> {
+        let valid = input.normalized()?;
+        let mut tx = self.pool.begin().await?;
+        leverage::update_collaboration(&mut tx, id, &valid, micros(now)).await?;
+        let c = leverage::get_collaboration(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(c)
+    }
+
+    async fn add_participants(
+        &self,
+        id: CollaborationId,
+        people: &[(ContactId, String)],
+    ) -> Result<Collaboration> {
+        let mut tx = self.pool.begin().await?;
+        leverage::add_participants(&mut tx, id, people).await?;
+        let c = leverage::get_collaboration(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(c)
+    }
+
+    async fn get_collaboration(&self, id: CollaborationId) -> Result<Collaboration> {
+        leverage::get_collaboration(&mut *self.pool.acquire().await?, id).await
+    }
+
+    async fn find_collaborations(&self, reference: &str) -> Result<Vec<Collaboration>> {
+        leverage::find_collaborations(&mut *self.pool.acquire().await?, reference).await
+    }
+
+    async fn list_collaborations(&self, contact: Option<ContactId>) -> Result<Vec<Collaboration>> {
+        leverage::list_collaborations(&mut *self.pool.acquire().await?, contact).await
+    }
+
+    async fn trash_collaboration(
+        &self,
+        id: CollaborationId,
+        now: DateTime<Utc>,
+    ) -> Result<TrashEntry> {
+        let mut tx = self.pool.begin().await?;
+        let e = trash::trash_collaboration(&mut tx, &id.to_string(), micros(now)).await?;
+        tx.commit().await?;
+        Ok(e)
     }
 }
 

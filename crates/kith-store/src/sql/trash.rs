@@ -264,6 +264,22 @@ pub(crate) async fn restore(conn: &mut AnyConnection, id: TrashId) -> Result<Tra
         TrashKind::Community => Some(("communities", "a community")),
         _ => None,
     };
+    if e.kind == TrashKind::Connection {
+        let rows = fetch(
+            conn,
+            "SELECT k2.id FROM connections k JOIN connections k2 ON k2.a = k.a AND k2.b = k.b \
+             AND k2.trash_id IS NULL WHERE k.id = $1"
+                .into(),
+            vec![e.entity_id.to_string().into()],
+        )
+        .await?;
+        if !rows.is_empty() {
+            return Err(StoreError::Conflict(format!(
+                "cannot restore {:?}: the two are connected again now; remove that connection first",
+                e.label
+            )));
+        }
+    }
     if let Some((table, what)) = unique_name {
         let rows = fetch(
             conn,
@@ -293,6 +309,9 @@ pub(crate) async fn restore(conn: &mut AnyConnection, id: TrashId) -> Result<Tra
         "communities",
         "contributions",
         "goals",
+        "connections",
+        "opportunities",
+        "collaborations",
     ] {
         exec(
             conn,
@@ -329,7 +348,10 @@ pub(crate) async fn restore(conn: &mut AnyConnection, id: TrashId) -> Result<Tra
         | TrashKind::Event
         | TrashKind::Community
         | TrashKind::Contribution
-        | TrashKind::Goal => {}
+        | TrashKind::Goal
+        | TrashKind::Connection
+        | TrashKind::Opportunity
+        | TrashKind::Collaboration => {}
         TrashKind::Note => {
             let rows = fetch(
                 conn,
@@ -491,4 +513,44 @@ pub(crate) async fn trash_community(
     )
     .await?;
     set_linked(conn, entry.id, linked).await
+}
+
+/// Moves a connection to the trash.
+pub(crate) async fn trash_connection(
+    conn: &mut AnyConnection,
+    id: &str,
+    label: String,
+    now: i64,
+) -> Result<TrashEntry> {
+    trash_single(conn, TrashKind::Connection, "connections", id, Some(label), now).await
+}
+
+/// Moves an opportunity to the trash.
+pub(crate) async fn trash_opportunity(
+    conn: &mut AnyConnection,
+    id: &str,
+    now: i64,
+) -> Result<TrashEntry> {
+    let label = live_label(
+        conn,
+        "SELECT title AS label FROM opportunities WHERE id = $1 AND trash_id IS NULL",
+        id,
+    )
+    .await?;
+    trash_single(conn, TrashKind::Opportunity, "opportunities", id, label, now).await
+}
+
+/// Moves a collaboration to the trash.
+pub(crate) async fn trash_collaboration(
+    conn: &mut AnyConnection,
+    id: &str,
+    now: i64,
+) -> Result<TrashEntry> {
+    let label = live_label(
+        conn,
+        "SELECT title AS label FROM collaborations WHERE id = $1 AND trash_id IS NULL",
+        id,
+    )
+    .await?;
+    trash_single(conn, TrashKind::Collaboration, "collaborations", id, label, now).await
 }

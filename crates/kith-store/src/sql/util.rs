@@ -258,10 +258,12 @@ pub async fn page_ids(
 }
 
 /// Ids of live rows a user's reference may mean, trying in turn: an id prefix, the exact
-/// folded name (`name_key`), a name prefix. The first attempt that finds something wins.
+/// folded name (`key_col`, e.g. `name_key`), a name prefix. The first attempt that finds
+/// something wins.
 pub async fn ids_by_reference(
     conn: &mut AnyConnection,
     table: &'static str,
+    key_col: &'static str,
     reference: &str,
 ) -> Result<Vec<String>> {
     let r = reference.trim();
@@ -278,9 +280,9 @@ pub async fn ids_by_reference(
     }
     let live = format!("SELECT id FROM {table} WHERE trash_id IS NULL AND");
     for (sql, vals) in [
-        (format!("{live} name_key = $1 ORDER BY id LIMIT 20"), vec![Val::from(key.clone())]),
+        (format!("{live} {key_col} = $1 ORDER BY id LIMIT 20"), vec![Val::from(key.clone())]),
         (
-            format!("{live} name_key >= $1 AND name_key < $2 ORDER BY name_key, id LIMIT 20"),
+            format!("{live} {key_col} >= $1 AND {key_col} < $2 ORDER BY {key_col}, id LIMIT 20"),
             vec![key.clone().into(), kith_core::text::prefix_upper_bound(&key).into()],
         ),
     ] {
@@ -309,4 +311,9 @@ pub fn date_col(row: &AnyRow, col: &str) -> Result<NaiveDate> {
 pub fn word_col<T>(row: &AnyRow, col: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
     let s = text(row, col)?;
     parse(&s).ok_or_else(|| crate::StoreError::Other(format!("unknown {col} {s:?}")))
+}
+
+/// Reads a nullable floating-point column.
+pub fn opt_float(row: &AnyRow, col: &str) -> Result<Option<f64>> {
+    Ok(row.try_get::<Option<f64>, _>(col)?)
 }

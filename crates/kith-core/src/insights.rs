@@ -1,0 +1,361 @@
+//! Network insights: size and growth, strength distribution and Dunbar layers, diversity,
+//! dormant strong ties, brokers (Burt's constraint) and the most connected people (PageRank)
+//! over the who-knows-whom graph.
+
+use crate::interaction::Participant;
+use crate::leverage::{TieEvidence, combined_strength};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use kith_graph::{GraphBuilder, PageRankOptions};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// Dunbar's layers: the closest 5, 15, 50 and 150.
+pub const LAYERS: [usize; 4] = [5, 15, 50, 150];
+/// A strong tie is dormant after this many days without contact.
+pub const DORMANT_AFTER_DAYS: i64 = 180;
+
+/// What insights need to know of one contact.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InsightContact {
+    pub contact: Participant,
+    /// First met, else added.
+    pub added: NaiveDate,
+    pub organization: Option<String>,
+    pub industry: Option<String>,
+    pub location: Option<String>,
+    /// The event first met at, else how met.
+    pub met_via: Option<String>,
+    pub strength: f64,
+    pub interactions: i64,
+    pub last_contact: Option<DateTime<Utc>>,
+}
+
+/// A label and how many.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Count {
+    pub label: String,
+    pub count: i64,
+}
+
+/// One Dunbar layer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Layer {
+    /// 5, 15, 50 or 150.
+    pub size: usize,
+    /// How many contacts it holds (fewer when the network is small).
+    pub filled: usize,
+    /// The weakest strength inside the layer.
+    pub min_strength: f64,
+}
+
+/// A spread of values over categories, with how even it is.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Spread {
+    /// The largest categories, most first (at most 8).
+    pub top: Vec<Count>,
+    /// How many distinct categories.
+    pub distinct: usize,
+    /// Contacts with no value.
+    pub unknown: i64,
+    /// Shannon evenness in [0, 1]: 1 when contacts spread evenly over the categories.
+    pub evenness: f64,
+}
+
+/// A person and a score, for rankings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Ranked {
+    pub contact: Participant,
+    pub score: f64,
+    /// Why, in words.
+    pub detail: String,
+}
+
+/// Everything `kith insights` shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Insights {
+    pub contacts: usize,
+    /// New contacts per month over the last 12 months, oldest first (`YYYY-MM`).
+    pub growth: Vec<Count>,
+    /// Contacts per strength tenth: [0, .1), [.1, .2), ... [.9, 1].
+    pub strength_histogram: Vec<i64>,
+    pub layers: Vec<Layer>,
+    /// The closest five.
+    pub inner_circle: Vec<Ranked>,
+    pub organizations: Spread,
+    pub industries: Spread,
+    pub locations: Spread,
+    pub met_via: Spread,
+    /// Strong ties gone quiet, most worth reviving first.
+    pub dormant: Vec<Ranked>,
+    /// Who-knows-whom ties known (entered or inferred).
+    pub ties: usize,
+    /// Groups of contacts connected through each other (ignoring the user).
+    pub clusters: usize,
+    /// People who bridge otherwise separate parts of the network (lowest constraint first).
+    pub brokers: Vec<Ranked>,
+    /// The most connected people (PageRank over who-knows-whom).
+    pub most_connected: Vec<Ranked>,
+}
+
+fn spread(values: impl Iterator<Item = Option<String>>) -> Spread {
+    let mut counts: HashMap<String, i64> = HashMap::new();
+    let mut unknown = 0;
+    for v in values {
+        match v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()) {
+            Some(s) => *counts.entry(s).or_default() += 1,
+            None => unknown += 1,
+        }
+    }
+    let total: i64 = counts.values().sum();
+    let distinct = counts.len();
+    let evenness = if distinct > 1 && total > 0 {
+        let h: f64 = counts
+            .values()
+            .map(|&c| {
+                let p = c as f64 / total as f64;
+                -p * p.ln()
+            })
+            .sum();
+        h / (distinct as f64).ln()
+    } else {
+        0.0
+    };
+    let mut top: Vec<Count> =
+        counts.into_iter().map(|(label, count)| Count { label, count }).collect();
+    top.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
+    top.truncate(8);
+    Spread { top, distinct, unknown, evenness }
+}
+
+fn ties_text(n: usize) -> String {
+    if n == 1 { "1 tie".to_string() } else { format!("{n} ties") }
+}
+
+fn months_back(today: NaiveDate, n: u32) -> Vec<NaiveDate> {
+    let first = today.with_day(1).unwrap_or(today);
+    (0..n).rev().filter_map(|i| first.checked_sub_months(chrono::Months::new(i))).collect()
+}
+
+/// Computes the insights.
+pub fn insights(
+    contacts: &[InsightContact],
+    evidence: &[TieEvidence],
+    now: DateTime<Utc>,
+) -> Insights {
+    let today = now.date_naive();
+    let months = months_back(today, 12);
+    let mut growth: Vec<Count> =
+        months.iter().map(|m| Count { label: m.format("%Y-%m").to_string(), count: 0 }).collect();
+    for c in contacts {
+        if let Some(i) = months.iter().rposition(|m| *m <= c.added)
+            && c.added <= today
+            && (i + 1 == months.len() || c.added < months[i + 1])
+            && c.added >= months[0]
+        {
+            growth[i].count += 1;
+        }
+    }
+    let mut histogram = vec![0i64; 10];
+    for c in contacts {
+        histogram[((c.strength * 10.0) as usize).min(9)] += 1;
+    }
+    let mut by_strength: Vec<&InsightContact> = contacts.iter().collect();
+    by_strength.sort_by(|a, b| {
+        b.strength
+            .total_cmp(&a.strength)
+            .then_with(|| a.contact.display_name.cmp(&b.contact.display_name))
+    });
+    let layers = LAYERS
+        .iter()
+        .map(|&size| {
+            let inside = &by_strength[..size.min(by_strength.len())];
+            Layer {
+                size,
+                filled: inside.len(),
+                min_strength: inside.last().map_or(0.0, |c| c.strength),
+            }
+        })
+        .collect();
+    let inner_circle = by_strength
+        .iter()
+        .take(5)
+        .map(|c| Ranked {
+            contact: c.contact.clone(),
+            score: c.strength,
+            detail: format!("{} interactions", c.interactions),
+        })
+        .collect();
+    let mut dormant: Vec<Ranked> = contacts
+        .iter()
+        .filter_map(|c| {
+            let last = c.last_contact?;
+            let days = (now - last).num_days();
+            (c.interactions >= 5 && days > DORMANT_AFTER_DAYS).then(|| Ranked {
+                contact: c.contact.clone(),
+                score: c.interactions as f64,
+                detail: format!(
+                    "{} interactions, last {} ({} days ago)",
+                    c.interactions,
+                    last.date_naive(),
+                    days
+                ),
+            })
+        })
+        .collect();
+    dormant.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.contact.display_name.cmp(&b.contact.display_name))
+    });
+    dormant.truncate(10);
+
+    // The who-knows-whom graph, without the user.
+    let index: HashMap<_, u32> =
+        contacts.iter().enumerate().map(|(i, c)| (c.contact.contact_id, i as u32)).collect();
+    let mut pairs: HashMap<(u32, u32), Vec<crate::leverage::Evidence>> = HashMap::new();
+    for e in evidence {
+        if let (Some(&a), Some(&b)) = (index.get(&e.a), index.get(&e.b))
+            && a != b
+        {
+            pairs.entry((a.min(b), a.max(b))).or_default().push(e.evidence.clone());
+        }
+    }
+    let mut gb = GraphBuilder::with_capacity(contacts.len() as u32, pairs.len());
+    for ((a, b), ev) in &pairs {
+        let s = combined_strength(ev);
+        if s > 0.0 {
+            let _ = gb.add_edge(*a, *b, s);
+        }
+    }
+    let g = gb.build();
+    let components = g.connected_components();
+    let clusters = (0..g.node_count())
+        .filter(|n| g.degree(*n).unwrap_or(0) > 0)
+        .map(|n| components.component[n as usize])
+        .collect::<std::collections::HashSet<_>>()
+        .len();
+    let mut brokers: Vec<Ranked> = g
+        .constraint_all()
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            let c = c?;
+            let degree = g.degree(i as u32).unwrap_or(0);
+            (degree >= 2).then(|| Ranked {
+                contact: contacts[i].contact.clone(),
+                score: c,
+                detail: format!("constraint {c:.2}, {}", ties_text(degree)),
+            })
+        })
+        .collect();
+    brokers.sort_by(|a, b| {
+        a.score
+            .total_cmp(&b.score)
+            .then_with(|| a.contact.display_name.cmp(&b.contact.display_name))
+    });
+    brokers.truncate(10);
+    let mut most_connected: Vec<Ranked> = match g.pagerank(&PageRankOptions::default()) {
+        Ok(pr) if !pairs.is_empty() => pr
+            .scores
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| g.degree(*i as u32).unwrap_or(0) > 0)
+            .map(|(i, s)| Ranked {
+                contact: contacts[i].contact.clone(),
+                score: *s,
+                detail: ties_text(g.degree(i as u32).unwrap_or(0)),
+            })
+            .collect(),
+        _ => vec![],
+    };
+    most_connected.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.contact.display_name.cmp(&b.contact.display_name))
+    });
+    most_connected.truncate(10);
+    Insights {
+        contacts: contacts.len(),
+        growth,
+        strength_histogram: histogram,
+        layers,
+        inner_circle,
+        organizations: spread(contacts.iter().map(|c| c.organization.clone())),
+        industries: spread(contacts.iter().map(|c| c.industry.clone())),
+        locations: spread(contacts.iter().map(|c| c.location.clone())),
+        met_via: spread(contacts.iter().map(|c| c.met_via.clone())),
+        dormant,
+        ties: g.edge_count(),
+        clusters,
+        brokers,
+        most_connected,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ContactId;
+    use crate::leverage::Evidence;
+    use chrono::TimeZone;
+
+    fn c(n: u128, name: &str, strength: f64, added: &str, org: Option<&str>) -> InsightContact {
+        InsightContact {
+            contact: Participant {
+                contact_id: ContactId(uuid::Uuid::from_u128(n)),
+                display_name: name.into(),
+            },
+            added: NaiveDate::parse_from_str(added, "%Y-%m-%d").unwrap(),
+            organization: org.map(str::to_string),
+            industry: None,
+            location: None,
+            met_via: None,
+            strength,
+            interactions: 0,
+            last_contact: None,
+        }
+    }
+
+    fn tie(a: u128, b: u128) -> TieEvidence {
+        TieEvidence {
+            a: ContactId(uuid::Uuid::from_u128(a)),
+            b: ContactId(uuid::Uuid::from_u128(b)),
+            evidence: Evidence::Known { strength: Some(0.8), since: None, note: String::new() },
+        }
+    }
+
+    #[test]
+    fn counts_layers_growth_and_bridges() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 27, 10, 0, 0).unwrap();
+        let mut people = vec![
+            c(1, "Ada", 0.9, "2026-11-03", Some("Acme")),
+            c(2, "Bob", 0.5, "2026-10-03", Some("Acme")),
+            c(3, "Cy", 0.2, "2024-01-01", Some("Initech")),
+            c(4, "Dee", 0.05, "2026-11-20", None),
+            c(5, "Eve", 0.6, "2025-12-01", None),
+        ];
+        people[2].interactions = 12;
+        people[2].last_contact = Some(now - chrono::Duration::days(400));
+        // Two triangles joined only through Cy: Cy is the broker.
+        let ev = vec![tie(1, 2), tie(1, 3), tie(2, 3), tie(3, 4), tie(3, 5), tie(4, 5)];
+        let i = insights(&people, &ev, now);
+        assert_eq!(i.contacts, 5);
+        assert_eq!(i.growth.len(), 12);
+        assert_eq!(i.growth[0].label, "2025-12");
+        assert_eq!((i.growth[0].count, i.growth[10].count, i.growth[11].count), (1, 1, 2));
+        assert_eq!(i.strength_histogram.iter().sum::<i64>(), 5);
+        assert_eq!((i.layers[0].filled, i.layers[0].min_strength), (5, 0.05));
+        assert_eq!(i.inner_circle[0].contact.display_name, "Ada");
+        assert_eq!(i.organizations.top[0], Count { label: "Acme".into(), count: 2 });
+        assert_eq!((i.organizations.distinct, i.organizations.unknown), (2, 2));
+        assert_eq!(i.dormant.len(), 1);
+        assert!(
+            i.dormant[0].detail.starts_with("12 interactions, last 2025-10-23"),
+            "{}",
+            i.dormant[0].detail
+        );
+        assert_eq!((i.ties, i.clusters), (6, 1));
+        assert_eq!(i.brokers[0].contact.display_name, "Cy");
+        assert_eq!(i.most_connected[0].contact.display_name, "Cy");
+    }
+}

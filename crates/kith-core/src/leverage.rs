@@ -1,0 +1,494 @@
+//! Leveraging the network: the user's relationship roles (mentor, sponsor, client, ...),
+//! who-knows-whom ties (entered by hand or inferred from the data, each saying where it came
+//! from), and warm-introduction paths over them.
+
+use crate::error::{Collector, ValidationError};
+use crate::ids::{ConnectionId, ContactId};
+use crate::interaction::Participant;
+use crate::text::ago;
+use crate::words::word_enum;
+use chrono::{DateTime, NaiveDate, Utc};
+use kith_graph::{Graph, GraphBuilder, Path};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+word_enum!(
+    /// What a contact is to the user (a contact may be several).
+    RelationshipRole {
+        Mentor => "mentor",
+        Mentee => "mentee",
+        Sponsor => "sponsor",
+        Advisor => "advisor",
+        Peer => "peer",
+        Colleague => "colleague",
+        Manager => "manager",
+        Report => "report",
+        Client => "client",
+        Recruiter => "recruiter",
+        Investor => "investor",
+        Friend => "friend",
+    }
+);
+
+/// The strength assumed for a tie entered by hand without one.
+pub const DEFAULT_KNOWN_STRENGTH: f64 = 0.6;
+/// The weakest tie from the user to a contact: being in the address book at all.
+pub const MIN_MY_TIE: f64 = 0.05;
+
+/// "Ada knows Grace", as entered by the user.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Connection {
+    pub id: ConnectionId,
+    pub a: Participant,
+    pub b: Participant,
+    /// How well they know each other, in (0, 1].
+    pub strength: Option<f64>,
+    pub since: Option<NaiveDate>,
+    pub note: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A connection as entered.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConnectionInput {
+    pub a: ContactId,
+    pub b: ContactId,
+    #[serde(default)]
+    pub strength: Option<f64>,
+    #[serde(default)]
+    pub since: Option<NaiveDate>,
+    #[serde(default)]
+    pub note: String,
+}
+
+impl ConnectionInput {
+    /// Checks the input: two different people, a strength in (0, 1], a `since` not in the
+    /// future, a one-line note. The pair is stored in id order.
+    pub fn normalized(&self, today: NaiveDate) -> Result<ConnectionInput, ValidationError> {
+        let mut errs = Collector::default();
+        if self.a == self.b {
+            errs.push("contacts", Some(&self.a.to_string()), "two different people");
+        }
+        if let Some(s) = self.strength
+            && !(s > 0.0 && s <= 1.0)
+        {
+            errs.push("strength", Some(&s.to_string()), "a number above 0 and at most 1");
+        }
+        if let Some(d) = self.since
+            && d > today
+        {
+            errs.push("since", Some(&d.to_string()), "a date that is not in the future");
+        }
+        let note = self.note.trim().to_string();
+        if note.contains('\n') || note.chars().count() > 300 {
+            errs.push("note", Some(&note), "a single line of at most 300 characters");
+        }
+        errs.finish()?;
+        let (a, b) = if self.a < self.b { (self.a, self.b) } else { (self.b, self.a) };
+        Ok(ConnectionInput { a, b, note, ..self.clone() })
+    }
+}
+
+/// Why two contacts are thought to know each other.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "source", rename_all = "snake_case")]
+pub enum Evidence {
+    /// The user said so.
+    Known { strength: Option<f64>, since: Option<NaiveDate>, note: String },
+    /// They were together in interactions with the user.
+    Together { count: i64, last: NaiveDate },
+    /// Both were at an event.
+    SameEvent { event: String, on: NaiveDate },
+    /// Both worked at an organization; `overlap` when their times there overlapped (or
+    /// unknown dates do not rule it out).
+    Colleagues { organization: String, overlap: bool },
+}
+
+impl Evidence {
+    /// How strong a tie this evidence alone suggests, in (0, 1).
+    pub fn strength(&self) -> f64 {
+        match self {
+            Evidence::Known { strength, .. } => strength.unwrap_or(DEFAULT_KNOWN_STRENGTH),
+            Evidence::Together { count, .. } => {
+                (1.0 - 0.75_f64.powi((*count).clamp(1, 50) as i32)).min(0.9)
+            }
+            Evidence::SameEvent { .. } => 0.15,
+            Evidence::Colleagues { overlap: true, .. } => 0.35,
+            Evidence::Colleagues { overlap: false, .. } => 0.1,
+        }
+    }
+
+    /// In words: `knows since 2019 (you said so)`, `3 interactions together, last 2026-10-01`.
+    pub fn describe(&self) -> String {
+        match self {
+            Evidence::Known { since, note, .. } => {
+                let since = since.map(|d| format!(" since {}", d.format("%Y"))).unwrap_or_default();
+                let note = if note.is_empty() { String::new() } else { format!(": {note}") };
+                format!("knows{since} (you said so){note}")
+            }
+            Evidence::Together { count: 1, last } => format!("in a meeting together on {last}"),
+            Evidence::Together { count, last } => {
+                format!("{count} interactions together, last {last}")
+            }
+            Evidence::SameEvent { event, on } => format!("both at {event} ({})", on.format("%Y")),
+            Evidence::Colleagues { organization, overlap: true } => {
+                format!("colleagues at {organization}")
+            }
+            Evidence::Colleagues { organization, overlap: false } => {
+                format!("both worked at {organization}, at different times")
+            }
+        }
+    }
+}
+
+/// One piece of evidence about a pair of contacts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TieEvidence {
+    pub a: ContactId,
+    pub b: ContactId,
+    pub evidence: Evidence,
+}
+
+/// Combines independent evidence into one strength: 1 − Π(1 − sᵢ) (a "noisy or"), at most 0.99.
+pub fn combined_strength(evidence: &[Evidence]) -> f64 {
+    let miss: f64 = evidence.iter().map(|e| 1.0 - e.strength().clamp(0.0, 1.0)).product();
+    (1.0 - miss).clamp(0.0, 0.99)
+}
+
+/// The user's tie to one contact, for paths.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MyTie {
+    pub contact: Participant,
+    /// Relationship strength (`strength::strength`), in [0, 1].
+    pub strength: f64,
+    /// Relationship roles and role tags, e.g. `mentor`.
+    pub roles: Vec<String>,
+    pub last_contact: Option<DateTime<Utc>>,
+}
+
+/// One step of an introduction path.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Hop {
+    /// `None` for the user.
+    pub from: Option<Participant>,
+    pub to: Participant,
+    pub strength: f64,
+    /// Why the tie is there, e.g. `mentor, talked 5 days ago`.
+    pub why: String,
+}
+
+/// A ranked route to someone through people the user knows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IntroPath {
+    /// The product of the strengths along the path.
+    pub strength: f64,
+    pub hops: Vec<Hop>,
+}
+
+impl IntroPath {
+    /// `you → Ada (0.82, mentor, talked 5 days ago) → Grace (0.45: colleagues at Acme)`.
+    pub fn describe(&self) -> String {
+        let mut s = "you".to_string();
+        for (i, h) in self.hops.iter().enumerate() {
+            let sep = if i == 0 { ", " } else { ": " };
+            s.push_str(&format!(" → {} ({:.2}{sep}{})", h.to.display_name, h.strength, h.why));
+        }
+        s
+    }
+
+    /// The person the path ends at.
+    pub fn target(&self) -> Option<&Participant> {
+        self.hops.last().map(|h| &h.to)
+    }
+}
+
+/// The user's network as a graph: node 0 is the user, nodes 1.. are contacts.
+#[derive(Debug)]
+pub struct Network {
+    pub graph: Graph,
+    people: Vec<Participant>,
+    index: HashMap<ContactId, u32>,
+    mine: HashMap<u32, MyTie>,
+    evidence: HashMap<(u32, u32), Vec<Evidence>>,
+    now: DateTime<Utc>,
+}
+
+impl Network {
+    /// Builds the graph from the user's ties and the evidence between contacts. Evidence about
+    /// contacts not in `mine` is ignored (trashed people, say).
+    pub fn build(mine: Vec<MyTie>, evidence: Vec<TieEvidence>, now: DateTime<Utc>) -> Network {
+        let mut people = Vec::with_capacity(mine.len());
+        let mut index = HashMap::with_capacity(mine.len());
+        let mut by_node = HashMap::with_capacity(mine.len());
+        for t in mine {
+            let node = people.len() as u32 + 1;
+            index.insert(t.contact.contact_id, node);
+            people.push(t.contact.clone());
+            by_node.insert(node, t);
+        }
+        let mut pairs: HashMap<(u32, u32), Vec<Evidence>> = HashMap::new();
+        for e in evidence {
+            if let (Some(&a), Some(&b)) = (index.get(&e.a), index.get(&e.b))
+                && a != b
+            {
+                pairs.entry((a.min(b), a.max(b))).or_default().push(e.evidence);
+            }
+        }
+        let mut b =
+            GraphBuilder::with_capacity(people.len() as u32 + 1, by_node.len() + pairs.len());
+        for (node, t) in &by_node {
+            // Cannot fail: distinct valid nodes, strength clamped into (0, 1].
+            let _ = b.add_edge(0, *node, t.strength.clamp(MIN_MY_TIE, 1.0));
+        }
+        for ((a, c), ev) in &pairs {
+            let s = combined_strength(ev);
+            if s > 0.0 {
+                let _ = b.add_edge(*a, *c, s);
+            }
+        }
+        Network { graph: b.build(), people, index, mine: by_node, evidence: pairs, now }
+    }
+
+    /// How many contacts the network holds.
+    pub fn len(&self) -> usize {
+        self.people.len()
+    }
+
+    /// Whether the network has no contacts.
+    pub fn is_empty(&self) -> bool {
+        self.people.is_empty()
+    }
+
+    /// The graph node of a contact.
+    pub fn node(&self, id: ContactId) -> Option<u32> {
+        self.index.get(&id).copied()
+    }
+
+    /// The contact at a graph node (not the user's node 0).
+    pub fn person(&self, node: u32) -> Option<&Participant> {
+        node.checked_sub(1).and_then(|i| self.people.get(i as usize))
+    }
+
+    /// The evidence between two contacts.
+    pub fn evidence(&self, a: ContactId, b: ContactId) -> &[Evidence] {
+        match (self.node(a), self.node(b)) {
+            (Some(x), Some(y)) => {
+                self.evidence.get(&(x.min(y), x.max(y))).map(Vec::as_slice).unwrap_or(&[])
+            }
+            _ => &[],
+        }
+    }
+
+    /// Contacts tied to someone (not the user), strongest first.
+    pub fn ties_of(&self, id: ContactId) -> Vec<(Participant, f64, Vec<Evidence>)> {
+        let Some(node) = self.node(id) else { return vec![] };
+        let Ok(neighbors) = self.graph.neighbors(node) else { return vec![] };
+        let mut out: Vec<(Participant, f64, Vec<Evidence>)> = neighbors
+            .filter(|n| n.node != 0)
+            .filter_map(|n| {
+                let p = self.person(n.node)?.clone();
+                let ev = self.evidence(id, p.contact_id).to_vec();
+                Some((p, n.strength, ev))
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            b.1.total_cmp(&a.1).then_with(|| a.0.display_name.cmp(&b.0.display_name))
+        });
+        out
+    }
+
+    fn my_why(&self, node: u32) -> String {
+        let Some(t) = self.mine.get(&node) else { return String::new() };
+        let mut parts: Vec<String> = t.roles.clone();
+        parts.push(match t.last_contact {
+            Some(at) => format!("talked {}", ago(at, self.now)),
+            None => "never talked".to_string(),
+        });
+        parts.join(", ")
+    }
+
+    fn explain(&self, p: &Path) -> IntroPath {
+        let mut hops = Vec::with_capacity(p.hops());
+        for w in p.nodes.windows(2) {
+            let (from, to) = (w[0], w[1]);
+            let strength = self.graph.strength(from, to).ok().flatten().unwrap_or(0.0);
+            let Some(to_p) = self.person(to).cloned() else { continue };
+            let (from_p, why) = if from == 0 {
+                (None, self.my_why(to))
+            } else {
+                let f = self.person(from).cloned();
+                let key = (from.min(to), from.max(to));
+                let why = self
+                    .evidence
+                    .get(&key)
+                    .map(|ev| ev.iter().map(Evidence::describe).collect::<Vec<_>>().join("; "))
+                    .unwrap_or_default();
+                (f, why)
+            };
+            hops.push(Hop { from: from_p, to: to_p, strength, why });
+        }
+        IntroPath { strength: p.strength(), hops }
+    }
+
+    /// The best `k` loopless paths from the user to a contact, best first.
+    pub fn paths_to(&self, target: ContactId, k: usize) -> Vec<IntroPath> {
+        let Some(t) = self.node(target) else { return vec![] };
+        match self.graph.k_best_paths(0, t, k) {
+            Ok(paths) => paths.iter().map(|p| self.explain(p)).collect(),
+            Err(_) => vec![],
+        }
+    }
+
+    /// The best paths from the user to the `k` closest of `targets` (one path each; a path
+    /// stops at the first target it reaches).
+    pub fn paths_to_any(&self, targets: &[ContactId], k: usize) -> Vec<IntroPath> {
+        let nodes: Vec<u32> = targets.iter().filter_map(|t| self.node(*t)).collect();
+        match self.graph.best_paths_to_any(0, &nodes, k) {
+            Ok(paths) => paths.iter().map(|p| self.explain(p)).collect(),
+            Err(_) => vec![],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn id(n: u128) -> ContactId {
+        ContactId(uuid::Uuid::from_u128(n))
+    }
+
+    fn me_to(n: u128, name: &str, strength: f64, roles: &[&str], days: Option<i64>) -> MyTie {
+        MyTie {
+            contact: Participant { contact_id: id(n), display_name: name.into() },
+            strength,
+            roles: roles.iter().map(|r| r.to_string()).collect(),
+            last_contact: days.map(|d| now() - chrono::Duration::days(d)),
+        }
+    }
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 27, 10, 0, 0).unwrap()
+    }
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn connections_need_two_people() {
+        let e = ConnectionInput {
+            a: id(1),
+            b: id(1),
+            strength: Some(1.5),
+            since: None,
+            note: "".into(),
+        };
+        let fields: Vec<String> = e
+            .normalized(d("2026-11-27"))
+            .unwrap_err()
+            .errors
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["contacts", "strength"]);
+        let ok = ConnectionInput {
+            a: id(9),
+            b: id(2),
+            strength: None,
+            since: None,
+            note: " hi ".into(),
+        }
+        .normalized(d("2026-11-27"))
+        .unwrap();
+        assert_eq!((ok.a, ok.b, ok.note.as_str()), (id(2), id(9), "hi"));
+    }
+
+    #[test]
+    fn evidence_combines_as_noisy_or() {
+        let known = Evidence::Known { strength: Some(0.5), since: None, note: String::new() };
+        let colleagues = Evidence::Colleagues { organization: "Acme".into(), overlap: true };
+        let s = combined_strength(&[known, colleagues]);
+        assert!((s - (1.0 - 0.5 * 0.65)).abs() < 1e-12, "{s}");
+        assert!(
+            (Evidence::Together { count: 3, last: d("2026-01-01") }.strength() - 0.578125).abs()
+                < 1e-9
+        );
+        assert!(combined_strength(&[]) == 0.0);
+    }
+
+    #[test]
+    fn paths_rank_by_product_of_strengths_and_explain_each_hop() {
+        let mine = vec![
+            me_to(1, "Ada", 0.82, &["mentor"], Some(5)),
+            me_to(2, "Bob", 0.3, &[], Some(60)),
+            me_to(3, "Grace", 0.0, &[], None),
+        ];
+        let ev = vec![
+            TieEvidence {
+                a: id(1),
+                b: id(3),
+                evidence: Evidence::Known {
+                    strength: Some(0.5),
+                    since: Some(d("2019-05-01")),
+                    note: String::new(),
+                },
+            },
+            TieEvidence {
+                a: id(3),
+                b: id(1),
+                evidence: Evidence::Colleagues { organization: "Acme".into(), overlap: true },
+            },
+            TieEvidence {
+                a: id(2),
+                b: id(3),
+                evidence: Evidence::Together { count: 5, last: d("2026-10-01") },
+            },
+            TieEvidence {
+                a: id(2),
+                b: id(99),
+                evidence: Evidence::SameEvent { event: "X".into(), on: d("2026-01-01") },
+            },
+        ];
+        let net = Network::build(mine, ev, now());
+        assert_eq!(net.len(), 3);
+        let paths = net.paths_to(id(3), 3);
+        assert_eq!(paths.len(), 3, "{:#?}", paths.iter().map(|p| p.describe()).collect::<Vec<_>>());
+        let first = &paths[0];
+        assert_eq!(
+            first.describe(),
+            "you → Ada (0.82, mentor, talked 5 days ago) → Grace (0.68: knows since 2019 (you said so); colleagues at Acme)"
+        );
+        assert!((first.strength - 0.82 * 0.675).abs() < 1e-9);
+        assert!(
+            paths[1].describe().starts_with("you → Bob (0.30, talked 2 months ago) → Grace"),
+            "{}",
+            paths[1].describe()
+        );
+        assert_eq!(paths[2].hops.len(), 1, "the direct (weak) tie comes last");
+        assert!((paths[2].strength - MIN_MY_TIE).abs() < 1e-12);
+        assert!(paths.windows(2).all(|w| w[0].strength >= w[1].strength));
+        let any = net.paths_to_any(&[id(3), id(2)], 2);
+        let ends: Vec<&str> =
+            any.iter().map(|p| p.target().unwrap().display_name.as_str()).collect();
+        assert_eq!(ends, ["Grace", "Bob"], "Grace through Ada is closer than Bob");
+        assert!(net.paths_to(id(77), 3).is_empty(), "unknown target");
+        assert_eq!(net.ties_of(id(3)).len(), 2);
+    }
+}
+
+/// The answer to "how do I reach this person or organization?".
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PathReport {
+    /// The person or organization, by name.
+    pub target: String,
+    /// Ranked, explained routes.
+    pub paths: Vec<IntroPath>,
+    /// For an organization: people there now.
+    pub known_now: Vec<Participant>,
+    /// For an organization: people who worked there before.
+    pub known_before: Vec<Participant>,
+    /// When no warm route exists: what to try instead.
+    pub suggestions: Vec<String>,
+}
