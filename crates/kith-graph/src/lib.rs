@@ -16,6 +16,33 @@
 //!   [`Graph::connected_components`], [`Graph::degree`], [`Graph::neighbors`].
 //!
 //! The crate does no I/O, is not async and never reads the clock.
+//!
+//! ```
+//! use kith_graph::{GraphBuilder, PageRankOptions};
+//!
+//! // Me (0) knows Ana (1) well and Ben (2) a little; both know Cy (3).
+//! let mut b = GraphBuilder::new(4);
+//! b.add_edge(0, 1, 0.9)?;
+//! b.add_edge(0, 2, 0.3)?;
+//! b.add_edge(1, 3, 0.8)?;
+//! b.add_edge(2, 3, 0.9)?;
+//! let graph = b.build();
+//!
+//! let mut finder = graph.path_finder();
+//! let best = finder.best_path(0, 3)?;
+//! assert_eq!(best.as_ref().map(|p| p.nodes.as_slice()), Some(&[0, 1, 3][..]));
+//! // The product of the strengths: 0.9 × 0.8.
+//! assert!(best.is_some_and(|p| (p.strength() - 0.72).abs() < 1e-12));
+//! assert_eq!(finder.k_best_paths(0, 3, 5)?.len(), 2);
+//! // The nearest of Ben and Cy (say, everyone at Acme): Cy, through Ana.
+//! assert_eq!(finder.best_paths_to_any(0, &[3, 2], 1)?[0].nodes, vec![0, 1, 3]);
+//!
+//! let ranks = graph.pagerank(&PageRankOptions::default())?;
+//! assert!((ranks.scores.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+//! # Ok::<(), kith_graph::GraphError>(())
+//! ```
+
+#![warn(missing_docs)]
 
 mod components;
 mod error;

@@ -361,15 +361,17 @@ fn expand<const BANS: bool>(
             continue;
         }
         let other_dist = other.dist[v as usize];
+        // Any path through v costs at least nd + other_top unless the other side has settled
+        // v; `other_dist > other_top` proves it has not. Such a v cannot improve μ: skip it.
+        // (Checked before the meeting update, so that the meeting node always has its
+        // predecessor on this side recorded.)
+        if other_dist > other_top && nd + other_top >= meeting.cost {
+            continue;
+        }
         let total = nd + other_dist;
         if total < meeting.cost {
             meeting.cost = total;
             meeting.node = v;
-        }
-        // Any path through v costs at least nd + other_top unless the other side has settled
-        // v; `other_dist > other_top` proves it has not. Such a v cannot improve μ: skip it.
-        if other_dist > other_top && nd + other_top >= meeting.cost {
-            continue;
         }
         this.improve(v, known, nd, u);
     }
@@ -517,6 +519,51 @@ mod tests {
                 sorted.dedup();
                 assert_eq!(sorted.len(), p.nodes.len(), "{p:?}");
                 assert_eq!((p.source(), p.target()), (Some(s), Some(t)));
+            }
+        }
+    }
+
+    #[test]
+    fn the_meeting_node_always_has_both_chains() {
+        // Found by proptest: with strength-1 (cost 0) ties, nd + other_top and nd + other_dist
+        // can round to the same sum, and a pruned node must not become the meeting point.
+        let edges = [
+            (3, 13, 1.0),
+            (27, 1, 0.5),
+            (17, 20, 1.0),
+            (7, 6, 0.552232617629761),
+            (13, 17, 0.5),
+            (24, 14, 0.5),
+            (2, 26, 0.06488786228774547),
+            (27, 26, 0.25),
+            (2, 29, 0.5),
+            (7, 15, 0.5),
+            (21, 18, 0.5),
+            (16, 2, 0.5),
+            (1, 16, 1.0),
+            (8, 20, 0.25),
+            (7, 3, 0.25),
+            (21, 27, 1.0),
+            (11, 28, 0.25),
+            (24, 15, 0.5),
+            (8, 18, 0.5860287890925755),
+            (14, 28, 0.25),
+            (17, 25, 0.5),
+            (9, 14, 0.5),
+            (9, 12, 1.0),
+        ];
+        let mut b = GraphBuilder::new(30);
+        for (u, v, s) in edges {
+            b.add_edge(u, v, s).unwrap();
+        }
+        let g = b.build();
+        let mut f = g.path_finder();
+        for s in 0..30 {
+            for t in 0..30 {
+                if let Some(p) = f.best_path(s, t).unwrap() {
+                    assert_eq!((p.source(), p.target()), (Some(s), Some(t)), "{p:?}");
+                    assert_eq!(g.path_cost(&p.nodes).unwrap(), Some(p.cost));
+                }
             }
         }
     }
