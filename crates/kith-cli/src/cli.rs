@@ -111,6 +111,13 @@ pub enum Command {
     /// Settings (strength half-life, follow-up window, pipeline stages) and maintenance.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Open the web app (and JSON API) in your browser: http://127.0.0.1:7878 by default.
+    Serve(ServeArgs),
+    /// Load a made-up demo network into an empty database.
+    Demo,
+    /// Sign-in for the web app: password and API tokens.
+    #[command(subcommand)]
+    Auth(AuthCommand),
     /// Print shell completions.
     Completions(CompletionsArgs),
     /// Print the man page (roff).
@@ -1191,4 +1198,46 @@ pub struct OppLinkArgs {
     /// People: NAME=ROLE.
     #[arg(required = true, value_name = "NAME=ROLE")]
     pub people: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on. Anything but a loopback address requires a password
+    /// (`kith auth set-password`).
+    #[arg(long, default_value = "127.0.0.1:7878", env = "KITH_LISTEN")]
+    pub listen: std::net::SocketAddr,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// Set the web app's password (read from the terminal, or from KITH_PASSWORD). Every
+    /// session signs out.
+    SetPassword,
+    /// API tokens for scripts (`Authorization: Bearer TOKEN`).
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token; it is shown once.
+    Create(TokenCreateArgs),
+    /// List tokens (never their secrets).
+    #[command(visible_alias = "ls")]
+    List,
+    /// Revoke a token by name or id prefix.
+    Revoke(TokenRevokeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TokenCreateArgs {
+    /// What it is for, e.g. "backup script".
+    #[arg(long)]
+    pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenRevokeArgs {
+    /// The token's name or the first digits of its id.
+    pub token: String,
 }

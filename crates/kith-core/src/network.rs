@@ -160,6 +160,13 @@ pub struct EventSummary {
     pub met_here: i64,
 }
 
+impl EventSummary {
+    /// `2026-11-20 – 2026-11-21` or one date for one-day events.
+    pub fn dates(&self) -> String {
+        date_range(self.starts_on, self.ends_on)
+    }
+}
+
 /// An event as entered or edited. The organizer is resolved by the caller.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EventInput {

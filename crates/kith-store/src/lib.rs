@@ -11,6 +11,7 @@
 //! - trashed records are invisible to every read except the trash listing;
 //! - the clock is a parameter (`now`); the store never reads it.
 
+pub mod demo;
 mod error;
 pub mod migrate;
 pub mod model;
@@ -482,6 +483,43 @@ pub trait Store: Send + Sync {
         id: CollaborationId,
         now: DateTime<Utc>,
     ) -> Result<TrashEntry>;
+
+    // --- web authentication (secrets arrive hashed) ---
+    /// The password hash (PHC string), if a password is set.
+    async fn password_hash(&self) -> Result<Option<String>>;
+    /// Replaces the password hash; every session ends.
+    async fn set_password_hash(&self, hash: &str) -> Result<()>;
+    /// Saves a session by the hash of its token, with its CSRF token.
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        csrf: &str,
+        now: DateTime<Utc>,
+        expires: DateTime<Utc>,
+    ) -> Result<()>;
+    /// The CSRF token of a live session.
+    async fn session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<String>>;
+    /// Ends a session.
+    async fn end_session(&self, token_hash: &str) -> Result<()>;
+    /// Saves a token of a kind (`api`, `app-password`) by its hash.
+    async fn create_token(
+        &self,
+        name: &str,
+        kind: &str,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<ApiToken>;
+    /// The live token of a kind with this hash, noting its use.
+    async fn use_token(
+        &self,
+        kind: &str,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ApiToken>>;
+    /// Every token of a kind, newest first.
+    async fn tokens(&self, kind: &str) -> Result<Vec<ApiToken>>;
+    /// Revokes tokens of a kind by name or id prefix; returns how many.
+    async fn revoke_token(&self, kind: &str, reference: &str, now: DateTime<Utc>) -> Result<u64>;
 
     // --- services over the above (the same for every backend) ---
     /// The user's network as a graph, with the strength of every tie at `now`.

@@ -39,6 +39,11 @@ pub const MIGRATIONS: &[Migration] = &[
         description: "relationship roles, connections, opportunities, collaborations",
         template: include_str!("../migrations/0004_leverage.sql"),
     },
+    Migration {
+        version: 5,
+        description: "web sessions and API tokens",
+        template: include_str!("../migrations/0005_auth.sql"),
+    },
 ];
 
 /// The schema version this build writes.

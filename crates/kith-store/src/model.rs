@@ -158,3 +158,15 @@ pub struct OpportunityQuery {
     /// Leave out won, lost and withdrawn ones.
     pub open_only: bool,
 }
+
+/// An API token or app password (the secret itself is never stored).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ApiToken {
+    pub id: uuid::Uuid,
+    pub name: String,
+    /// `api` (bearer tokens) or `app-password` (CardDAV devices).
+    pub kind: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub last_used_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+}

@@ -11,6 +11,7 @@ mod nurture;
 mod organizations;
 mod search;
 mod trash;
+mod web;
 
 use crate::cli::{Cli, Command};
 use crate::context::Ctx;
@@ -26,6 +27,9 @@ pub async fn run(cli: Cli) -> Result<()> {
     }
     let ctx = Ctx::open(cli.db.as_deref(), cli.json).await?;
     match cli.command {
+        Command::Serve(args) => web::serve(ctx, args).await,
+        Command::Demo => web::demo(&ctx).await,
+        Command::Auth(cmd) => web::auth(&ctx, cmd).await,
         Command::Add(args) => contacts::add(&ctx, args).await,
         Command::Edit(args) => contacts::edit(&ctx, args).await,
         Command::Show(args) => contacts::show(&ctx, args).await,

@@ -6,6 +6,7 @@
 //! hyphenated UUID text, times are microseconds since the epoch, dates are `YYYY-MM-DD`.
 //! Where the dialects differ, [`Dialect`] says so, next to the one query that needs it.
 
+mod auth;
 mod contacts;
 mod goals;
 mod interactions;

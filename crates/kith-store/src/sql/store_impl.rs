@@ -3,13 +3,13 @@
 
 use super::util::{fetch, int, micros};
 use super::{
-    SqlStore, contacts, goals, interactions, ledger, leverage, network, nurture, organizations,
-    search, trash,
+    SqlStore, auth, contacts, goals, interactions, ledger, leverage, network, nurture,
+    organizations, search, trash,
 };
 use crate::{
-    Backend, ContactNetwork, ContactNurture, ContactQuery, ContactRef, ContactSort, EventQuery,
-    InteractionQuery, LedgerQuery, OpportunityQuery, OrganizationQuery, Page, Result, SearchHit,
-    Stats, Store, StoreError, TagCadence,
+    ApiToken, Backend, ContactNetwork, ContactNurture, ContactQuery, ContactRef, ContactSort,
+    EventQuery, InteractionQuery, LedgerQuery, OpportunityQuery, OrganizationQuery, Page, Result,
+    SearchHit, Stats, Store, StoreError, TagCadence,
 };
 use async_trait::async_trait;
 use chrono::NaiveDate;
@@ -1085,6 +1085,68 @@ impl Store for SqlStore {
         let e = trash::trash_collaboration(&mut tx, &id.to_string(), micros(now)).await?;
         tx.commit().await?;
         Ok(e)
+    }
+
+    async fn password_hash(&self) -> Result<Option<String>> {
+        auth::password_hash(&mut *self.pool.acquire().await?).await
+    }
+
+    async fn set_password_hash(&self, hash: &str) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        auth::set_password_hash(&mut tx, hash).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        csrf: &str,
+        now: DateTime<Utc>,
+        expires: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        auth::create_session(&mut tx, token_hash, csrf, micros(now), micros(expires)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<String>> {
+        auth::session(&mut *self.pool.acquire().await?, token_hash, micros(now)).await
+    }
+
+    async fn end_session(&self, token_hash: &str) -> Result<()> {
+        auth::end_session(&mut *self.pool.acquire().await?, token_hash).await
+    }
+
+    async fn create_token(
+        &self,
+        name: &str,
+        kind: &str,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<ApiToken> {
+        let mut tx = self.pool.begin().await?;
+        let t = auth::create_token(&mut tx, name, kind, token_hash, micros(now)).await?;
+        tx.commit().await?;
+        Ok(t)
+    }
+
+    async fn use_token(
+        &self,
+        kind: &str,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ApiToken>> {
+        auth::use_token(&mut *self.pool.acquire().await?, kind, token_hash, micros(now)).await
+    }
+
+    async fn tokens(&self, kind: &str) -> Result<Vec<ApiToken>> {
+        auth::tokens(&mut *self.pool.acquire().await?, kind).await
+    }
+
+    async fn revoke_token(&self, kind: &str, reference: &str, now: DateTime<Utc>) -> Result<u64> {
+        auth::revoke_token(&mut *self.pool.acquire().await?, kind, reference, micros(now)).await
     }
 }
 

@@ -1,0 +1,461 @@
+//! The JSON API under `/api/v1`, and its OpenAPI 3.1 document at `/api/openapi.json`
+//! (generated from these handlers by utoipa). Errors are RFC 9457 problem+json.
+
+use crate::AppState;
+use crate::error::{ApiError, Problem, WebError};
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use kith_core::network::EventInput;
+use kith_core::pipeline::OpportunityInput;
+use kith_core::{
+    ContactId, ContactInput, EventId, InteractionInput, OpportunityId, OrganizationId,
+    OrganizationInput, TrashId,
+};
+use kith_store::{
+    ContactQuery, ContactSort, EventQuery, InteractionQuery, OpportunityQuery, OrganizationQuery,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi};
+
+type ApiResult = Result<Response, ApiError>;
+
+/// A JSON body whose problems come back as problem+json.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(e) => Err(ApiError(WebError::BadRequest(rejection_text(&e)))),
+        }
+    }
+}
+
+fn rejection_text(e: &JsonRejection) -> String {
+    match e {
+        JsonRejection::MissingJsonContentType(_) => {
+            "expected a JSON body (Content-Type: application/json)".into()
+        }
+        other => format!("malformed JSON: {}", other.body_text()),
+    }
+}
+
+fn ok<T: Serialize>(v: &T) -> ApiResult {
+    Ok(Json(v).into_response())
+}
+
+fn created<T: Serialize>(v: &T) -> ApiResult {
+    Ok((StatusCode::CREATED, Json(v)).into_response())
+}
+
+fn id_of(kind: &str, raw: &str) -> Result<uuid::Uuid, ApiError> {
+    uuid::Uuid::parse_str(raw)
+        .map_err(|_| ApiError(WebError::NotFound(format!("no {kind} has the id {raw:?}"))))
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/openapi.json", get(openapi))
+        .route("/api/v1/contacts", get(list_contacts).post(create_contact))
+        .route("/api/v1/contacts/{id}", get(get_contact).put(update_contact).delete(delete_contact))
+        .route("/api/v1/contacts/{id}/interactions", get(contact_interactions))
+        .route("/api/v1/interactions", get(list_interactions).post(log_interaction))
+        .route("/api/v1/organizations", get(list_organizations).post(create_organization))
+        .route("/api/v1/organizations/{id}", get(get_organization))
+        .route("/api/v1/events", get(list_events).post(create_event))
+        .route("/api/v1/events/{id}", get(get_event))
+        .route("/api/v1/opportunities", get(list_opportunities).post(create_opportunity))
+        .route("/api/v1/opportunities/{id}/stage", post(move_opportunity))
+        .route("/api/v1/goals", get(goals))
+        .route("/api/v1/due", get(due))
+        .route("/api/v1/search", get(search))
+        .route("/api/v1/paths", get(paths))
+        .route("/api/v1/insights", get(insights))
+        .route("/api/v1/trash", get(trash))
+        .route("/api/v1/trash/{id}/restore", post(restore))
+        .fallback(not_found)
+}
+
+async fn not_found(req: Request) -> Response {
+    if req.uri().path().starts_with("/api/") {
+        ApiError(WebError::NotFound(format!(
+            "no such endpoint: {} {}",
+            req.method(),
+            req.uri().path()
+        )))
+        .into_response()
+    } else {
+        crate::error::PageError(WebError::NotFound(format!(
+            "there is no page at {}",
+            req.uri().path()
+        )))
+        .into_response()
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Kith API",
+        description = "Your network: contacts, interactions, organizations, events, opportunities, and what Kith computes from them (due list, intro paths, insights). Authenticate with `Authorization: Bearer TOKEN` (`kith auth token create`) when the server requires sign-in.",
+        version = "1"
+    ),
+    paths(
+        list_contacts,
+        create_contact,
+        get_contact,
+        update_contact,
+        delete_contact,
+        contact_interactions,
+        list_interactions,
+        log_interaction,
+        list_organizations,
+        create_organization,
+        get_organization,
+        list_events,
+        create_event,
+        get_event,
+        list_opportunities,
+        create_opportunity,
+        move_opportunity,
+        goals,
+        due,
+        search,
+        paths,
+        insights,
+        trash,
+        restore
+    ),
+    components(schemas(Problem))
+)]
+struct ApiDoc;
+
+/// The OpenAPI document.
+pub fn openapi_json() -> String {
+    ApiDoc::openapi().to_pretty_json().unwrap_or_else(|_| "{}".into())
+}
+
+async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], openapi_json()).into_response()
+}
+
+#[derive(Deserialize, IntoParams)]
+struct Paging {
+    /// At most this many (default 50, at most 1000).
+    limit: Option<u64>,
+    /// Skip this many first.
+    offset: Option<u64>,
+}
+
+impl Paging {
+    fn limit(&self) -> u64 {
+        self.limit.unwrap_or(50).clamp(1, 1000)
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+struct ContactFilter {
+    /// Only contacts with this tag.
+    tag: Option<String>,
+    /// Only contacts with a role at this organization (id).
+    organization: Option<String>,
+    /// name (default), last, stale, added or strength.
+    sort: Option<String>,
+}
+
+/// List contacts.
+#[utoipa::path(get, path = "/api/v1/contacts", params(Paging, ContactFilter), responses((status = 200, description = "A page of contacts: {items, total}", body = Object)))]
+async fn list_contacts(
+    State(app): State<AppState>,
+    Query(p): Query<Paging>,
+    Query(f): Query<ContactFilter>,
+) -> ApiResult {
+    let sort = match f.sort.as_deref().unwrap_or("name") {
+        "name" => ContactSort::Name,
+        "last" => ContactSort::LastInteraction,
+        "stale" => ContactSort::LeastRecent,
+        "added" => ContactSort::Created,
+        "strength" => ContactSort::Strength,
+        other => {
+            return Err(ApiError(WebError::Invalid(kith_core::ValidationError::one(
+                "sort",
+                Some(other),
+                "one of name, last, stale, added, strength",
+            ))));
+        }
+    };
+    let organization = match &f.organization {
+        Some(o) => Some(OrganizationId(id_of("organization", o)?)),
+        None => None,
+    };
+    let q = ContactQuery {
+        now: Some((app.clock)()),
+        tag: f.tag,
+        organization,
+        sort,
+        limit: Some(p.limit()),
+        offset: p.offset.unwrap_or(0),
+    };
+    ok(&app.store.list_contacts(&q).await?)
+}
+
+/// Create a contact.
+#[utoipa::path(post, path = "/api/v1/contacts", request_body = Object, responses((status = 201, body = Object), (status = 422, body = Problem)))]
+async fn create_contact(
+    State(app): State<AppState>,
+    ApiJson(input): ApiJson<ContactInput>,
+) -> ApiResult {
+    created(&app.store.create_contact(&input, (app.clock)()).await?)
+}
+
+/// Get a contact.
+#[utoipa::path(get, path = "/api/v1/contacts/{id}", params(("id" = String, Path)), responses((status = 200, body = Object), (status = 404, body = Problem)))]
+async fn get_contact(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    ok(&app.store.get_contact(ContactId(id_of("contact", &id)?)).await?)
+}
+
+/// Replace a contact's fields.
+#[utoipa::path(put, path = "/api/v1/contacts/{id}", params(("id" = String, Path)), request_body = Object, responses((status = 200, body = Object), (status = 422, body = Problem)))]
+async fn update_contact(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<ContactInput>,
+) -> ApiResult {
+    ok(&app.store.update_contact(ContactId(id_of("contact", &id)?), &input, (app.clock)()).await?)
+}
+
+/// Move a contact to the trash.
+#[utoipa::path(delete, path = "/api/v1/contacts/{id}", params(("id" = String, Path)), responses((status = 200, description = "The trash entry", body = Object)))]
+async fn delete_contact(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    ok(&app.store.trash_contact(ContactId(id_of("contact", &id)?), (app.clock)()).await?)
+}
+
+/// A contact's interactions, newest first.
+#[utoipa::path(get, path = "/api/v1/contacts/{id}/interactions", params(("id" = String, Path), Paging), responses((status = 200, body = Object)))]
+async fn contact_interactions(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    Query(p): Query<Paging>,
+) -> ApiResult {
+    let contact = ContactId(id_of("contact", &id)?);
+    app.store.get_contact(contact).await?;
+    ok(&app
+        .store
+        .list_interactions(&InteractionQuery {
+            contact: Some(contact),
+            limit: Some(p.limit()),
+            offset: p.offset.unwrap_or(0),
+        })
+        .await?)
+}
+
+/// Interactions, newest first.
+#[utoipa::path(get, path = "/api/v1/interactions", params(Paging), responses((status = 200, body = Object)))]
+async fn list_interactions(State(app): State<AppState>, Query(p): Query<Paging>) -> ApiResult {
+    ok(&app
+        .store
+        .list_interactions(&InteractionQuery {
+            contact: None,
+            limit: Some(p.limit()),
+            offset: p.offset.unwrap_or(0),
+        })
+        .await?)
+}
+
+/// Record an interaction.
+#[utoipa::path(post, path = "/api/v1/interactions", request_body = Object, responses((status = 201, body = Object), (status = 422, body = Problem)))]
+async fn log_interaction(
+    State(app): State<AppState>,
+    ApiJson(input): ApiJson<InteractionInput>,
+) -> ApiResult {
+    created(&app.store.log_interaction(&input, (app.clock)()).await?)
+}
+
+/// Organizations by name.
+#[utoipa::path(get, path = "/api/v1/organizations", params(Paging), responses((status = 200, body = Object)))]
+async fn list_organizations(State(app): State<AppState>, Query(p): Query<Paging>) -> ApiResult {
+    ok(&app
+        .store
+        .list_organizations(&OrganizationQuery {
+            limit: Some(p.limit()),
+            offset: p.offset.unwrap_or(0),
+        })
+        .await?)
+}
+
+/// Create an organization.
+#[utoipa::path(post, path = "/api/v1/organizations", request_body = Object, responses((status = 201, body = Object), (status = 409, body = Problem)))]
+async fn create_organization(
+    State(app): State<AppState>,
+    ApiJson(input): ApiJson<OrganizationInput>,
+) -> ApiResult {
+    created(&app.store.create_organization(&input, (app.clock)()).await?)
+}
+
+/// Get an organization with its people.
+#[utoipa::path(get, path = "/api/v1/organizations/{id}", params(("id" = String, Path)), responses((status = 200, body = Object), (status = 404, body = Problem)))]
+async fn get_organization(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    ok(&app.store.get_organization(OrganizationId(id_of("organization", &id)?)).await?)
+}
+
+/// Events, latest first.
+#[utoipa::path(get, path = "/api/v1/events", params(Paging), responses((status = 200, body = Object)))]
+async fn list_events(State(app): State<AppState>, Query(p): Query<Paging>) -> ApiResult {
+    ok(&app
+        .store
+        .list_events(&EventQuery {
+            limit: Some(p.limit()),
+            offset: p.offset.unwrap_or(0),
+            ..Default::default()
+        })
+        .await?)
+}
+
+/// Record an event.
+#[utoipa::path(post, path = "/api/v1/events", request_body = Object, responses((status = 201, body = Object), (status = 422, body = Problem)))]
+async fn create_event(
+    State(app): State<AppState>,
+    ApiJson(input): ApiJson<EventInput>,
+) -> ApiResult {
+    created(&app.store.create_event(&input, (app.clock)()).await?)
+}
+
+/// Get an event with the people there.
+#[utoipa::path(get, path = "/api/v1/events/{id}", params(("id" = String, Path)), responses((status = 200, body = Object), (status = 404, body = Problem)))]
+async fn get_event(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    ok(&app.store.get_event(EventId(id_of("event", &id)?)).await?)
+}
+
+#[derive(Deserialize, IntoParams)]
+struct OpportunityFilter {
+    /// Only open ones (not won, lost or withdrawn).
+    open: Option<bool>,
+    /// Only this stage.
+    stage: Option<String>,
+}
+
+/// Opportunities, most recently updated first.
+#[utoipa::path(get, path = "/api/v1/opportunities", params(OpportunityFilter), responses((status = 200, body = Object)))]
+async fn list_opportunities(
+    State(app): State<AppState>,
+    Query(f): Query<OpportunityFilter>,
+) -> ApiResult {
+    let q = OpportunityQuery {
+        open_only: f.open.unwrap_or(false),
+        stage: f.stage,
+        ..Default::default()
+    };
+    ok(&app.store.list_opportunities(&q).await?)
+}
+
+/// Add an opportunity.
+#[utoipa::path(post, path = "/api/v1/opportunities", request_body = Object, responses((status = 201, body = Object), (status = 422, body = Problem)))]
+async fn create_opportunity(
+    State(app): State<AppState>,
+    ApiJson(input): ApiJson<OpportunityInput>,
+) -> ApiResult {
+    created(&app.store.create_opportunity(&input, (app.clock)()).await?)
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct StageMove {
+    /// A stage of the pipeline.
+    stage: String,
+    /// When (YYYY-MM-DD; default today).
+    on: Option<chrono::NaiveDate>,
+}
+
+/// Move an opportunity to another stage.
+#[utoipa::path(post, path = "/api/v1/opportunities/{id}/stage", params(("id" = String, Path)), request_body = StageMove, responses((status = 200, body = Object), (status = 422, body = Problem)))]
+async fn move_opportunity(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(m): ApiJson<StageMove>,
+) -> ApiResult {
+    let now = (app.clock)();
+    let id = OpportunityId(id_of("opportunity", &id)?);
+    ok(&app.store.move_opportunity(id, &m.stage, m.on.unwrap_or(now.date_naive()), now).await?)
+}
+
+/// Every goal's progress.
+#[utoipa::path(get, path = "/api/v1/goals", responses((status = 200, body = Object)))]
+async fn goals(State(app): State<AppState>) -> ApiResult {
+    ok(&app.store.goal_progress((app.clock)().date_naive()).await?)
+}
+
+/// Who to reach out to, most urgent first, with reasons.
+#[utoipa::path(get, path = "/api/v1/due", responses((status = 200, body = Object)))]
+async fn due(State(app): State<AppState>) -> ApiResult {
+    ok(&app.store.due_list((app.clock)()).await?)
+}
+
+#[derive(Deserialize, IntoParams)]
+struct SearchQuery {
+    /// What to look for (typos are fine).
+    q: String,
+    /// At most this many (default 20).
+    limit: Option<usize>,
+}
+
+/// Ranked, typo-tolerant search.
+#[utoipa::path(get, path = "/api/v1/search", params(SearchQuery), responses((status = 200, body = Object)))]
+async fn search(State(app): State<AppState>, Query(q): Query<SearchQuery>) -> ApiResult {
+    ok(&app.store.search(&q.q, q.limit.unwrap_or(20).clamp(1, 200)).await?)
+}
+
+#[derive(Deserialize, IntoParams)]
+struct PathsQuery {
+    /// A contact id, email or name.
+    to: Option<String>,
+    /// An organization id or name.
+    org: Option<String>,
+    /// How many routes (default 3).
+    k: Option<usize>,
+}
+
+/// Warm-introduction paths to a person or organization.
+#[utoipa::path(get, path = "/api/v1/paths", params(PathsQuery), responses((status = 200, body = Object), (status = 404, body = Problem)))]
+async fn paths(State(app): State<AppState>, Query(q): Query<PathsQuery>) -> ApiResult {
+    let now = (app.clock)();
+    let k = q.k.unwrap_or(3).clamp(1, 20);
+    match (&q.to, &q.org) {
+        (Some(to), _) => {
+            let id = kith_store::resolve_contact(&*app.store, to).await?;
+            ok(&app.store.paths_to_contact(id, k, now).await?)
+        }
+        (None, Some(org)) => {
+            let id = match uuid::Uuid::parse_str(org) {
+                Ok(u) => OrganizationId(u),
+                Err(_) => kith_store::resolve_organization(&*app.store, org).await?,
+            };
+            ok(&app.store.paths_to_organization(id, k, now).await?)
+        }
+        (None, None) => {
+            Err(ApiError(WebError::BadRequest("give ?to=PERSON or ?org=ORGANIZATION".into())))
+        }
+    }
+}
+
+/// Network insights.
+#[utoipa::path(get, path = "/api/v1/insights", responses((status = 200, body = Object)))]
+async fn insights(State(app): State<AppState>) -> ApiResult {
+    ok(&app.store.insights((app.clock)()).await?)
+}
+
+/// What is in the trash.
+#[utoipa::path(get, path = "/api/v1/trash", responses((status = 200, body = Object)))]
+async fn trash(State(app): State<AppState>) -> ApiResult {
+    ok(&app.store.list_trash().await?)
+}
+
+/// Restore a trash entry with everything that went with it.
+#[utoipa::path(post, path = "/api/v1/trash/{id}/restore", params(("id" = String, Path)), responses((status = 200, body = Object), (status = 409, body = Problem)))]
+async fn restore(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    ok(&app.store.restore(TrashId(id_of("trash entry", &id)?), (app.clock)()).await?)
+}

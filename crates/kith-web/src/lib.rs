@@ -1,0 +1,105 @@
+//! Kith's web app (`kith serve`): server-rendered pages (askama) and a JSON API with an
+//! OpenAPI document, over the same [`Store`] and domain services as the CLI.
+//!
+//! - [`router`] builds the app for a store; [`serve`] binds it (refusing a non-loopback address
+//!   without a password).
+//! - `pages` holds the HTML handlers, `api` the JSON ones; both are thin and call the store's
+//!   services. `views` has one typed struct per page (templates in `templates/`).
+//! - `auth` guards every request: sign-in when required, CSRF on forms, rate-limited sign-in.
+//! - The clock is part of [`AppState`]; handlers never read it any other way.
+
+mod api;
+mod assets;
+mod auth;
+mod charts;
+mod error;
+mod pages;
+mod views;
+
+pub use auth::{hash_password, random_token, token_hash};
+pub use error::WebError;
+
+use axum::Router;
+use chrono::{DateTime, Utc};
+use kith_store::Store;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// Where "now" comes from.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// Everything a handler needs.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub clock: Clock,
+    /// Every page and API call needs a signed-in session or a bearer token.
+    pub auth_required: bool,
+    /// The largest upload accepted, in bytes.
+    pub max_upload: usize,
+    limiter: Arc<auth::LoginLimiter>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState").field("auth_required", &self.auth_required).finish()
+    }
+}
+
+impl AppState {
+    /// State over a store with the system clock.
+    pub fn new(store: Arc<dyn Store>, auth_required: bool) -> AppState {
+        AppState::with_clock(store, auth_required, Arc::new(Utc::now))
+    }
+
+    /// State with a given clock (tests).
+    pub fn with_clock(store: Arc<dyn Store>, auth_required: bool, clock: Clock) -> AppState {
+        AppState {
+            store,
+            clock,
+            auth_required,
+            max_upload: 100 << 20,
+            limiter: Arc::new(auth::LoginLimiter::default()),
+        }
+    }
+}
+
+/// The whole app: pages, API, static files, behind the auth guard.
+pub fn router(state: AppState) -> Router {
+    pages::routes()
+        .merge(api::routes())
+        .merge(assets::routes())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::guard))
+        .with_state(state)
+}
+
+/// Why the server would not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(
+        "listening on {0} (not a loopback address) needs a password; set one with `kith auth set-password`"
+    )]
+    PasswordNeeded(SocketAddr),
+    #[error("cannot listen on {0}: {1}")]
+    Bind(SocketAddr, std::io::Error),
+    #[error(transparent)]
+    Store(#[from] kith_store::StoreError),
+    #[error("server: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Serves the app on `addr` until the process ends. Sign-in is required on any address that
+/// is not loopback, and then a password must be set.
+pub async fn serve(store: Arc<dyn Store>, addr: SocketAddr) -> Result<(), ServeError> {
+    let loopback = addr.ip().is_loopback();
+    let has_password = store.password_hash().await?.is_some();
+    if !loopback && !has_password {
+        return Err(ServeError::PasswordNeeded(addr));
+    }
+    let state = AppState::new(store, !loopback || has_password);
+    let listener =
+        tokio::net::TcpListener::bind(addr).await.map_err(|e| ServeError::Bind(addr, e))?;
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,1156 @@
+//! HTML pages. Handlers are thin: parse the request, call the store's services, fill a view.
+
+use crate::AppState;
+use crate::auth::{self, CsrfToken, SESSION_COOKIE};
+use crate::error::{PageError, WebError};
+use crate::views::*;
+use askama::Template;
+use axum::extract::{ConnectInfo, Form, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Router};
+use chrono::Duration;
+use kith_core::goal::{GoalInput, GoalMetric, Period};
+use kith_core::ledger::{LedgerDirection, LedgerInput, LedgerKind, LedgerStatus};
+use kith_core::network::{CommunityInput, CommunityKind, EventInput, EventKind};
+use kith_core::pipeline::{OpportunityInput, OpportunityKind, Pipeline};
+use kith_core::{
+    ContactId, ContactInput, Direction, Email, EventId, InteractionInput, InteractionKind,
+    OrganizationId, OrganizationInput, Phone, validate,
+};
+use kith_store::{
+    ContactQuery, ContactSort, EventQuery, InteractionQuery, LedgerQuery, OpportunityQuery,
+    OrganizationQuery, StoreError,
+};
+use serde::Deserialize;
+use std::net::SocketAddr;
+
+type PageResult = Result<Response, PageError>;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(today))
+        .route("/people", get(people))
+        .route("/people/new", get(new_person).post(create_person))
+        .route("/people/{id}", get(person))
+        .route("/people/{id}/edit", get(edit_person).post(update_person))
+        .route("/people/{id}/log", post(log_interaction))
+        .route("/people/{id}/note", post(add_note))
+        .route("/people/{id}/ledger", post(add_ledger))
+        .route("/people/{id}/delete", post(delete_person))
+        .route("/organizations", get(organizations))
+        .route("/organizations/{id}", get(organization))
+        .route("/events", get(events).post(create_event))
+        .route("/events/{id}", get(event))
+        .route("/events/{id}/attend", post(attend))
+        .route("/communities", get(communities).post(create_community))
+        .route("/communities/{id}", get(community))
+        .route("/goals", get(goals).post(create_goal))
+        .route("/opportunities", get(opportunities).post(create_opportunity))
+        .route("/opportunities/{id}/move", post(move_opportunity))
+        .route("/paths", get(paths))
+        .route("/insights", get(insights))
+        .route("/trash", get(trash))
+        .route("/trash/{id}/restore", post(restore))
+        .route("/settings", get(settings))
+        .route("/settings/cadence", post(set_cadence))
+        .route("/settings/half-life", post(set_half_life))
+        .route("/settings/follow-up", post(set_follow_up))
+        .route("/settings/stages", post(set_stages))
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/demo", post(load_demo))
+}
+
+fn nav(app: &AppState, csrf: &CsrfToken, active: &'static str) -> Nav {
+    Nav { active, csrf: csrf.0.clone(), signed_in: app.auth_required }
+}
+
+fn render<T: Template>(t: &T) -> PageResult {
+    Ok(Html(t.render()?).into_response())
+}
+
+fn render_status<T: Template>(status: StatusCode, t: &T) -> PageResult {
+    Ok((status, Html(t.render()?)).into_response())
+}
+
+fn see_other(to: &str) -> PageResult {
+    Ok(Redirect::to(to).into_response())
+}
+
+fn parse_id(kind: &str, raw: &str) -> Result<uuid::Uuid, PageError> {
+    uuid::Uuid::parse_str(raw)
+        .map_err(|_| PageError(WebError::NotFound(format!("no {kind} has the id {raw:?}"))))
+}
+
+/// Field errors of a failed write, or the failure itself.
+fn form_errors(e: StoreError) -> Result<FormErrors, PageError> {
+    match e {
+        StoreError::Invalid(v) => Ok(FormErrors(v.errors)),
+        StoreError::Conflict(m) => Ok(FormErrors(vec![kith_core::FieldError {
+            field: "form".into(),
+            value: None,
+            expected: m,
+        }])),
+        other => Err(other.into()),
+    }
+}
+
+async fn today(State(app): State<AppState>, Extension(csrf): Extension<CsrfToken>) -> PageResult {
+    let s = &*app.store;
+    let now = (app.clock)();
+    if s.stats().await?.contacts == 0 {
+        return render(&WelcomePage { nav: nav(&app, &csrf, "today") });
+    }
+    let today = now.date_naive();
+    let due = s.due_list(now).await?;
+    let due_total = due.len();
+    let open_asks = s
+        .list_ledger(&LedgerQuery {
+            kind: Some(LedgerKind::Ask),
+            status: Some(LedgerStatus::Open),
+            limit: Some(10),
+            ..Default::default()
+        })
+        .await?
+        .items;
+    render(&TodayPage {
+        nav: nav(&app, &csrf, "today"),
+        due: due.into_iter().take(25).collect(),
+        due_total,
+        next_steps: s.next_steps(today + Duration::days(7)).await?,
+        upcoming: s.upcoming(today, 7).await?,
+        goals: s.goal_progress(today).await?,
+        open_asks,
+        today,
+    })
+}
+
+#[derive(Deserialize)]
+struct PeopleQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    tag: String,
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
+    page: Option<u64>,
+}
+
+const PAGE_SIZE: u64 = 50;
+
+async fn people(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Query(q): Query<PeopleQuery>,
+) -> PageResult {
+    let now = (app.clock)();
+    let sort = match q.sort.as_str() {
+        "last" => ContactSort::LastInteraction,
+        "stale" => ContactSort::LeastRecent,
+        "added" => ContactSort::Created,
+        "strength" => ContactSort::Strength,
+        _ => ContactSort::Name,
+    };
+    let page = q.page.unwrap_or(1).max(1);
+    let (people, hits, total) = if q.q.trim().is_empty() {
+        let list = app
+            .store
+            .list_contacts(&ContactQuery {
+                now: Some(now),
+                tag: Some(q.tag.trim().to_lowercase()).filter(|t| !t.is_empty()),
+                organization: None,
+                sort,
+                limit: Some(PAGE_SIZE),
+                offset: (page - 1) * PAGE_SIZE,
+            })
+            .await?;
+        (list.items, vec![], list.total)
+    } else {
+        let hits = app.store.search(&q.q, 50).await?;
+        let n = hits.len() as u64;
+        (vec![], hits, n)
+    };
+    render(&PeoplePage {
+        nav: nav(&app, &csrf, "people"),
+        q: q.q,
+        tag: q.tag,
+        sort: if q.sort.is_empty() { "name".into() } else { q.sort },
+        people,
+        hits,
+        total,
+        page,
+        pages: total.div_ceil(PAGE_SIZE),
+        now,
+    })
+}
+
+async fn new_person(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+) -> PageResult {
+    render(&PersonFormPage {
+        nav: nav(&app, &csrf, "people"),
+        id: None,
+        form: PersonForm::default(),
+        errors: FormErrors::default(),
+    })
+}
+
+/// Applies the form to a contact input (new or existing).
+fn apply_form(input: &mut ContactInput, f: &PersonForm, today: chrono::NaiveDate) {
+    input.display_name = f.name.trim().to_string();
+    input.emails = f
+        .email
+        .split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(|e| Email { address: e.to_string(), label: None })
+        .collect();
+    input.phones = f
+        .phone
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| Phone { number: p.to_string(), normalized: String::new(), label: None })
+        .collect();
+    if !f.org.trim().is_empty() {
+        let title = Some(f.title.trim()).filter(|t| !t.is_empty());
+        input.set_current_role(f.org.trim(), title, today);
+    }
+    input.tags =
+        f.tags.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_string).collect();
+    input.location = Some(f.location.trim().to_string()).filter(|s| !s.is_empty());
+    input.how_met = Some(f.how_met.trim().to_string()).filter(|s| !s.is_empty());
+    input.notes = f.notes.clone();
+}
+
+async fn create_person(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Form(f): Form<PersonForm>,
+) -> PageResult {
+    let now = (app.clock)();
+    let mut input = ContactInput::named(&f.name);
+    apply_form(&mut input, &f, now.date_naive());
+    match app.store.create_contact(&input, now).await {
+        Ok(c) => see_other(&format!("/people/{}", c.id)),
+        Err(e) => {
+            let errors = form_errors(e)?;
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &PersonFormPage { nav: nav(&app, &csrf, "people"), id: None, form: f, errors },
+            )
+        }
+    }
+}
+
+async fn person_view(
+    app: &AppState,
+    csrf: &CsrfToken,
+    id: ContactId,
+    log_errors: FormErrors,
+) -> Result<PersonPage, PageError> {
+    let s = &*app.store;
+    let now = (app.clock)();
+    let c = s.get_contact(id).await?;
+    let nurture = s.contact_nurture(id).await?;
+    let settings = s.strength_settings().await?;
+    let strength = kith_core::strength::strength(&nurture.history, now, &settings);
+    let mut timeline: Vec<(chrono::DateTime<chrono::Utc>, TimelineItem)> = s
+        .list_interactions(&InteractionQuery { contact: Some(id), limit: Some(50), offset: 0 })
+        .await?
+        .items
+        .iter()
+        .map(|i| (i.occurred_at, interaction_item(i, id)))
+        .collect();
+    for n in s.list_notes(id).await?.into_iter().take(50) {
+        timeline.push((
+            n.created_at,
+            TimelineItem {
+                on: n.created_at.date_naive().to_string(),
+                kind: "note".into(),
+                text: n.body,
+                with: String::new(),
+            },
+        ));
+    }
+    for e in s
+        .list_ledger(&LedgerQuery { contact: Some(id), limit: Some(50), ..Default::default() })
+        .await?
+        .items
+    {
+        let at = e.on.and_time(chrono::NaiveTime::MIN).and_utc();
+        timeline.push((
+            at,
+            TimelineItem {
+                on: e.on.to_string(),
+                kind: e.kind.to_string(),
+                text: e.line(),
+                with: String::new(),
+            },
+        ));
+    }
+    timeline.sort_by(|a, b| b.0.cmp(&a.0));
+    let network = s.contact_network(id).await?;
+    let cadence = match (&nurture.settings.cadence_days, &nurture.settings.cadence_source) {
+        (Some(d), Some(kith_core::nurture::CadenceSource::Tag(t))) => {
+            format!("every {d} days (tag {t})")
+        }
+        (Some(d), _) => format!("every {d} days"),
+        _ => String::new(),
+    };
+    let roles: Vec<&str> = Vec::new();
+    let role_list = s.roles_of(id).await?;
+    let roles = if role_list.is_empty() {
+        roles.join(", ")
+    } else {
+        role_list.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
+    };
+    Ok(PersonPage {
+        nav: nav(app, csrf, "people"),
+        strength,
+        cadence,
+        balance: nurture.balance.sentence().unwrap_or_default(),
+        roles,
+        timeline: timeline.into_iter().map(|(_, t)| t).take(60).collect(),
+        events: network.events,
+        communities: network.communities,
+        opportunities: s
+            .list_opportunities(&OpportunityQuery { contact: Some(id), ..Default::default() })
+            .await?,
+        now,
+        log_errors,
+        c,
+    })
+}
+
+async fn person(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id = ContactId(parse_id("person", &id)?);
+    render(&person_view(&app, &csrf, id, FormErrors::default()).await?)
+}
+
+async fn edit_person(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id = ContactId(parse_id("person", &id)?);
+    let c = app.store.get_contact(id).await?;
+    let role = c.current_role();
+    let form = PersonForm {
+        name: c.display_name.clone(),
+        email: c.emails.iter().map(|e| e.address.clone()).collect::<Vec<_>>().join(", "),
+        phone: c.phones.iter().map(|p| p.number.clone()).collect::<Vec<_>>().join(", "),
+        org: role.map(|r| r.organization.clone()).unwrap_or_default(),
+        title: role.and_then(|r| r.title.clone()).unwrap_or_default(),
+        tags: c.tags.join(", "),
+        location: c.location.clone().unwrap_or_default(),
+        how_met: c.how_met.clone().unwrap_or_default(),
+        notes: c.notes.clone(),
+    };
+    render(&PersonFormPage {
+        nav: nav(&app, &csrf, "people"),
+        id: Some(id.to_string()),
+        form,
+        errors: FormErrors::default(),
+    })
+}
+
+async fn update_person(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<String>,
+    Form(f): Form<PersonForm>,
+) -> PageResult {
+    let now = (app.clock)();
+    let id = ContactId(parse_id("person", &id)?);
+    let mut input = app.store.get_contact(id).await?.to_input();
+    apply_form(&mut input, &f, now.date_naive());
+    match app.store.update_contact(id, &input, now).await {
+        Ok(_) => see_other(&format!("/people/{id}")),
+        Err(e) => {
+            let errors = form_errors(e)?;
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &PersonFormPage {
+                    nav: nav(&app, &csrf, "people"),
+                    id: Some(id.to_string()),
+                    form: f,
+                    errors,
+                },
+            )
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct LogForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    direction: String,
+    #[serde(default)]
+    at: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    back: String,
+}
+
+/// A local redirect target from a form, or the default.
+fn back_to(back: &str, default: String) -> String {
+    if back.starts_with('/') && !back.starts_with("//") { back.to_string() } else { default }
+}
+
+async fn log_interaction(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<String>,
+    Form(f): Form<LogForm>,
+) -> PageResult {
+    let now = (app.clock)();
+    let id = ContactId(parse_id("person", &id)?);
+    let mut errs = kith_core::error::Collector::default();
+    let kind = InteractionKind::parse(&f.kind).unwrap_or_else(|| {
+        errs.push("kind", Some(&f.kind), &format!("one of {}", InteractionKind::expected()));
+        InteractionKind::Other
+    });
+    let direction =
+        Direction::parse_loose(if f.direction.is_empty() { "mutual" } else { &f.direction })
+            .unwrap_or(Direction::Mutual);
+    let at = if f.at.trim().is_empty() || f.at.trim() == "now" {
+        now
+    } else {
+        validate::datetime("when", &f.at).map_err(|e| errs.extend(e)).unwrap_or(now)
+    };
+    let result = match errs.finish() {
+        Err(e) => Err(StoreError::Invalid(e)),
+        Ok(()) => {
+            let input = InteractionInput {
+                occurred_at: at,
+                kind,
+                direction,
+                participants: vec![id],
+                summary: f.summary,
+                notes: String::new(),
+            };
+            app.store.log_interaction(&input, now).await.map(|_| ())
+        }
+    };
+    match result {
+        Ok(()) => see_other(&back_to(&f.back, format!("/people/{id}"))),
+        Err(e) => {
+            let errors = form_errors(e)?;
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &person_view(&app, &csrf, id, errors).await?,
+            )
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct NoteForm {
+    #[serde(default)]
+    body: String,
+}
+
+async fn add_note(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    Form(f): Form<NoteForm>,
+) -> PageResult {
+    let id = ContactId(parse_id("person", &id)?);
+    app.store.add_note(id, &f.body, (app.clock)()).await?;
+    see_other(&format!("/people/{id}"))
+}
+
+#[derive(Deserialize)]
+struct LedgerForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    direction: String,
+    #[serde(default)]
+    summary: String,
+}
+
+async fn add_ledger(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    Form(f): Form<LedgerForm>,
+) -> PageResult {
+    let now = (app.clock)();
+    let id = ContactId(parse_id("person", &id)?);
+    let kind = LedgerKind::parse(&f.kind).ok_or_else(|| {
+        WebError::Invalid(kith_core::ValidationError::one(
+            "kind",
+            Some(&f.kind),
+            &format!("one of {}", LedgerKind::expected()),
+        ))
+    })?;
+    let input = LedgerInput {
+        kind,
+        direction: LedgerDirection::parse(&f.direction),
+        status: None,
+        on: now.date_naive(),
+        participants: vec![id],
+        summary: f.summary,
+        notes: String::new(),
+    };
+    app.store.add_ledger_entry(&input, now).await?;
+    see_other(&format!("/people/{id}"))
+}
+
+async fn delete_person(State(app): State<AppState>, Path(id): Path<String>) -> PageResult {
+    let id = ContactId(parse_id("person", &id)?);
+    app.store.trash_contact(id, (app.clock)()).await?;
+    see_other("/trash")
+}
+
+async fn organizations(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+) -> PageResult {
+    let orgs = app
+        .store
+        .list_organizations(&OrganizationQuery { limit: Some(500), offset: 0 })
+        .await?
+        .items;
+    render(&OrganizationsPage { nav: nav(&app, &csrf, "organizations"), orgs })
+}
+
+async fn organization(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id = OrganizationId(parse_id("organization", &id)?);
+    let o = app.store.get_organization(id).await?;
+    render(&OrganizationPage { nav: nav(&app, &csrf, "organizations"), o })
+}
+
+async fn events_view(
+    app: &AppState,
+    csrf: &CsrfToken,
+    errors: FormErrors,
+) -> Result<EventsPage, PageError> {
+    let events =
+        app.store.list_events(&EventQuery { limit: Some(200), ..Default::default() }).await?.items;
+    Ok(EventsPage { nav: nav(app, csrf, "events"), events, errors })
+}
+
+async fn events(State(app): State<AppState>, Extension(csrf): Extension<CsrfToken>) -> PageResult {
+    render(&events_view(&app, &csrf, FormErrors::default()).await?)
+}
+
+#[derive(Deserialize)]
+struct EventForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    start: String,
+    #[serde(default)]
+    end: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    location: String,
+}
+
+async fn create_event(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Form(f): Form<EventForm>,
+) -> PageResult {
+    let now = (app.clock)();
+    let result = async {
+        let starts_on = validate::date("start", &f.start)?;
+        let ends_on =
+            if f.end.trim().is_empty() { None } else { Some(validate::date("end", &f.end)?) };
+        let input = EventInput {
+            name: f.name.clone(),
+            kind: EventKind::parse(&f.kind),
+            starts_on,
+            ends_on,
+            location: Some(f.location.clone()),
+            url: None,
+            organizer: None,
+            my_role: None,
+            follow_up_days: None,
+            notes: String::new(),
+        };
+        Ok::<_, StoreError>(app.store.create_event(&input, now).await?)
+    }
+    .await;
+    match result {
+        Ok(e) => see_other(&format!("/events/{}", e.id)),
+        Err(e) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &events_view(&app, &csrf, form_errors(e)?).await?,
+        ),
+    }
+}
+
+async fn event(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id = EventId(parse_id("event", &id)?);
+    let e = app.store.get_event(id).await?;
+    let open = app
+        .store
+        .follow_ups((app.clock)().date_naive())
+        .await?
+        .into_iter()
+        .filter(|f| f.event_id == id)
+        .map(|f| f.contact.display_name)
+        .collect();
+    render(&EventPage { nav: nav(&app, &csrf, "events"), e, open })
+}
+
+#[derive(Deserialize)]
+struct AttendForm {
+    #[serde(default)]
+    contact: String,
+    #[serde(default)]
+    met_here: Option<String>,
+}
+
+async fn attend(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    Form(f): Form<AttendForm>,
+) -> PageResult {
+    let id = EventId(parse_id("event", &id)?);
+    let who = kith_store::resolve_contact(&*app.store, &f.contact).await?;
+    app.store.set_attendance(id, &[who], f.met_here.is_some()).await?;
+    see_other(&format!("/events/{id}"))
+}
+
+async fn communities_view(
+    app: &AppState,
+    csrf: &CsrfToken,
+    errors: FormErrors,
+) -> Result<CommunitiesPage, PageError> {
+    Ok(CommunitiesPage {
+        nav: nav(app, csrf, "communities"),
+        communities: app.store.list_communities().await?,
+        errors,
+    })
+}
+
+async fn communities(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+) -> PageResult {
+    render(&communities_view(&app, &csrf, FormErrors::default()).await?)
+}
+
+#[derive(Deserialize)]
+struct CommunityForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    url: String,
+}
+
+async fn create_community(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Form(f): Form<CommunityForm>,
+) -> PageResult {
+    let input = CommunityInput {
+        name: f.name,
+        kind: CommunityKind::parse_loose(&f.kind),
+        url: Some(f.url),
+        my_role: None,
+        since: None,
+        renews_on: None,
+        notes: String::new(),
+    };
+    match app.store.create_community(&input, (app.clock)()).await {
+        Ok(c) => see_other(&format!("/communities/{}", c.id)),
+        Err(e) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &communities_view(&app, &csrf, form_errors(e)?).await?,
+        ),
+    }
+}
+
+async fn community(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id = kith_core::CommunityId(parse_id("community", &id)?);
+    render(&CommunityPage {
+        nav: nav(&app, &csrf, "communities"),
+        c: app.store.get_community(id).await?,
+    })
+}
+
+async fn goals_view(
+    app: &AppState,
+    csrf: &CsrfToken,
+    errors: FormErrors,
+) -> Result<GoalsPage, PageError> {
+    let now = (app.clock)();
+    Ok(GoalsPage {
+        nav: nav(app, csrf, "goals"),
+        goals: app.store.goal_progress(now.date_naive()).await?,
+        review: app.store.review(Period::Week, now).await?,
+        errors,
+    })
+}
+
+async fn goals(State(app): State<AppState>, Extension(csrf): Extension<CsrfToken>) -> PageResult {
+    render(&goals_view(&app, &csrf, FormErrors::default()).await?)
+}
+
+#[derive(Deserialize)]
+struct GoalForm {
+    #[serde(default)]
+    metric: String,
+    #[serde(default)]
+    target: String,
+    #[serde(default)]
+    per: String,
+    #[serde(default)]
+    tag: String,
+}
+
+async fn create_goal(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Form(f): Form<GoalForm>,
+) -> PageResult {
+    let result = async {
+        let bad = |field: &str, v: &str, exp: String| {
+            StoreError::Invalid(kith_core::ValidationError::one(field, Some(v), &exp))
+        };
+        let input =
+            GoalInput {
+                metric: GoalMetric::parse_loose(&f.metric)
+                    .ok_or_else(|| bad("metric", &f.metric, GoalMetric::expected()))?,
+                target: f.target.trim().parse().map_err(|_| {
+                    bad("target", &f.target, "a whole number from 1 to 1000".into())
+                })?,
+                period: Period::parse_loose(&f.per)
+                    .ok_or_else(|| bad("per", &f.per, Period::expected()))?,
+                tag: Some(f.tag.trim().to_string()).filter(|t| !t.is_empty()),
+                kind: None,
+            };
+        app.store.create_goal(&input, (app.clock)()).await
+    }
+    .await;
+    match result {
+        Ok(_) => see_other("/goals"),
+        Err(e) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &goals_view(&app, &csrf, form_errors(e)?).await?,
+        ),
+    }
+}
+
+async fn opportunities_view(
+    app: &AppState,
+    csrf: &CsrfToken,
+    errors: FormErrors,
+) -> Result<OpportunitiesPage, PageError> {
+    let pipeline: Pipeline = app.store.pipeline().await?;
+    let list = app.store.list_opportunities(&OpportunityQuery::default()).await?;
+    let stages = pipeline.all();
+    let columns = stages
+        .iter()
+        .map(|s| Column {
+            stage: s.clone(),
+            cards: list.iter().filter(|o| o.stage == *s).cloned().collect(),
+        })
+        .collect();
+    Ok(OpportunitiesPage { nav: nav(app, csrf, "opportunities"), columns, stages, errors })
+}
+
+async fn opportunities(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+) -> PageResult {
+    render(&opportunities_view(&app, &csrf, FormErrors::default()).await?)
+}
+
+#[derive(Deserialize)]
+struct OpportunityForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    org: String,
+}
+
+async fn create_opportunity(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Form(f): Form<OpportunityForm>,
+) -> PageResult {
+    let now = (app.clock)();
+    let result = async {
+        let organization = if f.org.trim().is_empty() {
+            None
+        } else {
+            match kith_store::resolve_organization(&*app.store, f.org.trim()).await {
+                Ok(id) => Some(id),
+                Err(StoreError::NotFound { .. }) => Some(
+                    app.store
+                        .create_organization(
+                            &OrganizationInput { name: f.org.trim().into(), ..Default::default() },
+                            now,
+                        )
+                        .await?
+                        .id,
+                ),
+                Err(e) => return Err(e),
+            }
+        };
+        let input = OpportunityInput {
+            title: f.title.clone(),
+            kind: OpportunityKind::parse(&f.kind).unwrap_or(OpportunityKind::Other),
+            organization,
+            stage: None,
+            on: None,
+            next_step: None,
+            next_step_due: None,
+            contacts: vec![],
+            notes: String::new(),
+        };
+        app.store.create_opportunity(&input, now).await
+    }
+    .await;
+    match result {
+        Ok(o) => see_other(&format!("/opportunities#o-{}", o.id)),
+        Err(e) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &opportunities_view(&app, &csrf, form_errors(e)?).await?,
+        ),
+    }
+}
+
+#[derive(Deserialize)]
+struct MoveForm {
+    #[serde(default)]
+    stage: String,
+}
+
+async fn move_opportunity(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    Form(f): Form<MoveForm>,
+) -> PageResult {
+    let now = (app.clock)();
+    let id = kith_core::OpportunityId(parse_id("opportunity", &id)?);
+    let current = app.store.get_opportunity(id).await?;
+    if current.stage != f.stage {
+        app.store.move_opportunity(id, &f.stage, now.date_naive(), now).await?;
+    }
+    see_other(&format!("/opportunities#o-{id}"))
+}
+
+#[derive(Deserialize)]
+struct PathQuery {
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    org: String,
+}
+
+async fn paths(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Query(q): Query<PathQuery>,
+) -> PageResult {
+    let now = (app.clock)();
+    let mut message = String::new();
+    let report = if !q.to.trim().is_empty() {
+        match kith_store::resolve_contact(&*app.store, q.to.trim()).await {
+            Ok(id) => Some(app.store.paths_to_contact(id, 3, now).await?),
+            Err(e) => {
+                message = e.to_string();
+                None
+            }
+        }
+    } else if !q.org.trim().is_empty() {
+        let org = match uuid::Uuid::parse_str(q.org.trim()) {
+            Ok(u) => Ok(OrganizationId(u)),
+            Err(_) => kith_store::resolve_organization(&*app.store, q.org.trim()).await,
+        };
+        match org {
+            Ok(id) => Some(app.store.paths_to_organization(id, 3, now).await?),
+            Err(e) => {
+                message = e.to_string();
+                None
+            }
+        }
+    } else {
+        None
+    };
+    render(&PathsPage { nav: nav(&app, &csrf, "paths"), to: q.to, org: q.org, report, message })
+}
+
+async fn insights(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+) -> PageResult {
+    let i = app.store.insights((app.clock)()).await?;
+    let growth: Vec<(String, f64)> =
+        i.growth.iter().map(|g| (g.label[5..].to_string(), g.count as f64)).collect();
+    let strength: Vec<(String, f64)> = i
+        .strength_histogram
+        .iter()
+        .enumerate()
+        .map(|(b, n)| (format!(".{b}"), *n as f64))
+        .collect();
+    let layers: Vec<(String, f64)> =
+        i.layers.iter().map(|l| (l.size.to_string(), l.filled as f64)).collect();
+    render(&InsightsPage {
+        nav: nav(&app, &csrf, "insights"),
+        growth_svg: crate::charts::bars(&growth, "New people per month"),
+        strength_svg: crate::charts::bars(&strength, "People per strength tenth"),
+        layers_svg: crate::charts::bars(&layers, "People in each Dunbar layer"),
+        spreads: vec![
+            ("Organizations", i.organizations.clone()),
+            ("Industries", i.industries.clone()),
+            ("Locations", i.locations.clone()),
+            ("Met via", i.met_via.clone()),
+        ],
+        rankings: vec![
+            ("Dormant strong ties", i.dormant.clone()),
+            ("Brokers", i.brokers.clone()),
+            ("Most connected", i.most_connected.clone()),
+        ],
+        i,
+    })
+}
+
+async fn trash(State(app): State<AppState>, Extension(csrf): Extension<CsrfToken>) -> PageResult {
+    render(&TrashPage { nav: nav(&app, &csrf, "trash"), entries: app.store.list_trash().await? })
+}
+
+async fn restore(State(app): State<AppState>, Path(id): Path<String>) -> PageResult {
+    let id = kith_core::TrashId(parse_id("trash entry", &id)?);
+    let e = app.store.restore(id, (app.clock)()).await?;
+    let to = match e.kind {
+        kith_core::TrashKind::Contact => format!("/people/{}", e.entity_id),
+        kith_core::TrashKind::Event => format!("/events/{}", e.entity_id),
+        kith_core::TrashKind::Community => format!("/communities/{}", e.entity_id),
+        kith_core::TrashKind::Organization => format!("/organizations/{}", e.entity_id),
+        _ => "/trash".to_string(),
+    };
+    see_other(&to)
+}
+
+async fn settings_view(
+    app: &AppState,
+    csrf: &CsrfToken,
+    message: String,
+) -> Result<SettingsPage, PageError> {
+    let s = &*app.store;
+    Ok(SettingsPage {
+        nav: nav(app, csrf, "settings"),
+        half_life: s.strength_settings().await?.half_life_days,
+        follow_up: s.follow_up_days().await?,
+        stages: s.pipeline().await?.open.join(", "),
+        cadences: s.tag_cadences().await?,
+        message,
+    })
+}
+
+async fn settings(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+) -> PageResult {
+    render(&settings_view(&app, &csrf, String::new()).await?)
+}
+
+#[derive(Deserialize)]
+struct CadenceForm {
+    #[serde(default)]
+    tag: String,
+    #[serde(default)]
+    every: String,
+}
+
+async fn set_cadence(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Form(f): Form<CadenceForm>,
+) -> PageResult {
+    let days = kith_core::nurture::parse_cadence("every", &f.every)?;
+    app.store.set_tag_cadence(&f.tag, Some(days)).await?;
+    render(
+        &settings_view(
+            &app,
+            &csrf,
+            format!("Everyone tagged {} is due every {days} days.", f.tag.trim()),
+        )
+        .await?,
+    )
+}
+
+#[derive(Deserialize)]
+struct DaysForm {
+    #[serde(default)]
+    days: String,
+}
+
+async fn set_half_life(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Form(f): Form<DaysForm>,
+) -> PageResult {
+    let days: f64 = f.days.trim().parse().map_err(|_| {
+        WebError::Invalid(kith_core::ValidationError::one(
+            "half-life",
+            Some(&f.days),
+            "a number of days from 1 to 3650",
+        ))
+    })?;
+    let n = app.store.set_half_life(days).await?;
+    render(
+        &settings_view(
+            &app,
+            &csrf,
+            format!("Half-life set to {days} days; strength recomputed for {n} people."),
+        )
+        .await?,
+    )
+}
+
+async fn set_follow_up(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Form(f): Form<DaysForm>,
+) -> PageResult {
+    let days: u32 = f.days.trim().parse().map_err(|_| {
+        WebError::Invalid(kith_core::ValidationError::one(
+            "follow-up",
+            Some(&f.days),
+            "a number of days from 0 to 366",
+        ))
+    })?;
+    app.store.set_follow_up_days(days).await?;
+    render(
+        &settings_view(&app, &csrf, format!("New events ask for a follow-up within {days} days."))
+            .await?,
+    )
+}
+
+#[derive(Deserialize)]
+struct StagesForm {
+    #[serde(default)]
+    stages: String,
+}
+
+async fn set_stages(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Form(f): Form<StagesForm>,
+) -> PageResult {
+    let p = Pipeline::parse(&f.stages)?;
+    app.store.set_pipeline(&p).await?;
+    render(&settings_view(&app, &csrf, format!("Pipeline: {}", p.all().join(" → "))).await?)
+}
+
+#[derive(Deserialize)]
+struct LoginQuery {
+    #[serde(default)]
+    next: String,
+}
+
+async fn login_page(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Query(q): Query<LoginQuery>,
+) -> PageResult {
+    render(&LoginPage {
+        nav: Nav { signed_in: false, ..nav(&app, &csrf, "") },
+        next: q.next,
+        error: String::new(),
+    })
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+async fn login(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    Form(f): Form<LoginForm>,
+) -> PageResult {
+    let client =
+        peer.map(|Extension(ConnectInfo(a))| a.ip().to_string()).unwrap_or_else(|| "local".into());
+    if !app.limiter.allowed(&client) {
+        return Err(WebError::TooMany.into());
+    }
+    let ok = match app.store.password_hash().await? {
+        Some(hash) => auth::verify_password(&f.password, &hash),
+        None => false,
+    };
+    if !ok {
+        app.limiter.failed(&client);
+        let page = LoginPage {
+            nav: Nav { signed_in: false, ..nav(&app, &csrf, "") },
+            next: f.next,
+            error: "That password is not right.".into(),
+        };
+        return render_status(StatusCode::UNAUTHORIZED, &page);
+    }
+    app.limiter.succeeded(&client);
+    let now = (app.clock)();
+    let token = auth::random_token();
+    app.store
+        .create_session(
+            &auth::token_hash(&token),
+            &csrf.0,
+            now,
+            now + Duration::days(auth::SESSION_DAYS),
+        )
+        .await?;
+    let cookie = format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
+        auth::SESSION_DAYS * 86_400
+    );
+    let to = back_to(&f.next, "/".into());
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&to)).into_response())
+}
+
+async fn logout(State(app): State<AppState>, headers: HeaderMap) -> PageResult {
+    if let Some(t) = auth::cookie(&headers, SESSION_COOKIE) {
+        app.store.end_session(&auth::token_hash(&t)).await?;
+    }
+    let clear = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    Ok(([(header::SET_COOKIE, clear)], Redirect::to("/login")).into_response())
+}
+
+async fn load_demo(State(app): State<AppState>) -> PageResult {
+    if app.store.stats().await?.contacts > 0 {
+        return Err(WebError::Conflict("the demo loads into an empty database only".into()).into());
+    }
+    kith_store::demo::load(&*app.store, (app.clock)()).await?;
+    see_other("/")
+}

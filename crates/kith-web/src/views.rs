@@ -1,0 +1,363 @@
+//! One typed view struct per page; templates live in `templates/` (partials in
+//! `templates/partials/`). Formatting helpers used by several templates are here too.
+
+use askama::Template;
+use chrono::{DateTime, NaiveDate, Utc};
+use kith_core::FieldError;
+use kith_core::goal::{GoalProgress, Review};
+use kith_core::insights::Insights;
+use kith_core::leverage::PathReport;
+use kith_core::network::{Community, CommunitySummary, Event, EventSummary};
+use kith_core::nurture::{DueItem, Upcoming};
+use kith_core::pipeline::{NextStep, Opportunity};
+use kith_core::strength::Strength;
+use kith_core::{
+    Contact, ContactSummary, Interaction, Organization, OrganizationSummary, TrashEntry,
+};
+use kith_store::SearchHit;
+
+/// The navigation bar: which page is current, the CSRF token for forms, whether sign-out shows.
+#[derive(Clone, Debug, Default)]
+pub struct Nav {
+    pub active: &'static str,
+    pub csrf: String,
+    pub signed_in: bool,
+}
+
+impl Nav {
+    /// The navigation entries: (path, label, key).
+    pub fn items(&self) -> [(&'static str, &'static str, &'static str); 11] {
+        [
+            ("/", "Today", "today"),
+            ("/people", "People", "people"),
+            ("/organizations", "Organizations", "organizations"),
+            ("/events", "Events", "events"),
+            ("/communities", "Communities", "communities"),
+            ("/goals", "Goals", "goals"),
+            ("/opportunities", "Opportunities", "opportunities"),
+            ("/paths", "Intro paths", "paths"),
+            ("/insights", "Insights", "insights"),
+            ("/trash", "Trash", "trash"),
+            ("/settings", "Settings", "settings"),
+        ]
+    }
+}
+
+/// Field errors of a form by field name, for showing next to each input.
+#[derive(Clone, Debug, Default)]
+pub struct FormErrors(pub Vec<FieldError>);
+
+impl FormErrors {
+    /// The message for a field, or empty.
+    pub fn get(&self, field: &str) -> String {
+        self.0
+            .iter()
+            .filter(|e| {
+                e.field == field
+                    || e.field.starts_with(&format!("{field} "))
+                    || e.field.starts_with(&format!("{field}["))
+            })
+            .map(|e| match &e.value {
+                Some(v) => format!("{v:?} is not valid: expected {}", e.expected),
+                None => format!("expected {}", e.expected),
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// Messages for fields without their own input.
+    pub fn other(&self, known: &[&str]) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|e| {
+                !known.iter().any(|k| e.field == *k || e.field.starts_with(&format!("{k} ")))
+            })
+            .map(|e| e.to_string())
+            .collect()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// "3 days ago" for an optional time.
+pub fn ago(t: &Option<DateTime<Utc>>, now: &DateTime<Utc>) -> String {
+    match t {
+        Some(t) => kith_core::text::ago(*t, *now),
+        None => "never".into(),
+    }
+}
+
+/// A date or empty.
+pub fn date(d: &Option<NaiveDate>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+#[derive(Template)]
+#[template(path = "welcome.html")]
+pub struct WelcomePage {
+    pub nav: Nav,
+}
+
+#[derive(Template)]
+#[template(path = "today.html")]
+pub struct TodayPage {
+    pub nav: Nav,
+    pub due: Vec<DueItem>,
+    pub due_total: usize,
+    pub next_steps: Vec<NextStep>,
+    pub upcoming: Vec<Upcoming>,
+    pub goals: Vec<GoalProgress>,
+    pub open_asks: Vec<kith_core::ledger::LedgerEntry>,
+    pub today: NaiveDate,
+}
+
+#[derive(Template)]
+#[template(path = "people.html")]
+pub struct PeoplePage {
+    pub nav: Nav,
+    pub q: String,
+    pub tag: String,
+    pub sort: String,
+    pub people: Vec<ContactSummary>,
+    pub hits: Vec<SearchHit>,
+    pub total: u64,
+    pub page: u64,
+    pub pages: u64,
+    pub now: DateTime<Utc>,
+}
+
+/// The person form's values (kept when the form comes back with errors).
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct PersonForm {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub org: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub tags: String,
+    #[serde(default)]
+    pub location: String,
+    #[serde(default)]
+    pub how_met: String,
+    #[serde(default)]
+    pub notes: String,
+}
+
+#[derive(Template)]
+#[template(path = "person_form.html")]
+pub struct PersonFormPage {
+    pub nav: Nav,
+    /// `None` for a new person.
+    pub id: Option<String>,
+    pub form: PersonForm,
+    pub errors: FormErrors,
+}
+
+/// One input of a form.
+#[derive(Clone, Debug)]
+pub struct FormField {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub value: String,
+    pub kind: &'static str,
+    pub hint: &'static str,
+    pub required: bool,
+    pub error: String,
+}
+
+impl PersonFormPage {
+    /// The single-line inputs with their values and errors.
+    pub fn fields(&self) -> Vec<FormField> {
+        let f = &self.form;
+        [
+            ("name", "Name", &f.name, "text", "as you want to see it", "name"),
+            ("email", "Email", &f.email, "email", "", "email"),
+            ("phone", "Phone", &f.phone, "tel", "", "phone"),
+            ("org", "Organization", &f.org, "text", "created if new", "employment"),
+            ("title", "Title", &f.title, "text", "", "title"),
+            ("tags", "Tags", &f.tags, "text", "comma-separated, e.g. mentor, fintech", "tag"),
+            ("location", "Location", &f.location, "text", "", "location"),
+            ("how_met", "How you met", &f.how_met, "text", "", "how met"),
+        ]
+        .into_iter()
+        .map(|(name, label, value, kind, hint, error_field)| FormField {
+            name,
+            label,
+            value: value.clone(),
+            kind,
+            hint,
+            required: name == "name",
+            error: self.errors.get(error_field),
+        })
+        .collect()
+    }
+}
+
+/// One entry of a person's timeline.
+#[derive(Clone, Debug)]
+pub struct TimelineItem {
+    pub on: String,
+    pub kind: String,
+    pub text: String,
+    pub with: String,
+}
+
+#[derive(Template)]
+#[template(path = "person.html")]
+pub struct PersonPage {
+    pub nav: Nav,
+    pub c: Contact,
+    pub strength: Strength,
+    pub cadence: String,
+    pub balance: String,
+    pub roles: String,
+    pub timeline: Vec<TimelineItem>,
+    pub events: Vec<(EventSummary, bool)>,
+    pub communities: Vec<CommunitySummary>,
+    pub opportunities: Vec<Opportunity>,
+    pub now: DateTime<Utc>,
+    pub log_errors: FormErrors,
+}
+
+#[derive(Template)]
+#[template(path = "organizations.html")]
+pub struct OrganizationsPage {
+    pub nav: Nav,
+    pub orgs: Vec<OrganizationSummary>,
+}
+
+#[derive(Template)]
+#[template(path = "organization.html")]
+pub struct OrganizationPage {
+    pub nav: Nav,
+    pub o: Organization,
+}
+
+#[derive(Template)]
+#[template(path = "events.html")]
+pub struct EventsPage {
+    pub nav: Nav,
+    pub events: Vec<EventSummary>,
+    pub errors: FormErrors,
+}
+
+#[derive(Template)]
+#[template(path = "event.html")]
+pub struct EventPage {
+    pub nav: Nav,
+    pub e: Event,
+    pub open: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "communities.html")]
+pub struct CommunitiesPage {
+    pub nav: Nav,
+    pub communities: Vec<CommunitySummary>,
+    pub errors: FormErrors,
+}
+
+#[derive(Template)]
+#[template(path = "community.html")]
+pub struct CommunityPage {
+    pub nav: Nav,
+    pub c: Community,
+}
+
+#[derive(Template)]
+#[template(path = "goals.html")]
+pub struct GoalsPage {
+    pub nav: Nav,
+    pub goals: Vec<GoalProgress>,
+    pub review: Review,
+    pub errors: FormErrors,
+}
+
+/// One column of the opportunity board.
+#[derive(Clone, Debug)]
+pub struct Column {
+    pub stage: String,
+    pub cards: Vec<Opportunity>,
+}
+
+#[derive(Template)]
+#[template(path = "opportunities.html")]
+pub struct OpportunitiesPage {
+    pub nav: Nav,
+    pub columns: Vec<Column>,
+    pub stages: Vec<String>,
+    pub errors: FormErrors,
+}
+
+#[derive(Template)]
+#[template(path = "paths.html")]
+pub struct PathsPage {
+    pub nav: Nav,
+    pub to: String,
+    pub org: String,
+    pub report: Option<PathReport>,
+    pub message: String,
+}
+
+#[derive(Template)]
+#[template(path = "insights.html")]
+pub struct InsightsPage {
+    pub nav: Nav,
+    pub i: Insights,
+    pub growth_svg: String,
+    pub strength_svg: String,
+    pub layers_svg: String,
+    pub spreads: Vec<(&'static str, kith_core::insights::Spread)>,
+    pub rankings: Vec<(&'static str, Vec<kith_core::insights::Ranked>)>,
+}
+
+#[derive(Template)]
+#[template(path = "trash.html")]
+pub struct TrashPage {
+    pub nav: Nav,
+    pub entries: Vec<TrashEntry>,
+}
+
+#[derive(Template)]
+#[template(path = "settings.html")]
+pub struct SettingsPage {
+    pub nav: Nav,
+    pub half_life: f64,
+    pub follow_up: u32,
+    pub stages: String,
+    pub cadences: Vec<kith_store::TagCadence>,
+    pub message: String,
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    pub nav: Nav,
+    pub next: String,
+    pub error: String,
+}
+
+/// Everything a timeline line needs from an interaction.
+pub fn interaction_item(i: &Interaction, me: kith_core::ContactId) -> TimelineItem {
+    let others: Vec<&str> = i
+        .participants
+        .iter()
+        .filter(|p| p.contact_id != me)
+        .map(|p| p.display_name.as_str())
+        .collect();
+    TimelineItem {
+        on: i.occurred_at.date_naive().to_string(),
+        kind: i.kind.to_string(),
+        text: i.summary.clone(),
+        with: if others.is_empty() { String::new() } else { format!("with {}", others.join(", ")) },
+    }
+}
