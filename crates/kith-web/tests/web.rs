@@ -1,0 +1,377 @@
+//! Handler tests through `Router::oneshot`, on SQLite and PostgreSQL: pages, forms (CSRF, field
+//! errors), the JSON API (problem+json), OpenAPI, sign-in and tokens.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use chrono::{DateTime, TimeZone, Utc};
+use http_body_util::BodyExt;
+use kith_store::testing::TestDb;
+use kith_web::AppState;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 27, 10, 0, 0).unwrap()
+}
+
+struct Client {
+    app: Router,
+    cookies: Vec<String>,
+}
+
+struct Reply {
+    status: StatusCode,
+    location: String,
+    content_type: String,
+    body: String,
+}
+
+impl Client {
+    fn new(db: &TestDb, auth: bool) -> Client {
+        let state = AppState::with_clock(db.store.clone(), auth, Arc::new(now));
+        Client { app: kith_web::router(state), cookies: vec![] }
+    }
+
+    fn csrf(&self) -> String {
+        self.cookies
+            .iter()
+            .find_map(|c| c.strip_prefix("kith_csrf=").map(str::to_string))
+            .expect("a CSRF cookie (GET a page first)")
+    }
+
+    async fn send(&mut self, req: Request<Body>) -> Reply {
+        let resp = self.app.clone().oneshot(req).await.unwrap();
+        for v in resp.headers().get_all(header::SET_COOKIE) {
+            let kv = v.to_str().unwrap().split(';').next().unwrap().to_string();
+            let name = kv.split('=').next().unwrap().to_string();
+            self.cookies.retain(|c| !c.starts_with(&format!("{name}=")));
+            self.cookies.push(kv);
+        }
+        let status = resp.status();
+        let header =
+            |h| resp.headers().get(h).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+        let location = header(header::LOCATION);
+        let content_type = header(header::CONTENT_TYPE);
+        let body = String::from_utf8(resp.into_body().collect().await.unwrap().to_bytes().to_vec())
+            .unwrap();
+        Reply { status, location, content_type, body }
+    }
+
+    fn build(&self, method: &str, uri: &str) -> axum::http::request::Builder {
+        Request::builder().method(method).uri(uri).header(header::COOKIE, self.cookies.join("; "))
+    }
+
+    async fn get(&mut self, uri: &str) -> Reply {
+        let r = self.build("GET", uri).body(Body::empty()).unwrap();
+        self.send(r).await
+    }
+
+    /// Posts a form with the CSRF token added.
+    async fn form(&mut self, uri: &str, fields: &[(&str, &str)]) -> Reply {
+        let mut body = format!("_csrf={}", self.csrf());
+        for (k, v) in fields {
+            body.push_str(&format!("&{k}={}", v.replace(' ', "+").replace('@', "%40")));
+        }
+        let r = self
+            .build("POST", uri)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        self.send(r).await
+    }
+
+    async fn json(&mut self, method: &str, uri: &str, body: &str) -> Reply {
+        let r = self
+            .build(method, uri)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        self.send(r).await
+    }
+}
+
+macro_rules! web_tests {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let db = kith_store::testing::TestDb::sqlite().await;
+                    super::$name(&db).await;
+                    db.finish().await;
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let Some(db) = kith_store::testing::TestDb::postgres().await else { return };
+                    super::$name(&db).await;
+                    db.finish().await;
+                }
+            )+
+        }
+    };
+}
+
+web_tests!(pages_forms_and_the_due_list, api_speaks_json_and_problems, sign_in_tokens_and_limits);
+
+async fn pages_forms_and_the_due_list(db: &TestDb) {
+    let mut c = Client::new(db, false);
+    let welcome = c.get("/").await;
+    assert_eq!(welcome.status, StatusCode::OK);
+    assert!(welcome.body.contains("Load the demo network"));
+    // A form without the CSRF token is refused and changes nothing.
+    let r = c
+        .build("POST", "/demo")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("x=1"))
+        .unwrap();
+    assert_eq!(c.send(r).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(db.store.stats().await.unwrap().contacts, 0);
+
+    // Adding a person: bad email comes back next to the field with the input kept.
+    let bad = c
+        .form(
+            "/people/new",
+            &[("name", "Ada Lovelace"), ("email", "not-an-email"), ("tags", "mentor")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("id=\"e-email\""), "{}", bad.body);
+    assert!(
+        bad.body.contains("value=\"Ada Lovelace\"") && bad.body.contains("value=\"not-an-email\"")
+    );
+    assert_eq!(db.store.stats().await.unwrap().contacts, 0);
+    let ok = c
+        .form(
+            "/people/new",
+            &[
+                ("name", "Ada Lovelace"),
+                ("email", "ada@example.com"),
+                ("org", "Acme"),
+                ("tags", "mentor"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    assert!(ok.location.starts_with("/people/"));
+    let person = c.get(&ok.location).await;
+    assert!(person.body.contains("<h1>Ada Lovelace</h1>") && person.body.contains("Acme"));
+
+    // With a cadence on the tag, Mia (added 40 days ago) is due; logging coffee takes her off.
+    let mut mia = kith_core::ContactInput::named("Mia Mentor");
+    mia.tags = vec!["mentor".into()];
+    let mia = db.store.create_contact(&mia, now() - chrono::Duration::days(40)).await.unwrap();
+    db.store.set_tag_cadence("mentor", Some(30)).await.unwrap();
+    let today = c.get("/").await;
+    assert!(today.body.contains("data-due=\"Mia Mentor\""), "{}", today.body);
+    assert!(!today.body.contains("data-due=\"Ada Lovelace\""), "Ada was added today");
+    let bad_log = c.form(&format!("/people/{}/log", mia.id), &[("kind", "telepathy")]).await;
+    assert_eq!(bad_log.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad_log.body.contains("telepathy"));
+    let logged = c
+        .form(
+            &format!("/people/{}/log", mia.id),
+            &[("kind", "coffee"), ("summary", "Talked shop"), ("back", "/")],
+        )
+        .await;
+    assert_eq!((logged.status, logged.location.as_str()), (StatusCode::SEE_OTHER, "/"));
+    assert!(!c.get("/").await.body.contains("data-due=\"Mia Mentor\""));
+    assert!(c.get(&format!("/people/{}", mia.id)).await.body.contains("Talked shop"));
+    let id = ok.location.trim_start_matches("/people/").to_string();
+
+    // Every page renders; unknown ids are a 404 page.
+    for page in [
+        "/people",
+        "/people?q=ada",
+        "/organizations",
+        "/events",
+        "/communities",
+        "/goals",
+        "/opportunities",
+        "/paths?to=Ada",
+        "/insights",
+        "/trash",
+        "/settings",
+        "/people/new",
+        &format!("/people/{id}/edit"),
+    ] {
+        let r = c.get(page).await;
+        assert_eq!(r.status, StatusCode::OK, "{page}: {}", r.body);
+        assert!(r.content_type.starts_with("text/html"), "{page}");
+    }
+    let missing = c.get("/people/00000000-0000-0000-0000-000000000000").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.body.contains("no contact"), "{}", missing.body);
+    assert_eq!(c.get("/people/not-an-id").await.status, StatusCode::NOT_FOUND);
+
+    // Delete goes to the trash; restore brings her back.
+    let del = c.form(&format!("/people/{id}/delete"), &[]).await;
+    assert_eq!(del.location, "/trash");
+    let trash = c.get("/trash").await;
+    assert!(trash.body.contains("data-trash=\"Ada Lovelace\""));
+    let entry = db.store.list_trash().await.unwrap()[0].id;
+    let back = c.form(&format!("/trash/{entry}/restore"), &[]).await;
+    assert_eq!(back.location, format!("/people/{id}"));
+
+    // The opportunity board: add a card and move it.
+    let added = c
+        .form("/opportunities", &[("title", "Staff engineer"), ("kind", "job"), ("org", "Acme")])
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER);
+    let opp = db.store.list_opportunities(&Default::default()).await.unwrap()[0].id;
+    let moved = c.form(&format!("/opportunities/{opp}/move"), &[("stage", "interviewing")]).await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER);
+    assert_eq!(db.store.get_opportunity(opp).await.unwrap().stage, "interviewing");
+    let bad_move = c.form(&format!("/opportunities/{opp}/move"), &[("stage", "dreaming")]).await;
+    assert_eq!(bad_move.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad_move.body.contains("dreaming"));
+    let paths = c.get("/paths?org=Acme").await;
+    assert!(
+        paths.body.contains("You know there now") && paths.body.contains("Ada Lovelace"),
+        "{}",
+        paths.body
+    );
+}
+
+async fn api_speaks_json_and_problems(db: &TestDb) {
+    let mut c = Client::new(db, false);
+    let created = c
+        .json(
+            "POST",
+            "/api/v1/contacts",
+            r#"{"display_name": "Grace Hopper", "emails": [{"address": "grace@example.com"}]}"#,
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let grace: serde_json::Value = serde_json::from_str(&created.body).unwrap();
+    let id = grace["id"].as_str().unwrap();
+    let got = c.get(&format!("/api/v1/contacts/{id}")).await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert!(got.body.contains("grace@example.com"));
+    let list: serde_json::Value =
+        serde_json::from_str(&c.get("/api/v1/contacts?limit=10").await.body).unwrap();
+    assert_eq!(list["total"], 1);
+
+    let malformed = c.json("POST", "/api/v1/contacts", "{not json").await;
+    assert_eq!(malformed.status, StatusCode::BAD_REQUEST);
+    assert_eq!(malformed.content_type, "application/problem+json");
+    assert!(malformed.body.contains("malformed JSON"), "{}", malformed.body);
+    let invalid = c
+        .json(
+            "POST",
+            "/api/v1/contacts",
+            r#"{"display_name": "X", "emails": [{"address": "nope"}]}"#,
+        )
+        .await;
+    assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let p: serde_json::Value = serde_json::from_str(&invalid.body).unwrap();
+    assert_eq!(p["errors"][0]["field"], "email");
+    assert_eq!(p["status"], 422);
+    let missing = c.get("/api/v1/contacts/00000000-0000-0000-0000-000000000000").await;
+    assert_eq!(
+        (missing.status, missing.content_type.as_str()),
+        (StatusCode::NOT_FOUND, "application/problem+json")
+    );
+    assert_eq!(c.get("/api/v1/nothing-here").await.content_type, "application/problem+json");
+    assert_eq!(db.store.stats().await.unwrap().contacts, 1, "failed calls changed nothing");
+
+    let logged = c.json("POST", "/api/v1/interactions", &format!(r#"{{"occurred_at": "2026-11-26T10:00:00Z", "kind": "coffee", "direction": "mutual", "participants": ["{id}"]}}"#)).await;
+    assert_eq!(logged.status, StatusCode::CREATED, "{}", logged.body);
+    for uri in [
+        "/api/v1/due",
+        "/api/v1/search?q=grase",
+        "/api/v1/insights",
+        "/api/v1/goals",
+        "/api/v1/trash",
+        "/api/v1/events",
+        "/api/v1/opportunities",
+        "/api/v1/organizations",
+        "/api/v1/paths?to=Grace",
+    ] {
+        let r = c.get(uri).await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}: {}", r.body);
+        assert!(r.content_type.starts_with("application/json"), "{uri}");
+    }
+    assert!(c.get("/api/v1/search?q=grase").await.body.contains("Grace Hopper"));
+    let doc: serde_json::Value =
+        serde_json::from_str(&c.get("/api/openapi.json").await.body).unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    assert!(doc["paths"]["/api/v1/contacts/{id}"]["get"].is_object());
+    assert!(doc["paths"]["/api/v1/paths"]["get"].is_object());
+    let deleted = c.json("DELETE", &format!("/api/v1/contacts/{id}"), "").await;
+    assert_eq!(deleted.status, StatusCode::OK);
+    let entry: serde_json::Value = serde_json::from_str(&deleted.body).unwrap();
+    let restored = c
+        .json("POST", &format!("/api/v1/trash/{}/restore", entry["id"].as_str().unwrap()), "")
+        .await;
+    assert_eq!(restored.status, StatusCode::OK);
+}
+
+async fn sign_in_tokens_and_limits(db: &TestDb) {
+    let hash = kith_web::hash_password("correct horse battery").unwrap();
+    db.store.set_password_hash(&hash).await.unwrap();
+    let mut c = Client::new(db, true);
+    let home = c.get("/people").await;
+    assert_eq!(
+        (home.status, home.location.as_str()),
+        (StatusCode::SEE_OTHER, "/login?next=/people")
+    );
+    let api = c.get("/api/v1/contacts").await;
+    assert_eq!(
+        (api.status, api.content_type.as_str()),
+        (StatusCode::UNAUTHORIZED, "application/problem+json")
+    );
+    assert_eq!(
+        c.get("/api/openapi.json").await.status,
+        StatusCode::OK,
+        "the API description is public"
+    );
+    assert_eq!(c.get("/login").await.status, StatusCode::OK);
+    let wrong = c.form("/login", &[("password", "guess"), ("next", "/people")]).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(wrong.body.contains("That password is not right."));
+    let right =
+        c.form("/login", &[("password", "correct horse battery"), ("next", "/people")]).await;
+    assert_eq!((right.status, right.location.as_str()), (StatusCode::SEE_OTHER, "/people"));
+    assert!(c.cookies.iter().any(|k| k.starts_with("kith_session=")));
+    assert_eq!(c.get("/people").await.status, StatusCode::OK);
+    let out = c.form("/logout", &[]).await;
+    assert_eq!(out.location, "/login");
+    assert_eq!(c.get("/people").await.status, StatusCode::SEE_OTHER, "signed out");
+
+    // Bearer tokens for the API; revoked ones stop working.
+    let secret = "kith_test_token_0123456789";
+    db.store.create_token("script", "api", &kith_web::token_hash(secret), now()).await.unwrap();
+    let mut bot = Client::new(db, true);
+    let with = |t: &str| {
+        Request::builder()
+            .uri("/api/v1/contacts")
+            .header(header::AUTHORIZATION, format!("Bearer {t}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    assert_eq!(bot.send(with(secret)).await.status, StatusCode::OK);
+    assert_eq!(bot.send(with("kith_wrong")).await.status, StatusCode::UNAUTHORIZED);
+    db.store.revoke_token("api", "script", now()).await.unwrap();
+    assert_eq!(bot.send(with(secret)).await.status, StatusCode::UNAUTHORIZED);
+
+    // Five wrong passwords in a minute, then even the right one waits.
+    let mut guesser = Client::new(db, true);
+    guesser.get("/login").await;
+    for _ in 0..5 {
+        assert_eq!(
+            guesser.form("/login", &[("password", "nope")]).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        guesser.form("/login", &[("password", "correct horse battery")]).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
