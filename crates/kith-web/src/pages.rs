@@ -293,7 +293,7 @@ async fn person_view(
             },
         ));
     }
-    timeline.sort_by(|a, b| b.0.cmp(&a.0));
+    timeline.sort_by_key(|t| std::cmp::Reverse(t.0));
     let network = s.contact_network(id).await?;
     let cadence = match (&nurture.settings.cadence_days, &nurture.settings.cadence_source) {
         (Some(d), Some(kith_core::nurture::CadenceSource::Tag(t))) => {
@@ -587,7 +587,7 @@ async fn create_event(
             follow_up_days: None,
             notes: String::new(),
         };
-        Ok::<_, StoreError>(app.store.create_event(&input, now).await?)
+        app.store.create_event(&input, now).await
     }
     .await;
     match result {
