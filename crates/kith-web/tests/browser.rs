@@ -152,25 +152,21 @@ impl Steps {
         }
     }
 
-    async fn text(&self, step: &str) -> String {
-        match self
-            .client
-            .wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::Css("main"))
-            .await
-        {
-            Ok(m) => m.text().await.unwrap_or_default(),
-            Err(e) => self.fail(step, e.to_string()).await,
-        }
-    }
-
+    /// Waits (up to 10 s: a click may still be loading the next page) until `want` is on the
+    /// page (or, with `present = false`, gone).
     async fn expect(&self, step: &str, want: &str, present: bool) {
-        let text = self.text(step).await;
-        if text.contains(want) != present {
-            let what = if present { "missing" } else { "still there" };
-            self.fail(step, format!("{want:?} {what}")).await;
+        for _ in 0..50 {
+            let text = match self.client.find(Locator::Css("main")).await {
+                Ok(m) => m.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if text.contains(want) == present {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
         }
+        let what = if present { "missing" } else { "still there" };
+        self.fail(step, format!("{want:?} {what}")).await;
     }
 }
 
@@ -199,14 +195,23 @@ async fn a_newcomer_uses_the_app_in_a_real_browser() {
         Err(e) => s.fail("find someone due", e.to_string()).await,
     };
     s.click("log coffee with them", "ol.due li:first-child button[type=submit]").await;
-    let due_names: Vec<String> = {
+    let mut still_due = true;
+    for _ in 0..50 {
         let mut names = vec![];
-        for li in s.client.find_all(Locator::Css("ol.due li")).await.unwrap() {
-            names.push(li.attr("data-due").await.unwrap().unwrap_or_default());
+        for li in s.client.find_all(Locator::Css("ol.due li")).await.unwrap_or_default() {
+            names.push(li.attr("data-due").await.ok().flatten().unwrap_or_default());
         }
-        names
-    };
-    if due_names.contains(&first) {
+        let loaded = match s.client.find(Locator::Css("main h2#due-h")).await {
+            Ok(h) => h.text().await.unwrap_or_default().starts_with("Reach out"),
+            Err(_) => false,
+        };
+        if loaded && !names.contains(&first) {
+            still_due = false;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    if still_due {
         s.fail("they left the due list", format!("{first} is still due")).await;
     }
 
