@@ -116,7 +116,8 @@ pub async fn connect(ctx: &Ctx, a: ConnectArgs) -> Result<()> {
     if ctx.json {
         return json(&k);
     }
-    println!("Recorded: {} knows {}.", k.a.display_name, k.b.display_name);
+    let (first, second) = if k.a.contact_id == x { (&k.a, &k.b) } else { (&k.b, &k.a) };
+    println!("Recorded: {} knows {}.", first.display_name, second.display_name);
     Ok(())
 }
 

@@ -887,7 +887,9 @@ impl Store for SqlStore {
     ) -> Result<TrashEntry> {
         let mut tx = self.pool.begin().await?;
         let k = leverage::connection_between(&mut tx, a, b).await?;
-        let label = format!("{} knows {}", k.a.display_name, k.b.display_name);
+        // In the caller's order (the pair is stored in id order).
+        let (first, second) = if k.a.contact_id == a { (&k.a, &k.b) } else { (&k.b, &k.a) };
+        let label = format!("{} knows {}", first.display_name, second.display_name);
         let e = trash::trash_connection(&mut tx, &k.id.to_string(), label, micros(now)).await?;
         tx.commit().await?;
         Ok(e)
