@@ -231,7 +231,7 @@ fn leverage_the_network(k: &Kith) {
     assert!(k.ok(&["show", "Grace"]).contains("Parser library (active)"));
     let insights = k.ok(&["insights"]);
     for want in [
-        "Your network: 3 people, 1 tie between them known, 1 cluster.",
+        "Your network: 3 people, 1 tie between them known, 0 shared employers, 1 cluster.",
         "Layers (Dunbar)",
         "closest   5:   3 people",
         "organizations 2 distinct",

@@ -3,7 +3,9 @@
 //! over the who-knows-whom graph.
 
 use crate::interaction::Participant;
-use crate::leverage::{TieEvidence, combined_strength};
+use crate::leverage::{
+    COLLEAGUES_BEFORE, COLLEAGUES_NOW, Membership, TieEvidence, combined_strength,
+};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use kith_graph::{GraphBuilder, PageRankOptions};
 use serde::{Deserialize, Serialize};
@@ -87,8 +89,10 @@ pub struct Insights {
     pub met_via: Spread,
     /// Strong ties gone quiet, most worth reviving first.
     pub dormant: Vec<Ranked>,
-    /// Who-knows-whom ties known (entered or inferred).
+    /// Pairs of contacts known to know each other (entered, or seen together).
     pub ties: usize,
+    /// Organizations where at least two contacts work or worked (they tie their people).
+    pub shared_employers: usize,
     /// Groups of contacts connected through each other (ignoring the user).
     pub clusters: usize,
     /// People who bridge otherwise separate parts of the network (lowest constraint first).
@@ -140,6 +144,7 @@ fn months_back(today: NaiveDate, n: u32) -> Vec<NaiveDate> {
 pub fn insights(
     contacts: &[InsightContact],
     evidence: &[TieEvidence],
+    memberships: &[Membership],
     now: DateTime<Utc>,
 ) -> Insights {
     let today = now.date_naive();
@@ -220,16 +225,36 @@ pub fn insights(
             pairs.entry((a.min(b), a.max(b))).or_default().push(e.evidence.clone());
         }
     }
-    let mut gb = GraphBuilder::with_capacity(contacts.len() as u32, pairs.len());
+    // Colleagues meet at one hub node per organization (see `leverage::Network`).
+    let mut hubs: HashMap<crate::ids::OrganizationId, u32> = HashMap::new();
+    let mut links: HashMap<(u32, u32), bool> = HashMap::new();
+    let base = contacts.len() as u32;
+    for m in memberships {
+        let Some(&node) = index.get(&m.contact) else { continue };
+        let next = base + hubs.len() as u32;
+        let hub = *hubs.entry(m.organization).or_insert(next);
+        *links.entry((node, hub)).or_insert(false) |= m.current;
+    }
+    let mut members: HashMap<u32, usize> = HashMap::new();
+    for (_, hub) in links.keys() {
+        *members.entry(*hub).or_default() += 1;
+    }
+    let mut gb = GraphBuilder::with_capacity(base + hubs.len() as u32, pairs.len() + links.len());
     for ((a, b), ev) in &pairs {
         let s = combined_strength(ev);
         if s > 0.0 {
             let _ = gb.add_edge(*a, *b, s);
         }
     }
+    for ((node, hub), now_there) in &links {
+        if members.get(hub).copied().unwrap_or(0) >= 2 {
+            let s = if *now_there { COLLEAGUES_NOW } else { COLLEAGUES_BEFORE };
+            let _ = gb.add_edge(*node, *hub, s.sqrt());
+        }
+    }
     let g = gb.build();
     let components = g.connected_components();
-    let clusters = (0..g.node_count())
+    let clusters = (0..base)
         .filter(|n| g.degree(*n).unwrap_or(0) > 0)
         .map(|n| components.component[n as usize])
         .collect::<std::collections::HashSet<_>>()
@@ -237,6 +262,7 @@ pub fn insights(
     let mut brokers: Vec<Ranked> = g
         .constraint_all()
         .into_iter()
+        .take(contacts.len())
         .enumerate()
         .filter_map(|(i, c)| {
             let c = c?;
@@ -258,6 +284,7 @@ pub fn insights(
         Ok(pr) if !pairs.is_empty() => pr
             .scores
             .iter()
+            .take(contacts.len())
             .enumerate()
             .filter(|(i, _)| g.degree(*i as u32).unwrap_or(0) > 0)
             .map(|(i, s)| Ranked {
@@ -285,7 +312,8 @@ pub fn insights(
         locations: spread(contacts.iter().map(|c| c.location.clone())),
         met_via: spread(contacts.iter().map(|c| c.met_via.clone())),
         dormant,
-        ties: g.edge_count(),
+        ties: pairs.len(),
+        shared_employers: members.values().filter(|n| **n >= 2).count(),
         clusters,
         brokers,
         most_connected,
@@ -338,7 +366,7 @@ mod tests {
         people[2].last_contact = Some(now - chrono::Duration::days(400));
         // Two triangles joined only through Cy: Cy is the broker.
         let ev = vec![tie(1, 2), tie(1, 3), tie(2, 3), tie(3, 4), tie(3, 5), tie(4, 5)];
-        let i = insights(&people, &ev, now);
+        let i = insights(&people, &ev, &[], now);
         assert_eq!(i.contacts, 5);
         assert_eq!(i.growth.len(), 12);
         assert_eq!(i.growth[0].label, "2025-12");
@@ -354,7 +382,7 @@ mod tests {
             "{}",
             i.dormant[0].detail
         );
-        assert_eq!((i.ties, i.clusters), (6, 1));
+        assert_eq!((i.ties, i.clusters, i.shared_employers), (6, 1, 0));
         assert_eq!(i.brokers[0].contact.display_name, "Cy");
         assert_eq!(i.most_connected[0].contact.display_name, "Cy");
     }

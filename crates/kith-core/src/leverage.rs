@@ -99,8 +99,7 @@ pub enum Evidence {
     Together { count: i64, last: NaiveDate },
     /// Both were at an event.
     SameEvent { event: String, on: NaiveDate },
-    /// Both worked at an organization; `overlap` when their times there overlapped (or
-    /// unknown dates do not rule it out).
+    /// Both work or worked at an organization; `overlap` when both are there now.
     Colleagues { organization: String, overlap: bool },
 }
 
@@ -135,7 +134,7 @@ impl Evidence {
                 format!("colleagues at {organization}")
             }
             Evidence::Colleagues { organization, overlap: false } => {
-                format!("both worked at {organization}, at different times")
+                format!("both worked at {organization}")
             }
         }
     }
@@ -202,7 +201,27 @@ impl IntroPath {
     }
 }
 
-/// The user's network as a graph: node 0 is the user, nodes 1.. are contacts.
+/// A contact's role at an organization, for ties between its people.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Membership {
+    pub contact: ContactId,
+    pub organization: crate::ids::OrganizationId,
+    pub name: String,
+    /// They work there now.
+    pub current: bool,
+}
+
+/// The tie strength between two people who work at the same organization now.
+pub const COLLEAGUES_NOW: f64 = 0.35;
+/// ... when at least one of them has left (their times there may not have overlapped).
+pub const COLLEAGUES_BEFORE: f64 = 0.15;
+
+/// The user's network as a graph: node 0 is the user, nodes `1..=n` are contacts, and after
+/// them one hub node per organization. Colleagues are linked through their organization's hub
+/// (contact – hub – contact) rather than pairwise, so an organization of m people costs m edges
+/// instead of m²/2; a hub's edges have strength √s so that the two hops multiply to the pair
+/// strength s ([`COLLEAGUES_NOW`], or [`COLLEAGUES_BEFORE`] when either has left). Paths never
+/// start or end at a hub, and explanations fold a hub into one hop ("colleagues at Acme").
 #[derive(Debug)]
 pub struct Network {
     pub graph: Graph,
@@ -210,13 +229,23 @@ pub struct Network {
     index: HashMap<ContactId, u32>,
     mine: HashMap<u32, MyTie>,
     evidence: HashMap<(u32, u32), Vec<Evidence>>,
+    /// Organization names of the hub nodes, from `hub_base` on.
+    hubs: Vec<String>,
+    hub_base: u32,
+    /// Whether a contact (node) is at a hub now.
+    current: HashMap<(u32, u32), bool>,
     now: DateTime<Utc>,
 }
 
 impl Network {
-    /// Builds the graph from the user's ties and the evidence between contacts. Evidence about
-    /// contacts not in `mine` is ignored (trashed people, say).
-    pub fn build(mine: Vec<MyTie>, evidence: Vec<TieEvidence>, now: DateTime<Utc>) -> Network {
+    /// Builds the graph from the user's ties, the evidence between contacts and who works or
+    /// worked where. Evidence or memberships of contacts not in `mine` are ignored.
+    pub fn build(
+        mine: Vec<MyTie>,
+        evidence: Vec<TieEvidence>,
+        memberships: Vec<Membership>,
+        now: DateTime<Utc>,
+    ) -> Network {
         let mut people = Vec::with_capacity(mine.len());
         let mut index = HashMap::with_capacity(mine.len());
         let mut by_node = HashMap::with_capacity(mine.len());
@@ -234,8 +263,23 @@ impl Network {
                 pairs.entry((a.min(b), a.max(b))).or_default().push(e.evidence);
             }
         }
-        let mut b =
-            GraphBuilder::with_capacity(people.len() as u32 + 1, by_node.len() + pairs.len());
+        let hub_base = people.len() as u32 + 1;
+        let mut hubs: Vec<String> = Vec::new();
+        let mut hub_of: HashMap<crate::ids::OrganizationId, u32> = HashMap::new();
+        let mut current: HashMap<(u32, u32), bool> = HashMap::new();
+        for m in &memberships {
+            let Some(&node) = index.get(&m.contact) else { continue };
+            let hub = *hub_of.entry(m.organization).or_insert_with(|| {
+                hubs.push(m.name.clone());
+                hub_base + hubs.len() as u32 - 1
+            });
+            let e = current.entry((node, hub)).or_insert(false);
+            *e |= m.current;
+        }
+        let mut b = GraphBuilder::with_capacity(
+            hub_base + hubs.len() as u32,
+            by_node.len() + pairs.len() + current.len(),
+        );
         for (node, t) in &by_node {
             // Cannot fail: distinct valid nodes, strength clamped into (0, 1].
             let _ = b.add_edge(0, *node, t.strength.clamp(MIN_MY_TIE, 1.0));
@@ -246,7 +290,21 @@ impl Network {
                 let _ = b.add_edge(*a, *c, s);
             }
         }
-        Network { graph: b.build(), people, index, mine: by_node, evidence: pairs, now }
+        for ((node, hub), now_there) in &current {
+            let s = if *now_there { COLLEAGUES_NOW } else { COLLEAGUES_BEFORE };
+            let _ = b.add_edge(*node, *hub, s.sqrt());
+        }
+        Network {
+            graph: b.build(),
+            people,
+            index,
+            mine: by_node,
+            evidence: pairs,
+            hubs,
+            hub_base,
+            current,
+            now,
+        }
     }
 
     /// How many contacts the network holds.
@@ -264,12 +322,25 @@ impl Network {
         self.index.get(&id).copied()
     }
 
-    /// The contact at a graph node (not the user's node 0).
+    /// The contact at a graph node (not the user's node 0, not an organization hub).
     pub fn person(&self, node: u32) -> Option<&Participant> {
+        if node >= self.hub_base {
+            return None;
+        }
         node.checked_sub(1).and_then(|i| self.people.get(i as usize))
     }
 
-    /// The evidence between two contacts.
+    /// The organization of a hub node.
+    fn hub(&self, node: u32) -> Option<&str> {
+        node.checked_sub(self.hub_base).and_then(|i| self.hubs.get(i as usize)).map(String::as_str)
+    }
+
+    /// Whether a node is an organization hub.
+    pub fn is_hub(&self, node: u32) -> bool {
+        node >= self.hub_base
+    }
+
+    /// The evidence between two contacts entered or seen directly (not shared employers).
     pub fn evidence(&self, a: ContactId, b: ContactId) -> &[Evidence] {
         match (self.node(a), self.node(b)) {
             (Some(x), Some(y)) => {
@@ -279,17 +350,44 @@ impl Network {
         }
     }
 
-    /// Contacts tied to someone (not the user), strongest first.
+    /// The colleague evidence for two contacts meeting at a hub.
+    fn colleagues(&self, a: u32, hub: u32, b: u32) -> Evidence {
+        let both_now = self.current.get(&(a, hub)).copied().unwrap_or(false)
+            && self.current.get(&(b, hub)).copied().unwrap_or(false);
+        Evidence::Colleagues {
+            organization: self.hub(hub).unwrap_or("").to_string(),
+            overlap: both_now,
+        }
+    }
+
+    /// Contacts tied to someone (directly, or as colleagues; not the user), strongest first.
     pub fn ties_of(&self, id: ContactId) -> Vec<(Participant, f64, Vec<Evidence>)> {
         let Some(node) = self.node(id) else { return vec![] };
         let Ok(neighbors) = self.graph.neighbors(node) else { return vec![] };
-        let mut out: Vec<(Participant, f64, Vec<Evidence>)> = neighbors
-            .filter(|n| n.node != 0)
-            .filter_map(|n| {
-                let p = self.person(n.node)?.clone();
-                let ev = self.evidence(id, p.contact_id).to_vec();
-                Some((p, n.strength, ev))
-            })
+        let mut by_person: HashMap<u32, (f64, Vec<Evidence>)> = HashMap::new();
+        for n in neighbors {
+            if n.node == 0 {
+                continue;
+            }
+            if self.is_hub(n.node) {
+                let Ok(members) = self.graph.neighbors(n.node) else { continue };
+                for m in members.filter(|m| m.node != node) {
+                    let e = by_person.entry(m.node).or_insert((0.0, vec![]));
+                    let s = n.strength * m.strength;
+                    let miss = (1.0 - e.0) * (1.0 - s);
+                    e.0 = 1.0 - miss;
+                    e.1.push(self.colleagues(node, n.node, m.node));
+                }
+            } else {
+                let e = by_person.entry(n.node).or_insert((0.0, vec![]));
+                e.0 = 1.0 - (1.0 - e.0) * (1.0 - n.strength);
+                let key = (node.min(n.node), node.max(n.node));
+                e.1.extend(self.evidence.get(&key).cloned().unwrap_or_default());
+            }
+        }
+        let mut out: Vec<(Participant, f64, Vec<Evidence>)> = by_person
+            .into_iter()
+            .filter_map(|(n, (s, ev))| Some((self.person(n)?.clone(), s.min(0.99), ev)))
             .collect();
         out.sort_by(|a, b| {
             b.1.total_cmp(&a.1).then_with(|| a.0.display_name.cmp(&b.0.display_name))
@@ -309,23 +407,34 @@ impl Network {
 
     fn explain(&self, p: &Path) -> IntroPath {
         let mut hops = Vec::with_capacity(p.hops());
-        for w in p.nodes.windows(2) {
-            let (from, to) = (w[0], w[1]);
-            let strength = self.graph.strength(from, to).ok().flatten().unwrap_or(0.0);
-            let Some(to_p) = self.person(to).cloned() else { continue };
-            let (from_p, why) = if from == 0 {
-                (None, self.my_why(to))
+        let nodes = &p.nodes;
+        let mut i = 0;
+        while i + 1 < nodes.len() {
+            let from = nodes[i];
+            let (to, strength, why, step) = if self.is_hub(nodes[i + 1]) && i + 2 < nodes.len() {
+                let (hub, to) = (nodes[i + 1], nodes[i + 2]);
+                let s = self.graph.strength(from, hub).ok().flatten().unwrap_or(0.0)
+                    * self.graph.strength(hub, to).ok().flatten().unwrap_or(0.0);
+                (to, s, self.colleagues(from, hub, to).describe(), 2)
             } else {
-                let f = self.person(from).cloned();
-                let key = (from.min(to), from.max(to));
-                let why = self
-                    .evidence
-                    .get(&key)
-                    .map(|ev| ev.iter().map(Evidence::describe).collect::<Vec<_>>().join("; "))
-                    .unwrap_or_default();
-                (f, why)
+                let to = nodes[i + 1];
+                let s = self.graph.strength(from, to).ok().flatten().unwrap_or(0.0);
+                let why = if from == 0 {
+                    self.my_why(to)
+                } else {
+                    let key = (from.min(to), from.max(to));
+                    self.evidence
+                        .get(&key)
+                        .map(|ev| ev.iter().map(Evidence::describe).collect::<Vec<_>>().join("; "))
+                        .unwrap_or_default()
+                };
+                (to, s, why, 1)
             };
-            hops.push(Hop { from: from_p, to: to_p, strength, why });
+            if let Some(to_p) = self.person(to).cloned() {
+                let from_p = if from == 0 { None } else { self.person(from).cloned() };
+                hops.push(Hop { from: from_p, to: to_p, strength, why });
+            }
+            i += step;
         }
         IntroPath { strength: p.strength(), hops }
     }
@@ -451,7 +560,7 @@ mod tests {
                 evidence: Evidence::SameEvent { event: "X".into(), on: d("2026-01-01") },
             },
         ];
-        let net = Network::build(mine, ev, now());
+        let net = Network::build(mine, ev, vec![], now());
         assert_eq!(net.len(), 3);
         let paths = net.paths_to(id(3), 3);
         assert_eq!(paths.len(), 3, "{:#?}", paths.iter().map(|p| p.describe()).collect::<Vec<_>>());
@@ -474,7 +583,36 @@ mod tests {
             any.iter().map(|p| p.target().unwrap().display_name.as_str()).collect();
         assert_eq!(ends, ["Grace", "Bob"], "Grace through Ada is closer than Bob");
         assert!(net.paths_to(id(77), 3).is_empty(), "unknown target");
+
         assert_eq!(net.ties_of(id(3)).len(), 2);
+
+        // Colleagues tie through their organization's hub, not pairwise.
+        let acme = crate::ids::OrganizationId(uuid::Uuid::from_u128(500));
+        let at = |n: u128, current: bool| Membership {
+            contact: id(n),
+            organization: acme,
+            name: "Acme".into(),
+            current,
+        };
+        let mine = vec![
+            me_to(1, "Ada", 0.82, &["mentor"], Some(5)),
+            me_to(4, "Linus", 0.0, &[], None),
+            me_to(5, "Old Hand", 0.0, &[], None),
+        ];
+        let net = Network::build(mine, vec![], vec![at(1, true), at(4, true), at(5, false)], now());
+        let best = &net.paths_to(id(4), 1)[0];
+        assert_eq!(best.hops.len(), 2, "the hub is folded into one hop");
+        assert!(
+            best.describe().ends_with("→ Linus (0.35: colleagues at Acme)"),
+            "{}",
+            best.describe()
+        );
+        assert!((best.strength - 0.82 * COLLEAGUES_NOW).abs() < 1e-9);
+        let ties = net.ties_of(id(1));
+        let names: Vec<&str> = ties.iter().map(|t| t.0.display_name.as_str()).collect();
+        assert_eq!(names, ["Linus", "Old Hand"]);
+        assert_eq!(ties[1].2[0].describe(), "both worked at Acme");
+        assert!(net.paths_to_any(&[id(5)], 1)[0].describe().contains("Old Hand"));
     }
 }
 

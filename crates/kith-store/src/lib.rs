@@ -28,7 +28,8 @@ use kith_core::goal::{Goal, GoalInput, GoalProgress, Period, Review};
 use kith_core::insights::{InsightContact, Insights};
 use kith_core::ledger::{LedgerEntry, LedgerInput, LedgerStatus};
 use kith_core::leverage::{
-    Connection, ConnectionInput, MyTie, Network, PathReport, RelationshipRole, TieEvidence,
+    Connection, ConnectionInput, Membership, MyTie, Network, PathReport, RelationshipRole,
+    TieEvidence,
 };
 use kith_core::network::{
     Community, CommunityInput, CommunitySummary, Contribution, ContributionInput, Event,
@@ -403,8 +404,10 @@ pub trait Store: Send + Sync {
         b: ContactId,
         now: DateTime<Utc>,
     ) -> Result<TrashEntry>;
-    /// All evidence of who knows whom: connections, shared interactions, events, employers.
+    /// Direct evidence of who knows whom: connections, shared interactions, shared events.
     async fn tie_evidence(&self) -> Result<Vec<TieEvidence>>;
+    /// Who works or worked where (shared employers tie people; see `leverage::Network`).
+    async fn memberships(&self) -> Result<Vec<Membership>>;
     /// People with a role at an organization, and whether it is current.
     async fn people_at(&self, organization: OrganizationId) -> Result<Vec<(Participant, bool)>>;
     /// What insights need of every live contact (strength computed at `now`).
@@ -540,7 +543,7 @@ pub trait Store: Send + Sync {
                 last_contact: h.interactions.last_at,
             })
             .collect();
-        Ok(Network::build(mine, self.tie_evidence().await?, now))
+        Ok(Network::build(mine, self.tie_evidence().await?, self.memberships().await?, now))
     }
 
     /// The best `k` warm-introduction paths to a contact.
@@ -645,7 +648,8 @@ pub trait Store: Send + Sync {
     async fn insights(&self, now: DateTime<Utc>) -> Result<Insights> {
         let contacts = self.insight_contacts(now).await?;
         let evidence = self.tie_evidence().await?;
-        Ok(kith_core::insights::insights(&contacts, &evidence, now))
+        let memberships = self.memberships().await?;
+        Ok(kith_core::insights::insights(&contacts, &evidence, &memberships, now))
     }
 }
 

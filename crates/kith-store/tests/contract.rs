@@ -166,8 +166,24 @@ async fn roles_connections_and_intro_paths(db: &TestDb) {
         kinds(bob.id, grace.id),
         [format!("in a meeting together on {}", (now() - Duration::days(90)).date_naive())]
     );
-    assert_eq!(kinds(grace.id, linus.id), ["both worked at Acme, at different times"]);
-    assert!(ev.iter().all(|e| !matches!(e.evidence, Evidence::Colleagues { overlap: true, .. })));
+    assert!(kinds(grace.id, linus.id).is_empty(), "shared employers come as memberships");
+    let at_acme: Vec<(kith_core::ContactId, bool)> = s
+        .memberships()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.name == "Acme")
+        .map(|m| (m.contact, m.current))
+        .collect();
+    assert_eq!(at_acme.len(), 2);
+    assert!(at_acme.contains(&(grace.id, true)) && at_acme.contains(&(linus.id, false)));
+    let net = s.network(now()).await.unwrap();
+    let grace_ties = net.ties_of(grace.id);
+    let linus_tie = grace_ties.iter().find(|t| t.0.contact_id == linus.id).unwrap();
+    assert_eq!(
+        linus_tie.2[0],
+        Evidence::Colleagues { organization: "Acme".into(), overlap: false }
+    );
 
     // Paths to Grace: through Ada (mentor, strong), through Bob, or directly (weak).
     let report = s.paths_to_contact(grace.id, 3, now()).await.unwrap();
@@ -311,7 +327,7 @@ async fn collaborations_and_insights(db: &TestDb) {
     let i = s.insights(now()).await.unwrap();
     assert_eq!(i.contacts, 2);
     assert_eq!(i.organizations.top[0].label, "Acme");
-    assert_eq!((i.ties, i.clusters), (1, 1), "colleagues at Acme");
+    assert_eq!((i.ties, i.shared_employers, i.clusters), (0, 1, 1), "colleagues at Acme");
     let t = s.trash_collaboration(c.id, now()).await.unwrap();
     assert!(s.list_collaborations(None).await.unwrap().is_empty());
     s.restore(t.id, now()).await.unwrap();

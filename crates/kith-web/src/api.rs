@@ -66,13 +66,27 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/contacts/{id}", get(get_contact).put(update_contact).delete(delete_contact))
         .route("/api/v1/contacts/{id}/interactions", get(contact_interactions))
         .route("/api/v1/interactions", get(list_interactions).post(log_interaction))
+        .route("/api/v1/interactions/{id}", get(get_interaction).delete(delete_interaction))
         .route("/api/v1/organizations", get(list_organizations).post(create_organization))
-        .route("/api/v1/organizations/{id}", get(get_organization))
+        .route(
+            "/api/v1/organizations/{id}",
+            get(get_organization).put(update_organization).delete(delete_organization),
+        )
         .route("/api/v1/events", get(list_events).post(create_event))
-        .route("/api/v1/events/{id}", get(get_event))
+        .route("/api/v1/events/{id}", get(get_event).put(update_event).delete(delete_event))
+        .route("/api/v1/communities", get(list_communities).post(create_community))
+        .route(
+            "/api/v1/communities/{id}",
+            get(get_community).put(update_community).delete(delete_community),
+        )
         .route("/api/v1/opportunities", get(list_opportunities).post(create_opportunity))
+        .route("/api/v1/opportunities/{id}", get(get_opportunity).delete(delete_opportunity))
         .route("/api/v1/opportunities/{id}/stage", post(move_opportunity))
-        .route("/api/v1/goals", get(goals))
+        .route("/api/v1/collaborations", get(list_collaborations).post(create_collaboration))
+        .route("/api/v1/collaborations/{id}", get(get_collaboration).delete(delete_collaboration))
+        .route("/api/v1/ledger", get(list_ledger).post(create_ledger_entry))
+        .route("/api/v1/goals", get(goals).post(create_goal))
+        .route("/api/v1/goals/{id}", axum::routing::delete(delete_goal))
         .route("/api/v1/due", get(due))
         .route("/api/v1/search", get(search))
         .route("/api/v1/paths", get(paths))
@@ -115,16 +129,37 @@ async fn not_found(req: Request) -> Response {
         contact_interactions,
         list_interactions,
         log_interaction,
+        get_interaction,
+        delete_interaction,
         list_organizations,
         create_organization,
         get_organization,
+        update_organization,
+        delete_organization,
         list_events,
         create_event,
         get_event,
+        update_event,
+        delete_event,
+        list_communities,
+        create_community,
+        get_community,
+        update_community,
+        delete_community,
         list_opportunities,
         create_opportunity,
+        get_opportunity,
+        delete_opportunity,
         move_opportunity,
+        list_collaborations,
+        create_collaboration,
+        get_collaboration,
+        delete_collaboration,
+        list_ledger,
+        create_ledger_entry,
         goals,
+        create_goal,
+        delete_goal,
         due,
         search,
         paths,
@@ -458,4 +493,186 @@ async fn trash(State(app): State<AppState>) -> ApiResult {
 #[utoipa::path(post, path = "/api/v1/trash/{id}/restore", params(("id" = String, Path)), responses((status = 200, body = Object), (status = 409, body = Problem)))]
 async fn restore(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
     ok(&app.store.restore(TrashId(id_of("trash entry", &id)?), (app.clock)()).await?)
+}
+
+/// Get an interaction.
+#[utoipa::path(get, path = "/api/v1/interactions/{id}", params(("id" = String, Path)), responses((status = 200, body = Object), (status = 404, body = Problem)))]
+async fn get_interaction(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    ok(&app.store.get_interaction(kith_core::InteractionId(id_of("interaction", &id)?)).await?)
+}
+
+/// Move an interaction to the trash.
+#[utoipa::path(delete, path = "/api/v1/interactions/{id}", params(("id" = String, Path)), responses((status = 200, description = "The trash entry", body = Object)))]
+async fn delete_interaction(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    ok(&app
+        .store
+        .trash_interaction(kith_core::InteractionId(id_of("interaction", &id)?), (app.clock)())
+        .await?)
+}
+
+/// Replace an organization's fields.
+#[utoipa::path(put, path = "/api/v1/organizations/{id}", params(("id" = String, Path)), request_body = Object, responses((status = 200, body = Object), (status = 422, body = Problem)))]
+async fn update_organization(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<OrganizationInput>,
+) -> ApiResult {
+    ok(&app
+        .store
+        .update_organization(OrganizationId(id_of("organization", &id)?), &input, (app.clock)())
+        .await?)
+}
+
+/// Move an organization to the trash.
+#[utoipa::path(delete, path = "/api/v1/organizations/{id}", params(("id" = String, Path)), responses((status = 200, description = "The trash entry", body = Object)))]
+async fn delete_organization(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    ok(&app
+        .store
+        .trash_organization(OrganizationId(id_of("organization", &id)?), (app.clock)())
+        .await?)
+}
+
+/// Replace an event's fields.
+#[utoipa::path(put, path = "/api/v1/events/{id}", params(("id" = String, Path)), request_body = Object, responses((status = 200, body = Object), (status = 422, body = Problem)))]
+async fn update_event(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<EventInput>,
+) -> ApiResult {
+    ok(&app.store.update_event(EventId(id_of("event", &id)?), &input, (app.clock)()).await?)
+}
+
+/// Move an event to the trash.
+#[utoipa::path(delete, path = "/api/v1/events/{id}", params(("id" = String, Path)), responses((status = 200, description = "The trash entry", body = Object)))]
+async fn delete_event(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    ok(&app.store.trash_event(EventId(id_of("event", &id)?), (app.clock)()).await?)
+}
+
+/// Communities by name.
+#[utoipa::path(get, path = "/api/v1/communities", responses((status = 200, body = Object)))]
+async fn list_communities(State(app): State<AppState>) -> ApiResult {
+    ok(&app.store.list_communities().await?)
+}
+
+/// Record a community.
+#[utoipa::path(post, path = "/api/v1/communities", request_body = Object, responses((status = 201, body = Object), (status = 409, body = Problem)))]
+async fn create_community(
+    State(app): State<AppState>,
+    ApiJson(input): ApiJson<kith_core::network::CommunityInput>,
+) -> ApiResult {
+    created(&app.store.create_community(&input, (app.clock)()).await?)
+}
+
+/// Get a community with its people and contributions.
+#[utoipa::path(get, path = "/api/v1/communities/{id}", params(("id" = String, Path)), responses((status = 200, body = Object), (status = 404, body = Problem)))]
+async fn get_community(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    ok(&app.store.get_community(kith_core::CommunityId(id_of("community", &id)?)).await?)
+}
+
+/// Replace a community's fields.
+#[utoipa::path(put, path = "/api/v1/communities/{id}", params(("id" = String, Path)), request_body = Object, responses((status = 200, body = Object), (status = 422, body = Problem)))]
+async fn update_community(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<kith_core::network::CommunityInput>,
+) -> ApiResult {
+    ok(&app
+        .store
+        .update_community(kith_core::CommunityId(id_of("community", &id)?), &input, (app.clock)())
+        .await?)
+}
+
+/// Move a community to the trash.
+#[utoipa::path(delete, path = "/api/v1/communities/{id}", params(("id" = String, Path)), responses((status = 200, description = "The trash entry", body = Object)))]
+async fn delete_community(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    ok(&app
+        .store
+        .trash_community(kith_core::CommunityId(id_of("community", &id)?), (app.clock)())
+        .await?)
+}
+
+/// Get an opportunity with its stage history and people.
+#[utoipa::path(get, path = "/api/v1/opportunities/{id}", params(("id" = String, Path)), responses((status = 200, body = Object), (status = 404, body = Problem)))]
+async fn get_opportunity(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    ok(&app.store.get_opportunity(OpportunityId(id_of("opportunity", &id)?)).await?)
+}
+
+/// Move an opportunity to the trash.
+#[utoipa::path(delete, path = "/api/v1/opportunities/{id}", params(("id" = String, Path)), responses((status = 200, description = "The trash entry", body = Object)))]
+async fn delete_opportunity(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    ok(&app
+        .store
+        .trash_opportunity(OpportunityId(id_of("opportunity", &id)?), (app.clock)())
+        .await?)
+}
+
+/// Collaborations, newest first.
+#[utoipa::path(get, path = "/api/v1/collaborations", responses((status = 200, body = Object)))]
+async fn list_collaborations(State(app): State<AppState>) -> ApiResult {
+    ok(&app.store.list_collaborations(None).await?)
+}
+
+/// Record a collaboration.
+#[utoipa::path(post, path = "/api/v1/collaborations", request_body = Object, responses((status = 201, body = Object), (status = 422, body = Problem)))]
+async fn create_collaboration(
+    State(app): State<AppState>,
+    ApiJson(input): ApiJson<kith_core::pipeline::CollaborationInput>,
+) -> ApiResult {
+    created(&app.store.create_collaboration(&input, (app.clock)()).await?)
+}
+
+/// Get a collaboration.
+#[utoipa::path(get, path = "/api/v1/collaborations/{id}", params(("id" = String, Path)), responses((status = 200, body = Object), (status = 404, body = Problem)))]
+async fn get_collaboration(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    ok(&app
+        .store
+        .get_collaboration(kith_core::CollaborationId(id_of("collaboration", &id)?))
+        .await?)
+}
+
+/// Move a collaboration to the trash.
+#[utoipa::path(delete, path = "/api/v1/collaborations/{id}", params(("id" = String, Path)), responses((status = 200, description = "The trash entry", body = Object)))]
+async fn delete_collaboration(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    ok(&app
+        .store
+        .trash_collaboration(
+            kith_core::CollaborationId(id_of("collaboration", &id)?),
+            (app.clock)(),
+        )
+        .await?)
+}
+
+/// Ledger records (help, asks, feedback, acknowledgements), newest first.
+#[utoipa::path(get, path = "/api/v1/ledger", params(Paging), responses((status = 200, body = Object)))]
+async fn list_ledger(State(app): State<AppState>, Query(p): Query<Paging>) -> ApiResult {
+    let q = kith_store::LedgerQuery {
+        limit: Some(p.limit()),
+        offset: p.offset.unwrap_or(0),
+        ..Default::default()
+    };
+    ok(&app.store.list_ledger(&q).await?)
+}
+
+/// Record help, an ask, feedback or an acknowledgement.
+#[utoipa::path(post, path = "/api/v1/ledger", request_body = Object, responses((status = 201, body = Object), (status = 422, body = Problem)))]
+async fn create_ledger_entry(
+    State(app): State<AppState>,
+    ApiJson(input): ApiJson<kith_core::ledger::LedgerInput>,
+) -> ApiResult {
+    created(&app.store.add_ledger_entry(&input, (app.clock)()).await?)
+}
+
+/// Set a networking goal.
+#[utoipa::path(post, path = "/api/v1/goals", request_body = Object, responses((status = 201, body = Object), (status = 422, body = Problem)))]
+async fn create_goal(
+    State(app): State<AppState>,
+    ApiJson(input): ApiJson<kith_core::goal::GoalInput>,
+) -> ApiResult {
+    created(&app.store.create_goal(&input, (app.clock)()).await?)
+}
+
+/// Move a goal to the trash.
+#[utoipa::path(delete, path = "/api/v1/goals/{id}", params(("id" = String, Path)), responses((status = 200, description = "The trash entry", body = Object)))]
+async fn delete_goal(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    ok(&app.store.trash_goal(kith_core::GoalId(id_of("goal", &id)?), (app.clock)()).await?)
 }

@@ -227,7 +227,8 @@ async fn a_newcomer_uses_the_app_in_a_real_browser() {
     let card = "article[data-card='Staff engineer']";
     s.select("pick a stage", &format!("{card} select"), "interviewing").await;
     s.click("move the card", &format!("{card} button[type=submit]")).await;
-    match s.client.find(Locator::Css(&format!("section[data-stage='interviewing'] {card}"))).await {
+    let moved = format!("section[data-stage='interviewing'] {card}");
+    match s.client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(&moved)).await {
         Ok(_) => {}
         Err(e) => s.fail("the card is in the new column", e.to_string()).await,
     }

@@ -640,9 +640,10 @@ pub async fn insights(ctx: &Ctx) -> Result<()> {
         return json(&i);
     }
     println!(
-        "Your network: {}, {} between them known, {}.",
+        "Your network: {}, {} between them known, {}, {}.",
         count(i.contacts as u64, "person", "people"),
         count(i.ties as u64, "tie", "ties"),
+        count(i.shared_employers as u64, "shared employer", "shared employers"),
         count(i.clusters as u64, "cluster", "clusters")
     );
     println!("\nGrowth (new people per month)\n-----------------------------");

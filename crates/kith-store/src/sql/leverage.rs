@@ -5,7 +5,9 @@ use super::network::{check_contact, check_organization};
 use super::util::*;
 use crate::{OpportunityQuery, Result, StoreError};
 use chrono::NaiveDate;
-use kith_core::leverage::{Connection, ConnectionInput, Evidence, RelationshipRole, TieEvidence};
+use kith_core::leverage::{
+    Connection, ConnectionInput, Evidence, Membership, RelationshipRole, TieEvidence,
+};
 use kith_core::pipeline::{
     Collaboration, CollaborationInput, CollaborationStatus, NextStep, Opportunity,
     OpportunityContact, OpportunityInput, OpportunityKind, OpportunityRole, Pipeline, StageChange,
@@ -23,7 +25,7 @@ use std::collections::HashMap;
 pub const MAX_EVENT_FOR_TIES: i64 = 50;
 /// Organizations with more known people than this do not imply everyone there knows each
 /// other (their people still count for paths to the organization).
-pub const MAX_ORG_FOR_TIES: i64 = 200;
+pub const MAX_ORG_FOR_TIES: i64 = 500;
 
 // --- roles ---
 
@@ -196,9 +198,9 @@ pub(crate) async fn connection_between(
         .unwrap_or_else(|| Err(StoreError::not_found("connection", format!("{a} – {b}"))))
 }
 
-/// Every piece of evidence of who knows whom among live contacts: connections entered by hand,
-/// shared interactions, shared events (up to [`MAX_EVENT_FOR_TIES`] people) and shared
-/// employers (up to [`MAX_ORG_FOR_TIES`] known people).
+/// Every piece of direct evidence of who knows whom among live contacts: connections entered
+/// by hand, shared interactions and shared events (up to [`MAX_EVENT_FOR_TIES`] people).
+/// Shared employers come separately, as [`memberships`].
 pub(crate) async fn evidence(conn: &mut AnyConnection) -> Result<Vec<TieEvidence>> {
     let mut out = Vec::new();
     for k in connections(conn, None).await? {
@@ -250,37 +252,33 @@ pub(crate) async fn evidence(conn: &mut AnyConnection) -> Result<Vec<TieEvidence
             evidence: Evidence::SameEvent { event: text(&r, "name")?, on: date_col(&r, "starts_on")? },
         });
     }
-    for r in fetch(
+    Ok(out)
+}
+
+/// Who works or worked where, for live contacts at live organizations of at most
+/// [`MAX_ORG_FOR_TIES`] known people.
+pub(crate) async fn memberships(conn: &mut AnyConnection) -> Result<Vec<Membership>> {
+    let rows = fetch(
         conn,
-        format!(
-            "SELECT p1.contact_id AS a, p2.contact_id AS b, o.name, p1.start_date AS s1, p1.end_date AS e1, \
-             p2.start_date AS s2, p2.end_date AS e2 FROM employment p1 \
-             JOIN employment p2 ON p2.organization_id = p1.organization_id AND p1.contact_id < p2.contact_id \
-             JOIN organizations o ON o.id = p1.organization_id AND o.trash_id IS NULL {live} \
-             WHERE (SELECT COUNT(DISTINCT x.contact_id) FROM employment x WHERE x.organization_id = o.id) <= $1"
-        ),
+        "SELECT e.contact_id, e.organization_id, o.name, MIN(CASE WHEN e.end_date IS NULL THEN 0 ELSE 1 END) AS past \
+         FROM employment e JOIN organizations o ON o.id = e.organization_id AND o.trash_id IS NULL \
+         JOIN contacts c ON c.id = e.contact_id AND c.trash_id IS NULL \
+         WHERE (SELECT COUNT(DISTINCT x.contact_id) FROM employment x WHERE x.organization_id = o.id) <= $1 \
+         GROUP BY e.contact_id, e.organization_id, o.name"
+            .into(),
         vec![MAX_ORG_FOR_TIES.into()],
     )
-    .await?
-    {
-        let span = |s: &str, e: &str| -> Result<(NaiveDate, NaiveDate)> {
-            Ok((
-                parse_date(opt_text(&r, s)?).unwrap_or(NaiveDate::MIN),
-                parse_date(opt_text(&r, e)?).unwrap_or(NaiveDate::MAX),
-            ))
-        };
-        let (s1, e1) = span("s1", "e1")?;
-        let (s2, e2) = span("s2", "e2")?;
-        out.push(TieEvidence {
-            a: ContactId(uuid(&r, "a")?),
-            b: ContactId(uuid(&r, "b")?),
-            evidence: Evidence::Colleagues {
-                organization: text(&r, "name")?,
-                overlap: s1 <= e2 && s2 <= e1,
-            },
-        });
-    }
-    Ok(out)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Membership {
+                contact: ContactId(uuid(r, "contact_id")?),
+                organization: OrganizationId(uuid(r, "organization_id")?),
+                name: text(r, "name")?,
+                current: int(r, "past")? == 0,
+            })
+        })
+        .collect()
 }
 
 /// People with a role at an organization: (contact, current).

@@ -18,7 +18,7 @@ use kith_core::error::FieldError;
 use kith_core::goal::{Goal, GoalInput, GoalProgress, Period, Review};
 use kith_core::insights::InsightContact;
 use kith_core::ledger::{LedgerEntry, LedgerInput, LedgerStatus};
-use kith_core::leverage::{Connection, ConnectionInput, RelationshipRole, TieEvidence};
+use kith_core::leverage::{Connection, ConnectionInput, Membership, RelationshipRole, TieEvidence};
 use kith_core::network::{
     Community, CommunityInput, CommunitySummary, Contribution, ContributionInput, Event,
     EventInput, EventSummary, FollowUp,
@@ -897,6 +897,10 @@ impl Store for SqlStore {
 
     async fn tie_evidence(&self) -> Result<Vec<TieEvidence>> {
         leverage::evidence(&mut *self.pool.acquire().await?).await
+    }
+
+    async fn memberships(&self) -> Result<Vec<Membership>> {
+        leverage::memberships(&mut *self.pool.acquire().await?).await
     }
 
     async fn people_at(&self, organization: OrganizationId) -> Result<Vec<(Participant, bool)>> {
