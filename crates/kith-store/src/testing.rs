@@ -109,3 +109,31 @@ pub async fn drop_postgres(admin_url: &str, name: &str) {
         let _ = conn.close().await;
     }
 }
+
+/// Declares one test per backend for each `async fn name(db: &TestDb)` listed: a `sqlite`
+/// module and a `postgres` module (which skips or fails as [`TestDb::postgres`] decides).
+#[macro_export]
+macro_rules! store_tests {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let db = $crate::testing::TestDb::sqlite().await;
+                    super::$name(&db).await;
+                    db.finish().await;
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let Some(db) = $crate::testing::TestDb::postgres().await else { return };
+                    super::$name(&db).await;
+                    db.finish().await;
+                }
+            )+
+        }
+    };
+}

@@ -50,32 +50,7 @@ fn log(who: Vec<kith_core::ContactId>, days_ago: i64, kind: InteractionKind) -> 
     }
 }
 
-macro_rules! contract {
-    ($($name:ident),+ $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    let db = kith_store::testing::TestDb::sqlite().await;
-                    super::$name(&db).await;
-                    db.finish().await;
-                }
-            )+
-        }
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    let Some(db) = kith_store::testing::TestDb::postgres().await else { return };
-                    super::$name(&db).await;
-                    db.finish().await;
-                }
-            )+
-        }
-    };
-}
-
-contract!(
+kith_store::store_tests!(
     contact_round_trips_every_field,
     invalid_input_changes_nothing,
     updates_keep_employment_history,

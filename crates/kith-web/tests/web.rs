@@ -93,32 +93,11 @@ impl Client {
     }
 }
 
-macro_rules! web_tests {
-    ($($name:ident),+ $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    let db = kith_store::testing::TestDb::sqlite().await;
-                    super::$name(&db).await;
-                    db.finish().await;
-                }
-            )+
-        }
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    let Some(db) = kith_store::testing::TestDb::postgres().await else { return };
-                    super::$name(&db).await;
-                    db.finish().await;
-                }
-            )+
-        }
-    };
-}
-
-web_tests!(pages_forms_and_the_due_list, api_speaks_json_and_problems, sign_in_tokens_and_limits);
+kith_store::store_tests!(
+    pages_forms_and_the_due_list,
+    api_speaks_json_and_problems,
+    sign_in_tokens_and_limits
+);
 
 async fn pages_forms_and_the_due_list(db: &TestDb) {
     let mut c = Client::new(db, false);

@@ -6,7 +6,7 @@ use chrono::{Duration, NaiveDate};
 use kith_core::goal::{
     CONVERSATION_KINDS, DORMANT_DAYS, Goal, GoalFact, GoalInput, GoalMetric, NewPerson, Period,
 };
-use kith_core::{ContactId, GoalId, InteractionKind, Participant, ValidationError};
+use kith_core::{GoalId, InteractionKind, ValidationError};
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
@@ -304,10 +304,7 @@ pub(crate) async fn new_people(
                 None => from_micros(int(r, "created_at")?).date_naive(),
             };
             Ok(NewPerson {
-                contact: Participant {
-                    contact_id: ContactId(uuid(r, "id")?),
-                    display_name: text(r, "display_name")?,
-                },
+                contact: participant(r)?,
                 met_on,
                 met_where: opt_text(r, "event_name")?.or(opt_text(r, "how_met")?),
             })

@@ -3,10 +3,7 @@
 use super::nurture::merge_stats;
 use super::util::*;
 use crate::{InteractionQuery, Page, Result, StoreError};
-use kith_core::{
-    ContactId, Direction, Interaction, InteractionId, InteractionInput, InteractionKind,
-    Participant,
-};
+use kith_core::{Direction, Interaction, InteractionId, InteractionInput, InteractionKind};
 use sqlx::AnyConnection;
 use std::collections::{HashMap, HashSet};
 
@@ -123,10 +120,7 @@ pub(crate) async fn load(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec
     .await?
     {
         if let Some(i) = by_id.get_mut(&text(&r, "interaction_id")?) {
-            i.participants.push(Participant {
-                contact_id: ContactId(uuid(&r, "id")?),
-                display_name: text(&r, "display_name")?,
-            });
+            i.participants.push(participant(&r)?);
         }
     }
     Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())

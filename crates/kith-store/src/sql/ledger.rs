@@ -2,8 +2,8 @@
 
 use super::util::*;
 use crate::{LedgerQuery, Page, Result, StoreError};
+use kith_core::LedgerEntryId;
 use kith_core::ledger::{LedgerDirection, LedgerEntry, LedgerKind, LedgerStatus, ValidLedgerInput};
-use kith_core::{ContactId, LedgerEntryId, Participant};
 use sqlx::AnyConnection;
 use std::collections::HashMap;
 
@@ -112,7 +112,7 @@ pub(crate) async fn load(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec
     .await?
     {
         if let Some(e) = by_id.get_mut(&text(&r, "entry_id")?) {
-            e.participants.push(Participant { contact_id: ContactId(uuid(&r, "id")?), display_name: text(&r, "display_name")? });
+            e.participants.push(participant(&r)?);
         }
     }
     Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())

@@ -295,17 +295,7 @@ pub(crate) async fn people_at(
         vec![org.to_string().into()],
     )
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                Participant {
-                    contact_id: ContactId(uuid(r, "id")?),
-                    display_name: text(r, "display_name")?,
-                },
-                int(r, "past")? == 0,
-            ))
-        })
-        .collect()
+    rows.iter().map(|r| Ok((participant(r)?, int(r, "past")? == 0))).collect()
 }
 
 // --- pipeline ---
@@ -542,7 +532,7 @@ async fn load_opportunities(conn: &mut AnyConnection, ids: &[String]) -> Result<
     {
         if let Some(o) = by_id.get_mut(&text(&r, "opportunity_id")?) {
             o.contacts.push(OpportunityContact {
-                contact: Participant { contact_id: ContactId(uuid(&r, "id")?), display_name: text(&r, "display_name")? },
+                contact: participant(&r)?,
                 role: word_col(&r, "role", OpportunityRole::parse)?,
             });
         }
@@ -759,7 +749,7 @@ async fn load_collaborations(
     {
         if let Some(c) = by_id.get_mut(&text(&r, "collaboration_id")?) {
             c.participants.push((
-                Participant { contact_id: ContactId(uuid(&r, "id")?), display_name: text(&r, "display_name")? },
+                participant(&r)?,
                 text(&r, "role")?,
             ));
         }

@@ -8,7 +8,7 @@ use kith_core::network::{
     ValidCommunityInput, ValidEventInput,
 };
 use kith_core::text::fold;
-use kith_core::{CommunityId, ContactId, ContributionId, EventId, OrganizationId, Participant};
+use kith_core::{CommunityId, ContactId, ContributionId, EventId, OrganizationId};
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
@@ -347,10 +347,7 @@ pub(crate) async fn follow_ups(
         }
         let ended = date_col(r, "ends_on")?;
         out.push(FollowUp {
-            contact: Participant {
-                contact_id: ContactId(uuid(r, "id")?),
-                display_name: text(r, "display_name")?,
-            },
+            contact: participant(r)?,
             event_id: EventId(uuid(r, "event_id")?),
             event_name: text(r, "name")?,
             event_ended: ended,
@@ -569,12 +566,7 @@ pub(crate) async fn get_community(conn: &mut AnyConnection, id: CommunityId) -> 
     )
     .await?
     .iter()
-    .map(|m| {
-        Ok(Participant {
-            contact_id: ContactId(uuid(m, "id")?),
-            display_name: text(m, "display_name")?,
-        })
-    })
+    .map(|m| Ok(participant(m)?))
     .collect::<Result<_>>()?;
     Ok(Community {
         id,

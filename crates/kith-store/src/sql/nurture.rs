@@ -714,14 +714,7 @@ pub(crate) async fn find_reminders(
 
 /// An empty `ContactDates` for the contact in a row with `id` and `display_name`.
 fn dates_of(r: &sqlx::any::AnyRow) -> Result<ContactDates> {
-    Ok(ContactDates {
-        contact: Participant {
-            contact_id: ContactId(uuid(r, "id")?),
-            display_name: text(r, "display_name")?,
-        },
-        birthday: None,
-        roles: vec![],
-    })
+    Ok(ContactDates { contact: participant(r)?, birthday: None, roles: vec![] })
 }
 
 /// Birthdays and current roles' start dates falling in the window, for `upcoming`.

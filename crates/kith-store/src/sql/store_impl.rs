@@ -629,7 +629,9 @@ impl Store for SqlStore {
 
     async fn trash_event(&self, id: EventId, now: DateTime<Utc>) -> Result<TrashEntry> {
         let mut tx = self.pool.begin().await?;
-        let e = trash::trash_event(&mut tx, &id.to_string(), micros(now)).await?;
+        let e =
+            trash::trash_record(&mut tx, kith_core::TrashKind::Event, &id.to_string(), micros(now))
+                .await?;
         tx.commit().await?;
         Ok(e)
     }
@@ -763,7 +765,13 @@ impl Store for SqlStore {
         now: DateTime<Utc>,
     ) -> Result<TrashEntry> {
         let mut tx = self.pool.begin().await?;
-        let e = trash::trash_contribution(&mut tx, &id.to_string(), micros(now)).await?;
+        let e = trash::trash_record(
+            &mut tx,
+            kith_core::TrashKind::Contribution,
+            &id.to_string(),
+            micros(now),
+        )
+        .await?;
         tx.commit().await?;
         Ok(e)
     }
@@ -1022,7 +1030,13 @@ impl Store for SqlStore {
 
     async fn trash_opportunity(&self, id: OpportunityId, now: DateTime<Utc>) -> Result<TrashEntry> {
         let mut tx = self.pool.begin().await?;
-        let e = trash::trash_opportunity(&mut tx, &id.to_string(), micros(now)).await?;
+        let e = trash::trash_record(
+            &mut tx,
+            kith_core::TrashKind::Opportunity,
+            &id.to_string(),
+            micros(now),
+        )
+        .await?;
         tx.commit().await?;
         Ok(e)
     }
@@ -1088,7 +1102,13 @@ impl Store for SqlStore {
         now: DateTime<Utc>,
     ) -> Result<TrashEntry> {
         let mut tx = self.pool.begin().await?;
-        let e = trash::trash_collaboration(&mut tx, &id.to_string(), micros(now)).await?;
+        let e = trash::trash_record(
+            &mut tx,
+            kith_core::TrashKind::Collaboration,
+            &id.to_string(),
+            micros(now),
+        )
+        .await?;
         tx.commit().await?;
         Ok(e)
     }

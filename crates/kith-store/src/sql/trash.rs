@@ -443,28 +443,32 @@ async fn trash_single(
     set_linked(conn, t, 0).await
 }
 
-async fn live_label(
+/// Moves one live event, contribution, opportunity or collaboration to the trash, labelled as
+/// the trash lists it.
+pub(crate) async fn trash_record(
     conn: &mut AnyConnection,
-    sql: &'static str,
-    id: &str,
-) -> Result<Option<String>> {
-    let rows = fetch(conn, sql.into(), vec![id.into()]).await?;
-    rows.first().map(|r| text(r, "label")).transpose()
-}
-
-/// Moves an event to the trash (attendance comes back with it).
-pub(crate) async fn trash_event(
-    conn: &mut AnyConnection,
+    kind: TrashKind,
     id: &str,
     now: i64,
 ) -> Result<TrashEntry> {
-    let label = live_label(
+    let (table, label): (&'static str, &'static str) = match kind {
+        TrashKind::Event => ("events", "starts_on || ' ' || name"),
+        TrashKind::Contribution => ("contributions", "occurred_on || ' ' || kind || ': ' || title"),
+        TrashKind::Opportunity => ("opportunities", "title"),
+        TrashKind::Collaboration => ("collaborations", "title"),
+        TrashKind::Community => ("communities", "name"),
+        other => {
+            return Err(StoreError::Other(format!("{} is not trashed on its own", other.as_str())));
+        }
+    };
+    let rows = fetch(
         conn,
-        "SELECT starts_on || ' ' || name AS label FROM events WHERE id = $1 AND trash_id IS NULL",
-        id,
+        format!("SELECT {label} AS label FROM {table} WHERE id = $1 AND trash_id IS NULL"),
+        vec![id.into()],
     )
     .await?;
-    trash_single(conn, TrashKind::Event, "events", id, label, now).await
+    let label = rows.first().map(|r| text(r, "label")).transpose()?;
+    trash_single(conn, kind, table, id, label, now).await
 }
 
 /// Moves a goal to the trash.
@@ -477,34 +481,13 @@ pub(crate) async fn trash_goal(
     trash_single(conn, TrashKind::Goal, "goals", id, Some(label), now).await
 }
 
-/// Moves a contribution to the trash.
-pub(crate) async fn trash_contribution(
-    conn: &mut AnyConnection,
-    id: &str,
-    now: i64,
-) -> Result<TrashEntry> {
-    let label = live_label(
-        conn,
-        "SELECT occurred_on || ' ' || kind || ': ' || title AS label FROM contributions WHERE id = $1 AND trash_id IS NULL",
-        id,
-    )
-    .await?;
-    trash_single(conn, TrashKind::Contribution, "contributions", id, label, now).await
-}
-
 /// Moves a community to the trash with its contributions.
 pub(crate) async fn trash_community(
     conn: &mut AnyConnection,
     id: &str,
     now: i64,
 ) -> Result<TrashEntry> {
-    let label = live_label(
-        conn,
-        "SELECT name AS label FROM communities WHERE id = $1 AND trash_id IS NULL",
-        id,
-    )
-    .await?;
-    let entry = trash_single(conn, TrashKind::Community, "communities", id, label, now).await?;
+    let entry = trash_record(conn, TrashKind::Community, id, now).await?;
     let linked = exec(
         conn,
         "UPDATE contributions SET trash_id = $1 WHERE community_id = $2 AND trash_id IS NULL"
@@ -523,34 +506,4 @@ pub(crate) async fn trash_connection(
     now: i64,
 ) -> Result<TrashEntry> {
     trash_single(conn, TrashKind::Connection, "connections", id, Some(label), now).await
-}
-
-/// Moves an opportunity to the trash.
-pub(crate) async fn trash_opportunity(
-    conn: &mut AnyConnection,
-    id: &str,
-    now: i64,
-) -> Result<TrashEntry> {
-    let label = live_label(
-        conn,
-        "SELECT title AS label FROM opportunities WHERE id = $1 AND trash_id IS NULL",
-        id,
-    )
-    .await?;
-    trash_single(conn, TrashKind::Opportunity, "opportunities", id, label, now).await
-}
-
-/// Moves a collaboration to the trash.
-pub(crate) async fn trash_collaboration(
-    conn: &mut AnyConnection,
-    id: &str,
-    now: i64,
-) -> Result<TrashEntry> {
-    let label = live_label(
-        conn,
-        "SELECT title AS label FROM collaborations WHERE id = $1 AND trash_id IS NULL",
-        id,
-    )
-    .await?;
-    trash_single(conn, TrashKind::Collaboration, "collaborations", id, label, now).await
 }

@@ -317,3 +317,11 @@ pub fn word_col<T>(row: &AnyRow, col: &str, parse: fn(&str) -> Option<T>) -> Res
 pub fn opt_float(row: &AnyRow, col: &str) -> Result<Option<f64>> {
     Ok(row.try_get::<Option<f64>, _>(col)?)
 }
+
+/// A contact as a participant, from an `id` and a `display_name` column of a row.
+pub fn participant(row: &AnyRow) -> Result<kith_core::Participant> {
+    Ok(kith_core::Participant {
+        contact_id: kith_core::ContactId(uuid(row, "id")?),
+        display_name: text(row, "display_name")?,
+    })
+}
