@@ -566,7 +566,7 @@ pub(crate) async fn get_community(conn: &mut AnyConnection, id: CommunityId) -> 
     )
     .await?
     .iter()
-    .map(|m| Ok(participant(m)?))
+    .map(participant)
     .collect::<Result<_>>()?;
     Ok(Community {
         id,
