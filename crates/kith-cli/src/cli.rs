@@ -248,6 +248,9 @@ pub struct ListArgs {
     /// Only people currently at this organization.
     #[arg(long, short = 'o', value_name = "ORG")]
     pub org: Option<String>,
+    /// Only people with this relationship role (mentor, client, ...; see `kith role`).
+    #[arg(long, short = 'r')]
+    pub role: Option<String>,
     /// Order of the list.
     #[arg(long, short = 's', value_enum, default_value_t = SortBy::Name)]
     pub sort: SortBy,

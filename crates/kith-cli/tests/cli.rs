@@ -154,6 +154,8 @@ fn leverage_the_network(k: &Kith) {
     assert!(err.contains("role: \"guru\" is not recognised; expected one of mentor"), "{err}");
     let roles = k.json(&["role", "list", "mentor"]);
     assert_eq!(roles.as_array().unwrap().len(), 2);
+    assert_eq!(k.json(&["list", "--role", "sponsor"])["total"], 1);
+    assert!(k.fails(&["list", "--role", "guru"]).contains("role: \"guru\""));
 
     let err = k.fails(&["connect", "Ada", "Ada Lovelace"]);
     assert!(err.contains("same person"), "{err}");

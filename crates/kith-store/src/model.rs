@@ -26,6 +26,8 @@ pub struct ContactQuery {
     pub now: Option<chrono::DateTime<chrono::Utc>>,
     pub tag: Option<String>,
     pub organization: Option<OrganizationId>,
+    /// Only people with this relationship role (mentor, client, ...).
+    pub role: Option<kith_core::leverage::RelationshipRole>,
     pub sort: ContactSort,
     pub limit: Option<u64>,
     pub offset: u64,

@@ -108,6 +108,11 @@ async fn roles_connections_and_intro_paths(db: &TestDb) {
     s.set_roles(ada.id, &[RelationshipRole::Mentor, RelationshipRole::Sponsor], &[]).await.unwrap();
     s.set_roles(ada.id, &[], &[RelationshipRole::Sponsor]).await.unwrap();
     assert_eq!(s.roles_of(ada.id).await.unwrap(), [RelationshipRole::Mentor]);
+    let mentors = s
+        .list_contacts(&ContactQuery { role: Some(RelationshipRole::Mentor), ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!((mentors.total, mentors.items[0].display_name.as_str()), (1, "Ada"));
 
     // Bad connections change nothing.
     let selfie =

@@ -200,6 +200,8 @@ struct ContactFilter {
     tag: Option<String>,
     /// Only contacts with a role at this organization (id).
     organization: Option<String>,
+    /// Only contacts with this relationship role (mentor, client, ...).
+    role: Option<String>,
     /// name (default), last, stale, added or strength.
     sort: Option<String>,
 }
@@ -229,10 +231,21 @@ async fn list_contacts(
         Some(o) => Some(OrganizationId(id_of("organization", o)?)),
         None => None,
     };
+    let role = match &f.role {
+        Some(r) => Some(kith_core::leverage::RelationshipRole::parse(r).ok_or_else(|| {
+            ApiError(WebError::Invalid(kith_core::ValidationError::one(
+                "role",
+                Some(r),
+                &format!("one of {}", kith_core::leverage::RelationshipRole::expected()),
+            )))
+        })?),
+        None => None,
+    };
     let q = ContactQuery {
         now: Some((app.clock)()),
         tag: f.tag,
         organization,
+        role,
         sort,
         limit: Some(p.limit()),
         offset: p.offset.unwrap_or(0),

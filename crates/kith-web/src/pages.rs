@@ -136,6 +136,10 @@ struct PeopleQuery {
     #[serde(default)]
     sort: String,
     #[serde(default)]
+    org: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
     page: Option<u64>,
 }
 
@@ -155,13 +159,30 @@ async fn people(
         _ => ContactSort::Name,
     };
     let page = q.page.unwrap_or(1).max(1);
-    let (people, hits, total) = if q.q.trim().is_empty() {
+    let mut message = String::new();
+    let organization = if q.org.trim().is_empty() {
+        None
+    } else {
+        match kith_store::resolve_organization(&*app.store, q.org.trim()).await {
+            Ok(id) => Some(id),
+            Err(e @ (StoreError::NotFound { .. } | StoreError::Ambiguous { .. })) => {
+                message = e.to_string();
+                None
+            }
+            Err(e) => return Err(e.into()),
+        }
+    };
+    let role = kith_core::leverage::RelationshipRole::parse(&q.role);
+    let (people, hits, total) = if !message.is_empty() {
+        (vec![], vec![], 0)
+    } else if q.q.trim().is_empty() {
         let list = app
             .store
             .list_contacts(&ContactQuery {
                 now: Some(now),
                 tag: Some(q.tag.trim().to_lowercase()).filter(|t| !t.is_empty()),
-                organization: None,
+                organization,
+                role,
                 sort,
                 limit: Some(PAGE_SIZE),
                 offset: (page - 1) * PAGE_SIZE,
@@ -177,6 +198,10 @@ async fn people(
         nav: nav(&app, &csrf, "people"),
         q: q.q,
         tag: q.tag,
+        org: q.org,
+        role: role.map(|r| r.as_str().to_string()).unwrap_or_default(),
+        roles: kith_core::leverage::RelationshipRole::ALL.iter().map(|r| r.as_str()).collect(),
+        message,
         sort: if q.sort.is_empty() { "name".into() } else { q.sort },
         people,
         hits,

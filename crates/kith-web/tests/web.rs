@@ -210,6 +210,21 @@ async fn pages_forms_and_the_due_list(db: &TestDb) {
     let bad_move = c.form(&format!("/opportunities/{opp}/move"), &[("stage", "dreaming")]).await;
     assert_eq!(bad_move.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad_move.body.contains("dreaming"));
+    // People filters: organization and relationship role.
+    db.store
+        .set_roles(mia.id, &[kith_core::leverage::RelationshipRole::Mentor], &[])
+        .await
+        .unwrap();
+    let mentors = c.get("/people?role=mentor").await;
+    assert!(
+        mentors.body.contains("Mia Mentor") && !mentors.body.contains(">Ada Lovelace<"),
+        "{}",
+        mentors.body
+    );
+    let at_acme = c.get("/people?org=Acme").await;
+    assert!(at_acme.body.contains(">Ada Lovelace<") && !at_acme.body.contains("Mia Mentor"));
+    let nowhere = c.get("/people?org=Nowhere").await;
+    assert!(nowhere.body.contains("no organization matches"), "{}", nowhere.body);
     let paths = c.get("/paths?org=Acme").await;
     assert!(
         paths.body.contains("You know there now") && paths.body.contains("Ada Lovelace"),

@@ -437,10 +437,19 @@ pub async fn list(ctx: &Ctx, a: ListArgs) -> Result<()> {
         SortBy::Added => ContactSort::Created,
         SortBy::Strength => ContactSort::Strength,
     };
+    let role = a
+        .role
+        .as_deref()
+        .map(|r| {
+            use kith_core::leverage::RelationshipRole as R;
+            super::word("role", r, R::parse, R::expected())
+        })
+        .transpose()?;
     let q = ContactQuery {
         now: Some(ctx.now),
         tag,
         organization,
+        role,
         sort,
         limit: Some(a.limit),
         offset: a.offset,
