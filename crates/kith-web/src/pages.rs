@@ -346,6 +346,7 @@ async fn person_view(
         opportunities: s
             .list_opportunities(&OpportunityQuery { contact: Some(id), ..Default::default() })
             .await?,
+        collaborations: s.list_collaborations(Some(id)).await?,
         now,
         log_errors,
         c,

@@ -228,6 +228,7 @@ pub struct PersonPage {
     pub events: Vec<(EventSummary, bool)>,
     pub communities: Vec<CommunitySummary>,
     pub opportunities: Vec<Opportunity>,
+    pub collaborations: Vec<kith_core::pipeline::Collaboration>,
     pub now: DateTime<Utc>,
     pub log_errors: FormErrors,
 }

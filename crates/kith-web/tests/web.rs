@@ -225,6 +225,24 @@ async fn pages_forms_and_the_due_list(db: &TestDb) {
     assert!(at_acme.body.contains(">Ada Lovelace<") && !at_acme.body.contains("Mia Mentor"));
     let nowhere = c.get("/people?org=Nowhere").await;
     assert!(nowhere.body.contains("no organization matches"), "{}", nowhere.body);
+    let collab = kith_core::pipeline::CollaborationInput {
+        title: "Parser library".into(),
+        description: String::new(),
+        status: None,
+        started_on: None,
+        ended_on: None,
+        outcome: String::new(),
+    };
+    let collab = db.store.create_collaboration(&collab, now()).await.unwrap();
+    db.store
+        .add_participants(
+            collab.id,
+            &[(kith_core::ContactId(id.parse().unwrap()), "co-author".into())],
+        )
+        .await
+        .unwrap();
+    let ada = c.get(&format!("/people/{id}")).await;
+    assert!(ada.body.contains("Parser library (active) — co-author"), "{}", ada.body);
     let paths = c.get("/paths?org=Acme").await;
     assert!(
         paths.body.contains("You know there now") && paths.body.contains("Ada Lovelace"),
