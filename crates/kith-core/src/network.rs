@@ -221,10 +221,10 @@ impl EventInput {
                 &format!("a date on or after the start ({})", self.starts_on),
             );
         }
-        let url = match self.url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
-            Some(u) => validate::url("url", u).map_err(|e| errs.extend(e)).ok(),
-            None => None,
-        };
+        let url = validate::optional_url("url", self.url.as_deref()).unwrap_or_else(|e| {
+            errs.extend(e);
+            None
+        });
         let follow_up_days = self.follow_up_days.unwrap_or(default_follow_up);
         if follow_up_days > 366 {
             errs.push(
@@ -349,10 +349,10 @@ impl CommunityInput {
         let name = validate::required_text("name", &self.name, 200)
             .map_err(|e| errs.extend(e))
             .unwrap_or_default();
-        let url = match self.url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
-            Some(u) => validate::url("url", u).map_err(|e| errs.extend(e)).ok(),
-            None => None,
-        };
+        let url = validate::optional_url("url", self.url.as_deref()).unwrap_or_else(|e| {
+            errs.extend(e);
+            None
+        });
         if let Some(s) = self.since
             && s > today
         {
@@ -405,10 +405,10 @@ impl ContributionInput {
         if self.on > today {
             errs.push("on", Some(&self.on.to_string()), "a date that is not in the future");
         }
-        let url = match self.url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
-            Some(u) => validate::url("url", u).map_err(|e| errs.extend(e)).ok(),
-            None => None,
-        };
+        let url = validate::optional_url("url", self.url.as_deref()).unwrap_or_else(|e| {
+            errs.extend(e);
+            None
+        });
         errs.finish()?;
         Ok(ContributionInput { title, url, ..self.clone() })
     }

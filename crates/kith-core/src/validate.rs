@@ -174,6 +174,14 @@ pub fn optional_text(raw: Option<&str>) -> Option<String> {
     raw.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
 }
 
+/// An optional URL: blank means none; anything else must be a real URL (see [`url`]).
+pub fn optional_url(field: &str, raw: Option<&str>) -> Result<Option<String>, ValidationError> {
+    match raw.map(str::trim).filter(|u| !u.is_empty()) {
+        Some(u) => url(field, u).map(Some),
+        None => Ok(None),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

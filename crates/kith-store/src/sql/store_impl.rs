@@ -539,7 +539,13 @@ impl Store for SqlStore {
         now: DateTime<Utc>,
     ) -> Result<TrashEntry> {
         let mut tx = self.pool.begin().await?;
-        let e = trash::trash_ledger_entry(&mut tx, &id.to_string(), micros(now)).await?;
+        let e = trash::trash_record(
+            &mut tx,
+            kith_core::TrashKind::Ledger,
+            &id.to_string(),
+            micros(now),
+        )
+        .await?;
         tx.commit().await?;
         Ok(e)
     }
@@ -572,7 +578,13 @@ impl Store for SqlStore {
 
     async fn trash_reminder(&self, id: ReminderId, now: DateTime<Utc>) -> Result<TrashEntry> {
         let mut tx = self.pool.begin().await?;
-        let e = trash::trash_reminder(&mut tx, &id.to_string(), micros(now)).await?;
+        let e = trash::trash_record(
+            &mut tx,
+            kith_core::TrashKind::Reminder,
+            &id.to_string(),
+            micros(now),
+        )
+        .await?;
         tx.commit().await?;
         Ok(e)
     }

@@ -381,52 +381,6 @@ pub(crate) async fn purge_all(conn: &mut AnyConnection) -> Result<u64> {
     exec(conn, "DELETE FROM trash".into(), vec![]).await
 }
 
-/// Moves a ledger record to the trash.
-pub(crate) async fn trash_ledger_entry(
-    conn: &mut AnyConnection,
-    id: &str,
-    now: i64,
-) -> Result<TrashEntry> {
-    let rows = fetch(
-        conn,
-        "SELECT occurred_on, kind, direction, summary FROM ledger_entries WHERE id = $1 AND trash_id IS NULL".into(),
-        vec![id.into()],
-    )
-    .await?;
-    let Some(r) = rows.first() else { return Err(StoreError::not_found("ledger record", id)) };
-    let label = format!(
-        "{} {} {} {}",
-        text(r, "occurred_on")?,
-        text(r, "kind")?,
-        text(r, "direction")?,
-        text(r, "summary")?
-    )
-    .trim()
-    .to_string();
-    let t = new_entry(conn, TrashKind::Ledger, id, &label, now).await?;
-    stamp(conn, "ledger_entries", id, t).await?;
-    set_linked(conn, t, 0).await
-}
-
-/// Moves a reminder to the trash.
-pub(crate) async fn trash_reminder(
-    conn: &mut AnyConnection,
-    id: &str,
-    now: i64,
-) -> Result<TrashEntry> {
-    let rows = fetch(
-        conn,
-        "SELECT due_on, title FROM reminders WHERE id = $1 AND trash_id IS NULL".into(),
-        vec![id.into()],
-    )
-    .await?;
-    let Some(r) = rows.first() else { return Err(StoreError::not_found("reminder", id)) };
-    let label = format!("{} {}", text(r, "due_on")?, text(r, "title")?);
-    let t = new_entry(conn, TrashKind::Reminder, id, &label, now).await?;
-    stamp(conn, "reminders", id, t).await?;
-    set_linked(conn, t, 0).await
-}
-
 /// Moves a record that stands alone (an event, a goal, a contribution) to the trash under
 /// `label`, or says it is not there.
 async fn trash_single(
@@ -443,20 +397,28 @@ async fn trash_single(
     set_linked(conn, t, 0).await
 }
 
-/// Moves one live event, contribution, opportunity or collaboration to the trash, labelled as
-/// the trash lists it.
+/// Moves one live event, community, contribution, opportunity, collaboration, ledger record or
+/// reminder to the trash, labelled as the trash lists it.
 pub(crate) async fn trash_record(
     conn: &mut AnyConnection,
     kind: TrashKind,
     id: &str,
     now: i64,
 ) -> Result<TrashEntry> {
-    let (table, label): (&'static str, &'static str) = match kind {
-        TrashKind::Event => ("events", "starts_on || ' ' || name"),
-        TrashKind::Contribution => ("contributions", "occurred_on || ' ' || kind || ': ' || title"),
-        TrashKind::Opportunity => ("opportunities", "title"),
-        TrashKind::Collaboration => ("collaborations", "title"),
-        TrashKind::Community => ("communities", "name"),
+    let (table, label, what): (&'static str, &'static str, &'static str) = match kind {
+        TrashKind::Event => ("events", "starts_on || ' ' || name", "event"),
+        TrashKind::Contribution => {
+            ("contributions", "occurred_on || ' ' || kind || ': ' || title", "contribution")
+        }
+        TrashKind::Opportunity => ("opportunities", "title", "opportunity"),
+        TrashKind::Collaboration => ("collaborations", "title", "collaboration"),
+        TrashKind::Community => ("communities", "name", "community"),
+        TrashKind::Ledger => (
+            "ledger_entries",
+            "TRIM(occurred_on || ' ' || kind || ' ' || direction || ' ' || summary)",
+            "ledger record",
+        ),
+        TrashKind::Reminder => ("reminders", "due_on || ' ' || title", "reminder"),
         other => {
             return Err(StoreError::Other(format!("{} is not trashed on its own", other.as_str())));
         }
@@ -467,8 +429,8 @@ pub(crate) async fn trash_record(
         vec![id.into()],
     )
     .await?;
-    let label = rows.first().map(|r| text(r, "label")).transpose()?;
-    trash_single(conn, kind, table, id, label, now).await
+    let Some(r) = rows.first() else { return Err(StoreError::not_found(what, id)) };
+    trash_single(conn, kind, table, id, Some(text(r, "label")?), now).await
 }
 
 /// Moves a goal to the trash.
