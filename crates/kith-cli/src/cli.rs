@@ -108,6 +108,24 @@ pub enum Command {
     Opp(OppCommand),
     /// Network insights: growth, strength layers, diversity, dormant ties, brokers.
     Insights,
+    /// Import a file: LinkedIn export, Google CSV, vCard, iCalendar, mbox (format detected).
+    #[command(
+        after_help = "Examples:\n  kith import Connections.csv --dry-run\n  kith import vcard contacts.vcf\n  kith import calendar.ics --from 2025-01-01 --add-unknown\n  kith import mail.mbox --me me@example.com\n\nRe-importing a file changes nothing; a newer file updates what changed. People are matched by source id, email, phone, profile link or (without any of those) name."
+    )]
+    Import(ImportArgs),
+    /// Export everything (json), or people as vCards or CSV.
+    Export(ExportArgs),
+    /// Write a consistent snapshot of the whole database to a file (works while Kith runs).
+    Backup(BackupArgs),
+    /// Restore a backup (or a `kith export --format json` file) into an empty database.
+    #[command(name = "restore-backup")]
+    RestoreBackup(RestoreBackupArgs),
+    /// Likely duplicate people, best first, with the evidence.
+    Dupes(DupesArgs),
+    /// Merge the second person into the first: every field and linked record is kept.
+    Merge(MergeArgs),
+    /// Undo the last merge.
+    Unmerge,
     /// Settings (strength half-life, follow-up window, pipeline stages) and maintenance.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -641,6 +659,116 @@ pub enum ConfigCommand {
     Stages(StagesArgs),
     /// Rebuild every cached interaction aggregate from the interactions.
     Recompute,
+    /// Your own email addresses: they tell which emails you sent (mbox and calendar imports).
+    Me(MeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MeArgs {
+    /// Your addresses (replaces the list); none shows it.
+    #[arg(value_name = "EMAIL")]
+    pub emails: Vec<String>,
+}
+
+/// A format `kith import` reads.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ImportFormatArg {
+    /// LinkedIn Connections.csv
+    Linkedin,
+    /// LinkedIn messages.csv
+    LinkedinMessages,
+    /// Google Contacts CSV (current or legacy)
+    Google,
+    /// vCard 2.1, 3.0 or 4.0 (.vcf)
+    Vcard,
+    /// iCalendar (.ics)
+    Ical,
+    /// A mailbox (mbox): headers only
+    Mbox,
+    /// A Kith JSON export or backup (restores into an empty database)
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// [FORMAT] FILE: the format may be left out when it can be detected.
+    #[arg(value_name = "FORMAT|FILE", num_args = 1..=2, required = true)]
+    pub args: Vec<String>,
+    /// Show what would be created, updated, matched and skipped; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Import the valid records even when some are invalid (those are listed and skipped).
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Add people named in meetings and emails who are not contacts yet.
+    #[arg(long)]
+    pub add_unknown: bool,
+    /// Your own email address (repeatable; defaults to `kith config me`).
+    #[arg(long, value_name = "EMAIL")]
+    pub me: Vec<String>,
+    /// Calendar: expand recurring events from this day (default: two years ago).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub from: Option<chrono::NaiveDate>,
+    /// Calendar: up to this day (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub until: Option<chrono::NaiveDate>,
+    /// Calendar: meetings with more attendees than this become events attended.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub max_meeting_size: usize,
+}
+
+/// A format `kith export` writes.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ExportFormatArg {
+    /// Everything, losslessly (the backup format; `kith restore-backup` reads it)
+    Json,
+    /// People as vCards
+    Vcard,
+    /// People as a spreadsheet
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// What to write.
+    #[arg(long, short = 'f', value_enum, default_value = "json")]
+    pub format: ExportFormatArg,
+    /// vCard version: 4 (RFC 6350) or 3 (best for Apple Contacts).
+    #[arg(long, value_name = "3|4", default_value_t = 4, value_parser = clap::value_parser!(u8).range(3..=4))]
+    pub vcard_version: u8,
+    /// Write to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The file to write (replaced atomically when complete).
+    pub file: std::path::PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreBackupArgs {
+    /// A file written by `kith backup` or `kith export --format json`.
+    pub file: std::path::PathBuf,
+    /// Delete everything in the target database first (in the same transaction).
+    #[arg(long)]
+    pub replace: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DupesArgs {
+    /// Show at most this many pairs.
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The person to keep.
+    pub keep: String,
+    /// The person merged into them (goes to the trash; `kith unmerge` brings them back).
+    pub merge: String,
 }
 
 #[derive(Debug, Args)]

@@ -5,9 +5,11 @@
 //! "now" takes it as a parameter.
 
 pub mod contact;
+pub mod duplicates;
 pub mod error;
 pub mod goal;
 pub mod ids;
+pub mod import;
 pub mod insights;
 pub mod interaction;
 pub mod ledger;

@@ -13,6 +13,7 @@
 
 pub mod demo;
 mod error;
+pub mod import;
 pub mod migrate;
 pub mod model;
 pub mod sql;
@@ -21,10 +22,13 @@ pub mod testing;
 
 pub use error::{Result, StoreError, plural};
 pub use model::*;
+pub use sql::backup::BackupSummary;
+pub use sql::merges::MergeRecord;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use kith_core::goal::{Goal, GoalInput, GoalProgress, Period, Review};
+use kith_core::import::{CardExtras, ImportFormat, ImportPlan, MatchIndex};
 use kith_core::insights::{InsightContact, Insights};
 use kith_core::ledger::{LedgerEntry, LedgerInput, LedgerStatus};
 use kith_core::leverage::{
@@ -194,6 +198,53 @@ pub trait Store: Send + Sync {
     ) -> Result<u64>;
     /// Counts of live records.
     async fn stats(&self) -> Result<Stats>;
+    /// Contacts by id, in the order given; ids not found (or in the trash) are left out.
+    async fn get_contacts(&self, ids: &[ContactId]) -> Result<Vec<Contact>>;
+
+    // --- import ---
+    /// What matching an import of `format` needs: its source keys and every live contact's
+    /// emails, phones, links and names.
+    async fn match_index(&self, format: ImportFormat) -> Result<MatchIndex>;
+    /// Writes a planned import in one transaction (all or nothing). `updates` are the merged
+    /// inputs of the stored contacts that change.
+    async fn apply_import(
+        &self,
+        plan: &ImportPlan,
+        updates: &[(ContactId, ContactInput)],
+        now: DateTime<Utc>,
+    ) -> Result<ImportApplied>;
+    /// Writes a consistent snapshot of every table to `out` (JSON Lines; see
+    /// `docs/backup-format.md`) while the app may be running.
+    async fn backup(
+        &self,
+        out: &mut (dyn std::io::Write + Send),
+        now: DateTime<Utc>,
+    ) -> Result<BackupSummary>;
+    /// Restores a backup in one transaction. The database must be empty unless `replace`,
+    /// which first deletes everything (in the same transaction).
+    async fn restore_backup(
+        &self,
+        input: &mut (dyn std::io::BufRead + Send),
+        replace: bool,
+    ) -> Result<BackupSummary>;
+    /// Likely duplicate people, best first, with the evidence.
+    async fn duplicates(&self) -> Result<Vec<kith_core::duplicates::DuplicatePair>>;
+    /// Merges `merged` into `kept`: fields united, every linked record moved, `merged` to the
+    /// trash. Recorded so [`Store::unmerge`] can reverse it.
+    async fn merge_contacts(
+        &self,
+        kept: ContactId,
+        merged: ContactId,
+        now: DateTime<Utc>,
+    ) -> Result<MergeRecord>;
+    /// Reverses the newest merge not yet undone.
+    async fn unmerge(&self, now: DateTime<Utc>) -> Result<MergeRecord>;
+    /// The user's own email addresses (they tell an email's direction).
+    async fn own_emails(&self) -> Result<Vec<String>>;
+    /// Replaces the user's own email addresses; returns them as stored.
+    async fn set_own_emails(&self, emails: &[String]) -> Result<Vec<String>>;
+    /// The vCard UID and kept properties of contacts imported from vCards.
+    async fn contact_cards(&self, ids: &[ContactId]) -> Result<HashMap<ContactId, CardExtras>>;
 
     // --- nurture ---
     /// The strength settings (half-life).

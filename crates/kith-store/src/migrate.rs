@@ -44,6 +44,11 @@ pub const MIGRATIONS: &[Migration] = &[
         description: "web sessions and API tokens",
         template: include_str!("../migrations/0005_auth.sql"),
     },
+    Migration {
+        version: 6,
+        description: "import sources, vCard properties kept verbatim, merges",
+        template: include_str!("../migrations/0006_import.sql"),
+    },
 ];
 
 /// The schema version this build writes.

@@ -172,3 +172,12 @@ pub struct ApiToken {
     pub last_used_at: Option<chrono::DateTime<chrono::Utc>>,
     pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
 }
+
+/// What an applied import wrote.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ImportApplied {
+    /// The ids of the contacts created, in plan order.
+    pub contacts: Vec<ContactId>,
+    pub interactions: u64,
+    pub events: u64,
+}

@@ -5,11 +5,13 @@ mod goals;
 mod interactions;
 mod ledger;
 mod leverage;
+mod merge;
 mod meta;
 mod network;
 mod nurture;
 mod organizations;
 mod search;
+mod transfer;
 mod trash;
 mod web;
 
@@ -67,6 +69,13 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Collab(cmd) => leverage::collab(&ctx, cmd).await,
         Command::Opp(cmd) => leverage::opp(&ctx, cmd).await,
         Command::Insights => leverage::insights(&ctx).await,
+        Command::Import(args) => transfer::import(&ctx, args).await,
+        Command::Export(args) => transfer::export(&ctx, args).await,
+        Command::Backup(args) => transfer::backup(&ctx, args).await,
+        Command::RestoreBackup(args) => transfer::restore(&ctx, args).await,
+        Command::Dupes(args) => merge::dupes(&ctx, args).await,
+        Command::Merge(args) => merge::merge(&ctx, args).await,
+        Command::Unmerge => merge::unmerge(&ctx).await,
         Command::Completions(_) | Command::Man => Ok(()),
     }
 }

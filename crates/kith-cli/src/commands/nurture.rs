@@ -400,6 +400,7 @@ pub async fn config(ctx: &Ctx, cmd: ConfigCommand) -> Result<()> {
             let n = store.set_half_life(a.days).await?;
             println!("Half-life set to {} days; strength recomputed for {n} people.", a.days);
         }
+        ConfigCommand::Me(args) => return super::transfer::me(ctx, args).await,
         ConfigCommand::Recompute => {
             let t = std::time::Instant::now();
             let n = store.recompute_stats().await?;

@@ -7,11 +7,14 @@
 //! Where the dialects differ, [`Dialect`] says so, next to the one query that needs it.
 
 mod auth;
+pub(crate) mod backup;
 mod contacts;
 mod goals;
+mod imports;
 mod interactions;
 mod ledger;
 mod leverage;
+pub(crate) mod merges;
 mod network;
 mod nurture;
 mod organizations;

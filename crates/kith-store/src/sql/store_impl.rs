@@ -3,19 +3,20 @@
 
 use super::util::{fetch, int, micros};
 use super::{
-    SqlStore, auth, contacts, goals, interactions, ledger, leverage, network, nurture,
+    SqlStore, auth, contacts, goals, imports, interactions, ledger, leverage, network, nurture,
     organizations, search, trash,
 };
 use crate::{
     ApiToken, Backend, ContactNetwork, ContactNurture, ContactQuery, ContactRef, ContactSort,
-    EventQuery, InteractionQuery, LedgerQuery, OpportunityQuery, OrganizationQuery, Page, Result,
-    SearchHit, Stats, Store, StoreError, TagCadence,
+    EventQuery, ImportApplied, InteractionQuery, LedgerQuery, OpportunityQuery, OrganizationQuery,
+    Page, Result, SearchHit, Stats, Store, StoreError, TagCadence,
 };
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
 use kith_core::error::FieldError;
 use kith_core::goal::{Goal, GoalInput, GoalProgress, Period, Review};
+use kith_core::import::{CardExtras, ImportFormat, ImportPlan, MatchIndex};
 use kith_core::insights::InsightContact;
 use kith_core::ledger::{LedgerEntry, LedgerInput, LedgerStatus};
 use kith_core::leverage::{Connection, ConnectionInput, Membership, RelationshipRole, TieEvidence};
@@ -404,6 +405,112 @@ impl Store for SqlStore {
             notes: n("notes")?,
             trash: n("trash")?,
         })
+    }
+
+    async fn get_contacts(&self, ids: &[ContactId]) -> Result<Vec<Contact>> {
+        let mut conn = self.pool.acquire().await?;
+        contacts::load_contacts(&mut conn, ids, false).await
+    }
+
+    async fn match_index(&self, format: ImportFormat) -> Result<MatchIndex> {
+        let mut conn = self.pool.acquire().await?;
+        imports::match_index(&mut conn, format).await
+    }
+
+    async fn apply_import(
+        &self,
+        plan: &ImportPlan,
+        updates: &[(ContactId, ContactInput)],
+        now: DateTime<Utc>,
+    ) -> Result<ImportApplied> {
+        let today = now.date_naive();
+        let mut normalized = Vec::with_capacity(updates.len());
+        for (id, input) in updates {
+            normalized.push((*id, input.normalized(today)?));
+        }
+        let mut tx = self.pool.begin().await?;
+        let days = goals::follow_up_days(&mut tx).await?;
+        let applied = imports::apply(&mut tx, plan, &normalized, days, micros(now), now).await?;
+        tx.commit().await?;
+        self.refresh_planner_stats(applied.contacts.len() + applied.interactions as usize).await?;
+        Ok(ImportApplied {
+            contacts: applied.contacts,
+            interactions: applied.interactions,
+            events: applied.events,
+        })
+    }
+
+    async fn backup(
+        &self,
+        out: &mut (dyn std::io::Write + Send),
+        now: DateTime<Utc>,
+    ) -> Result<super::backup::BackupSummary> {
+        let mut tx = self.pool.begin().await?;
+        let summary = super::backup::write(&mut tx, self.dialect, out, now).await?;
+        tx.commit().await?;
+        Ok(summary)
+    }
+
+    async fn restore_backup(
+        &self,
+        input: &mut (dyn std::io::BufRead + Send),
+        replace: bool,
+    ) -> Result<super::backup::BackupSummary> {
+        let mut tx = self.pool.begin().await?;
+        if !super::backup::is_empty(&mut tx).await? {
+            if !replace {
+                return Err(StoreError::Conflict(
+                    "the database is not empty; restore into a new one (e.g. --db sqlite:///path/new.db) or pass --replace to overwrite everything in it".into(),
+                ));
+            }
+            super::backup::clear(&mut tx).await?;
+        }
+        let summary = super::backup::read(&mut tx, input).await?;
+        tx.commit().await?;
+        self.refresh_planner_stats(summary.rows as usize).await?;
+        Ok(summary)
+    }
+
+    async fn duplicates(&self) -> Result<Vec<kith_core::duplicates::DuplicatePair>> {
+        let mut conn = self.pool.acquire().await?;
+        let people = super::merges::candidates(&mut conn).await?;
+        Ok(kith_core::duplicates::find(&people))
+    }
+
+    async fn merge_contacts(
+        &self,
+        kept: ContactId,
+        merged: ContactId,
+        now: DateTime<Utc>,
+    ) -> Result<super::merges::MergeRecord> {
+        let mut tx = self.pool.begin().await?;
+        let r = super::merges::merge(&mut tx, kept, merged, micros(now), now.date_naive()).await?;
+        tx.commit().await?;
+        Ok(r)
+    }
+
+    async fn unmerge(&self, now: DateTime<Utc>) -> Result<super::merges::MergeRecord> {
+        let mut tx = self.pool.begin().await?;
+        let r = super::merges::unmerge(&mut tx, micros(now)).await?;
+        tx.commit().await?;
+        Ok(r)
+    }
+
+    async fn own_emails(&self) -> Result<Vec<String>> {
+        let mut conn = self.pool.acquire().await?;
+        imports::own_emails(&mut conn).await
+    }
+
+    async fn set_own_emails(&self, emails: &[String]) -> Result<Vec<String>> {
+        let mut tx = self.pool.begin().await?;
+        let out = imports::set_own_emails(&mut tx, emails).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    async fn contact_cards(&self, ids: &[ContactId]) -> Result<HashMap<ContactId, CardExtras>> {
+        let mut conn = self.pool.acquire().await?;
+        imports::cards(&mut conn, ids).await
     }
 
     async fn strength_settings(&self) -> Result<StrengthSettings> {

@@ -1,0 +1,134 @@
+//! The import service: match a parsed file against the store, show what would change, and
+//! write it in one transaction. The CLI and the web app both call [`run`].
+
+use crate::{Result, Store};
+use chrono::{DateTime, Utc};
+use kith_core::import::{
+    self, ImportFormat, ImportPlan, MatchedBy, Parsed, PersonHint, PlanOptions, Problem, Skipped,
+};
+use kith_core::{ContactId, ContactInput};
+use serde::Serialize;
+
+/// How to run an import.
+#[derive(Clone, Debug, Default)]
+pub struct ImportOptions {
+    pub plan: PlanOptions,
+    /// Only report what would happen.
+    pub dry_run: bool,
+    /// Import the valid records even when some are invalid (those are listed and skipped).
+    pub skip_invalid: bool,
+}
+
+/// A contact matched to someone already stored.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MatchNote {
+    pub line: u64,
+    pub contact: ContactId,
+    pub name: String,
+    pub matched_by: MatchedBy,
+    /// Whether the match changed the stored contact.
+    pub changed: bool,
+}
+
+/// What an import did (or, for a dry run, would do).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ImportReport {
+    pub format: Option<ImportFormat>,
+    pub dry_run: bool,
+    /// Whether anything was written (false for a dry run or when problems stopped it).
+    pub written: bool,
+    pub created: u64,
+    /// Names of the contacts created (the first 50).
+    pub created_names: Vec<String>,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub matched: Vec<MatchNote>,
+    pub organizations: u64,
+    pub interactions: u64,
+    pub interactions_unchanged: u64,
+    pub events: u64,
+    pub unknown_people: Vec<PersonHint>,
+    pub skipped: Vec<Skipped>,
+    pub problems: Vec<Problem>,
+}
+
+impl ImportReport {
+    /// Whether the import found invalid records.
+    pub fn has_problems(&self) -> bool {
+        !self.problems.is_empty()
+    }
+}
+
+/// Plans and (unless a dry run, or unless there are problems and `skip_invalid` is off)
+/// applies an import of `parsed`.
+pub async fn run(
+    store: &dyn Store,
+    format: ImportFormat,
+    parsed: Parsed,
+    options: &ImportOptions,
+    now: DateTime<Utc>,
+) -> Result<ImportReport> {
+    let today = now.date_naive();
+    let index = store.match_index(format).await?;
+    let plan = import::plan(format, parsed, &index, &options.plan, today);
+    let ids: Vec<ContactId> = plan.updates.iter().map(|u| u.id).collect();
+    let stored = store.get_contacts(&ids).await?;
+    let mut changed: Vec<(ContactId, ContactInput)> = Vec::new();
+    let mut report = ImportReport {
+        format: Some(format),
+        dry_run: options.dry_run,
+        unchanged: plan.unchanged,
+        interactions_unchanged: plan.activities_unchanged,
+        unknown_people: plan.unknown_people.clone(),
+        skipped: plan.skipped.clone(),
+        problems: plan.problems.clone(),
+        ..Default::default()
+    };
+    let stored: std::collections::HashMap<ContactId, kith_core::Contact> =
+        stored.into_iter().map(|c| (c.id, c)).collect();
+    for u in &plan.updates {
+        let Some(contact) = stored.get(&u.id) else { continue };
+        let before = contact.to_input();
+        let mut merged = before.clone();
+        for r in &u.records {
+            merged = import::merge(&merged, r, u.overwrite, today);
+        }
+        let is_change = merged != before;
+        if is_change {
+            changed.push((u.id, merged));
+        }
+        report.matched.push(MatchNote {
+            line: u.lines.first().copied().unwrap_or(0),
+            contact: u.id,
+            name: contact.display_name.clone(),
+            matched_by: u.matched_by,
+            changed: is_change,
+        });
+    }
+    report.created = plan.new_contacts.len() as u64;
+    report.created_names =
+        plan.new_contacts.iter().take(50).map(|n| n.input.display_name.clone()).collect();
+    report.updated = changed.len() as u64;
+    report.unchanged += (plan.updates.len() - changed.len()) as u64;
+    report.organizations = plan.organizations.len() as u64;
+    report.interactions = plan.activities.len() as u64;
+    report.events = plan.gatherings.len() as u64;
+    if options.dry_run || (report.has_problems() && !options.skip_invalid) {
+        return Ok(report);
+    }
+    if is_empty(&plan, &changed) {
+        return Ok(report);
+    }
+    store.apply_import(&plan, &changed, now).await?;
+    report.written = true;
+    Ok(report)
+}
+
+fn is_empty(plan: &ImportPlan, changed: &[(ContactId, ContactInput)]) -> bool {
+    plan.new_contacts.is_empty()
+        && changed.is_empty()
+        && plan.organizations.is_empty()
+        && plan.activities.is_empty()
+        && plan.gatherings.is_empty()
+        && plan.updates.iter().all(|u| u.sources.is_empty() && u.card.is_none())
+}

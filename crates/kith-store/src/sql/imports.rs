@@ -1,0 +1,303 @@
+//! Imports: what matching needs from the store, and writing a planned import in one go.
+
+use super::util::*;
+use super::{contacts, interactions, network};
+use crate::Result;
+use kith_core::import::{
+    CardExtras, ImportFormat, ImportPlan, MatchIndex, PersonRef, SourceKey, link_key,
+};
+use kith_core::network::EventInput;
+use kith_core::{ContactId, ContactInput, InteractionId, InteractionInput};
+use sqlx::AnyConnection;
+use std::collections::HashMap;
+
+/// Loads source keys of `format` and the identifiers of every live contact.
+pub(crate) async fn match_index(
+    conn: &mut AnyConnection,
+    format: ImportFormat,
+) -> Result<MatchIndex> {
+    let mut index = MatchIndex::default();
+    let rows = fetch(
+        conn,
+        "SELECT s.source_key, s.entity_kind, s.entity_id, s.content_hash, c.trash_id \
+         FROM import_sources s LEFT JOIN contacts c ON c.id = s.entity_id \
+         WHERE s.format = $1"
+            .into(),
+        vec![format.as_str().into()],
+    )
+    .await?;
+    for r in rows {
+        let key = text(&r, "source_key")?;
+        match text(&r, "entity_kind")?.as_str() {
+            "contact" => {
+                let id = ContactId(uuid(&r, "entity_id")?);
+                if opt_text(&r, "trash_id")?.is_some() {
+                    index.trashed.insert(id);
+                }
+                index.sources.insert((format, key), (id, int(&r, "content_hash")? as u64));
+            }
+            "organization" => {
+                index.organizations.insert((format, key));
+            }
+            "interaction" | "event" => {
+                index.activities.insert((format, key));
+            }
+            _ => {}
+        }
+    }
+    let live = "JOIN contacts c ON c.id = x.contact_id AND c.trash_id IS NULL";
+    for r in fetch(
+        conn,
+        format!("SELECT x.address_key AS k, x.contact_id FROM contact_emails x {live}"),
+        vec![],
+    )
+    .await?
+    {
+        index.emails.insert(text(&r, "k")?, ContactId(uuid(&r, "contact_id")?));
+    }
+    for r in fetch(
+        conn,
+        format!("SELECT x.normalized AS k, x.contact_id FROM contact_phones x {live}"),
+        vec![],
+    )
+    .await?
+    {
+        index.phones.insert(text(&r, "k")?, ContactId(uuid(&r, "contact_id")?));
+    }
+    for r in
+        fetch(conn, format!("SELECT x.url AS k, x.contact_id FROM contact_links x {live}"), vec![])
+            .await?
+    {
+        index.links.insert(link_key(&text(&r, "k")?), ContactId(uuid(&r, "contact_id")?));
+    }
+    for r in fetch(conn, "SELECT name_key, id FROM contacts WHERE trash_id IS NULL".into(), vec![])
+        .await?
+    {
+        index.names.entry(text(&r, "name_key")?).or_default().push(ContactId(uuid(&r, "id")?));
+    }
+    Ok(index)
+}
+
+/// What [`apply`] wrote.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Applied {
+    pub contacts: Vec<ContactId>,
+    pub interactions: u64,
+    pub events: u64,
+}
+
+/// Writes a planned import. `updates` are the merged inputs of the contacts that changed.
+pub(crate) async fn apply(
+    conn: &mut AnyConnection,
+    plan: &ImportPlan,
+    updates: &[(ContactId, ContactInput)],
+    follow_up_days: u32,
+    now: i64,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<Applied> {
+    let mut sources: Vec<(&SourceKey, &'static str, String)> = Vec::new();
+    let mut cards: Vec<(String, &CardExtras)> = Vec::new();
+    // New contacts.
+    let ids: Vec<ContactId> = plan.new_contacts.iter().map(|_| ContactId(new_id())).collect();
+    let items: Vec<(ContactId, &ContactInput)> =
+        ids.iter().copied().zip(plan.new_contacts.iter().map(|n| &n.input)).collect();
+    contacts::insert_contacts(conn, &items, now).await?;
+    for (id, n) in ids.iter().zip(&plan.new_contacts) {
+        for s in &n.sources {
+            sources.push((s, "contact", id.to_string()));
+        }
+        if let Some(c) = &n.card {
+            cards.push((id.to_string(), c));
+        }
+    }
+    // Changed contacts.
+    for (id, input) in updates {
+        contacts::replace_contact(conn, *id, input, now).await?;
+    }
+    for u in &plan.updates {
+        for s in &u.sources {
+            sources.push((s, "contact", u.id.to_string()));
+        }
+        if let Some(c) = &u.card {
+            cards.push((u.id.to_string(), c));
+        }
+    }
+    // Organization cards.
+    let orgs = contacts::organization_ids(
+        conn,
+        plan.organizations.iter().map(|o| o.name.clone()).collect(),
+        now,
+    )
+    .await?;
+    for o in &plan.organizations {
+        if let (Some(s), Some(id)) = (&o.source, orgs.get(&kith_core::text::fold(&o.name))) {
+            sources.push((s, "organization", id.clone()));
+        }
+    }
+    let resolve = |r: &PersonRef| match r {
+        PersonRef::Existing(id) => *id,
+        PersonRef::New(j) => ids[*j],
+    };
+    // Interactions.
+    let inputs: Vec<InteractionInput> = plan
+        .activities
+        .iter()
+        .map(|a| InteractionInput {
+            occurred_at: a.occurred_at,
+            kind: a.kind,
+            direction: a.direction,
+            participants: a.participants.iter().map(resolve).collect(),
+            summary: a.summary.clone(),
+            notes: String::new(),
+        })
+        .collect();
+    let mut normalized = Vec::with_capacity(inputs.len());
+    for (a, i) in plan.activities.iter().zip(&inputs) {
+        normalized.push(
+            i.normalized(at)
+                .map_err(|e| crate::StoreError::Other(format!("line {}: {e}", a.line)))?,
+        );
+    }
+    let interaction_ids: Vec<InteractionId> =
+        normalized.iter().map(|_| InteractionId(new_id())).collect();
+    let items: Vec<(InteractionId, &InteractionInput)> =
+        interaction_ids.iter().copied().zip(normalized.iter()).collect();
+    interactions::insert(conn, &items, now).await?;
+    for (id, a) in interaction_ids.iter().zip(&plan.activities) {
+        sources.push((&a.source, "interaction", id.to_string()));
+    }
+    // Events attended.
+    for g in &plan.gatherings {
+        let input = EventInput {
+            name: g.gathering.name.clone(),
+            kind: None,
+            starts_on: g.gathering.starts_on,
+            ends_on: Some(g.gathering.ends_on),
+            location: g.gathering.location.clone(),
+            url: None,
+            organizer: None,
+            my_role: None,
+            follow_up_days: None,
+            notes: String::new(),
+        };
+        let valid = input.normalized(follow_up_days)?;
+        let event = network::insert_event(conn, &valid, now).await?;
+        for p in &g.attendees {
+            network::set_attendance(conn, event, resolve(p), false).await?;
+        }
+        sources.push((&g.source, "event", event.to_string()));
+    }
+    // Where everything came from.
+    let rows = sources
+        .into_iter()
+        .map(|(s, kind, id)| {
+            vec![
+                Val::from(s.format.as_str()),
+                s.key.clone().into(),
+                kind.into(),
+                id.into(),
+                (s.hash as i64).into(),
+                now.into(),
+            ]
+        })
+        .collect::<Vec<_>>();
+    // A key may appear twice in one file (the same card twice): the last one wins.
+    let mut dedup: HashMap<(String, String), Vec<Val>> = HashMap::new();
+    for r in rows {
+        let (f, k) = key2(&r);
+        dedup.insert((f.to_string(), k.to_string()), r);
+    }
+    insert_rows(
+        conn,
+        "INSERT INTO import_sources (format, source_key, entity_kind, entity_id, content_hash, imported_at)",
+        6,
+        dedup.into_values().collect(),
+        "ON CONFLICT (format, source_key) DO UPDATE SET entity_kind = excluded.entity_kind, \
+         entity_id = excluded.entity_id, content_hash = excluded.content_hash, \
+         imported_at = excluded.imported_at",
+    )
+    .await?;
+    let mut card_rows: HashMap<String, Vec<Val>> = HashMap::new();
+    for (id, c) in cards {
+        card_rows
+            .insert(id.clone(), vec![id.into(), c.uid.clone().into(), c.lines.join("\n").into()]);
+    }
+    insert_rows(
+        conn,
+        "INSERT INTO contact_cards (contact_id, uid, extra)",
+        3,
+        card_rows.into_values().collect(),
+        "ON CONFLICT (contact_id) DO UPDATE SET uid = excluded.uid, extra = excluded.extra",
+    )
+    .await?;
+    Ok(Applied {
+        contacts: ids,
+        interactions: interaction_ids.len() as u64,
+        events: plan.gatherings.len() as u64,
+    })
+}
+
+/// The vCard UID and kept properties of contacts (for export).
+pub(crate) async fn cards(
+    conn: &mut AnyConnection,
+    ids: &[ContactId],
+) -> Result<HashMap<ContactId, CardExtras>> {
+    let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    let rows = fetch_in(
+        conn,
+        "SELECT contact_id, uid, extra FROM contact_cards WHERE contact_id IN ({IN})",
+        &keys,
+    )
+    .await?;
+    let mut out = HashMap::new();
+    for r in rows {
+        let extra = text(&r, "extra")?;
+        out.insert(
+            ContactId(uuid(&r, "contact_id")?),
+            CardExtras {
+                uid: opt_text(&r, "uid")?,
+                lines: extra.lines().filter(|l| !l.is_empty()).map(str::to_string).collect(),
+            },
+        );
+    }
+    Ok(out)
+}
+
+const OWN_EMAILS_KEY: &str = "me.emails";
+
+/// The user's own email addresses (lower-case), newline-separated in `settings`.
+pub(crate) async fn own_emails(conn: &mut AnyConnection) -> Result<Vec<String>> {
+    let rows = fetch(
+        conn,
+        "SELECT value FROM settings WHERE key = $1".into(),
+        vec![OWN_EMAILS_KEY.into()],
+    )
+    .await?;
+    Ok(match rows.first() {
+        Some(r) => text(r, "value")?.lines().map(str::to_string).collect(),
+        None => Vec::new(),
+    })
+}
+
+/// Replaces the user's own email addresses (each checked).
+pub(crate) async fn set_own_emails(
+    conn: &mut AnyConnection,
+    emails: &[String],
+) -> Result<Vec<String>> {
+    let mut keys: Vec<String> = Vec::new();
+    for e in emails {
+        let valid = kith_core::validate::email("email", e)?;
+        let key = kith_core::validate::email_key(&valid);
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    exec(conn, "DELETE FROM settings WHERE key = $1".into(), vec![OWN_EMAILS_KEY.into()]).await?;
+    exec(
+        conn,
+        "INSERT INTO settings (key, value) VALUES ($1, $2)".into(),
+        vec![OWN_EMAILS_KEY.into(), keys.join("\n").into()],
+    )
+    .await?;
+    Ok(keys)
+}
