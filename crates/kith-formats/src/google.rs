@@ -176,15 +176,12 @@ fn person(
                 postal_code: nth(postal),
                 country: nth(country),
             };
-            if address.street.is_none()
-                && address.locality.is_none()
-                && address.region.is_none()
-                && address.postal_code.is_none()
-                && address.country.is_none()
-            {
+            // Only the formatted form: it becomes the street line.
+            if address.one_line().is_empty() {
                 address.street = nth(&formatted);
             }
-            if address.street.is_some() || address.locality.is_some() || address.country.is_some() {
+            // A label alone is no address.
+            if !address.one_line().is_empty() {
                 contact.addresses.push(address);
             }
         }

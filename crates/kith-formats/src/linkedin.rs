@@ -170,7 +170,10 @@ struct Message {
     first_content_line: String,
 }
 
-/// Reads `messages.csv`: one activity per conversation per UTC day.
+/// Reads `messages.csv`: one activity per conversation per UTC day, with the time and line of
+/// that day's earliest message (the export lists the newest first), the day's first subject
+/// (else the conversation title, else the start of the earliest message) as summary, and the
+/// other participants as people. Drafts are skipped.
 ///
 /// The user's own profile URL is not in the file: it is the one in `opts.me` when a LinkedIn
 /// URL is given there, else the profile taking part in the most conversations (ties go to the

@@ -67,9 +67,8 @@ pub fn read<R: Read>(
     let mut state = State::new(opts);
     let mut headers = Headers::default();
     let mut separator = Vec::new();
-    loop {
-        // At a "From " line.
-        let Some(l) = input.peek_line()? else { break };
+    // At a "From " line.
+    while let Some(l) = input.peek_line()? {
         let line = input.line;
         separator.clear();
         separator.extend_from_slice(&input.buf[l.start..l.end]);

@@ -2,7 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use kith_core::contact::{Address, Birthday, ContactInput, Email, EmploymentInput, Link, LinkKind};
+use kith_core::contact::{Address, Birthday, ContactInput, EmploymentInput, Link, LinkKind};
 use kith_core::import::{
     ActivityRecord, ImportFormat, ParseOptions, Parsed, PersonHint, PersonRecord, Problem, Skipped,
     email, phone,

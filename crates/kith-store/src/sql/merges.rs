@@ -299,13 +299,17 @@ async fn move_links(
     to: &str,
 ) -> Result<()> {
     for chunk in rows.chunks(500) {
-        let ph = placeholders(conn, 3, chunk.len());
+        // One placeholder style per statement (see `placeholders`).
+        let all = placeholders(conn, 1, chunk.len() + 2);
+        let mut ph = all.split(", ");
+        let (p_to, p_from) = (ph.next().unwrap_or("?"), ph.next().unwrap_or("?"));
+        let list = ph.collect::<Vec<_>>().join(", ");
         let mut vals: Vec<Val> = vec![to.into(), from.into()];
         vals.extend(chunk.iter().map(|s| Val::from(s.clone())));
         exec(
             conn,
             format!(
-                "UPDATE {table} SET contact_id = $1 WHERE contact_id = $2 AND {other} IN ({ph})"
+                "UPDATE {table} SET contact_id = {p_to} WHERE contact_id = {p_from} AND {other} IN ({list})"
             ),
             vals,
         )

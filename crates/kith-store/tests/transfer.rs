@@ -1,0 +1,397 @@
+//! Imports, backups and merges: every test runs against SQLite and PostgreSQL.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use kith_core::import::{
+    ActivityRecord, ImportFormat, Parsed, PersonHint, PersonRecord, PlanOptions, Problem,
+};
+use kith_core::ledger::{LedgerInput, LedgerKind};
+use kith_core::leverage::{ConnectionInput, RelationshipRole};
+use kith_core::{ContactInput, Direction, Email, EmploymentInput, InteractionKind, Link, LinkKind};
+use kith_store::import::{ImportOptions, run};
+use kith_store::testing::TestDb;
+use kith_store::{ContactQuery, InteractionQuery, Store};
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 27, 10, 0, 0).unwrap()
+}
+
+fn card(
+    line: u64,
+    key: &str,
+    name: &str,
+    email: Option<&str>,
+    org: Option<(&str, &str)>,
+) -> PersonRecord {
+    let mut c = ContactInput::named(name);
+    c.emails = email.iter().map(|e| Email { address: e.to_string(), label: None }).collect();
+    c.employment = org
+        .iter()
+        .map(|(o, t)| EmploymentInput {
+            organization: o.to_string(),
+            title: Some(t.to_string()),
+            start: None,
+            end: None,
+        })
+        .collect();
+    PersonRecord {
+        line,
+        key: Some(key.into()),
+        contact: c,
+        organization_card: false,
+        extra: vec!["X-SOCIALPROFILE;type=twitter:https://twitter.com/x".into()],
+    }
+}
+
+fn meeting(key: &str, days_ago: i64, emails: &[&str]) -> ActivityRecord {
+    ActivityRecord {
+        line: 1,
+        key: key.into(),
+        occurred_at: now() - Duration::days(days_ago),
+        kind: InteractionKind::Meeting,
+        direction: Direction::Mutual,
+        summary: format!("meeting {key}"),
+        people: emails
+            .iter()
+            .map(|e| PersonHint { email: Some(e.to_string()), name: None, link: None })
+            .collect(),
+        gathering: None,
+    }
+}
+
+async fn import(
+    s: &dyn Store,
+    format: ImportFormat,
+    parsed: Parsed,
+    opts: ImportOptions,
+) -> kith_store::import::ImportReport {
+    run(s, format, parsed, &opts, now()).await.unwrap()
+}
+
+async fn count(s: &dyn Store) -> (u64, u64) {
+    let st = s.stats().await.unwrap();
+    (st.contacts, st.interactions)
+}
+
+kith_store::store_tests!(
+    imports_match_update_and_are_idempotent,
+    invalid_imports_write_nothing_unless_asked,
+    backups_restore_every_record_across_backends,
+    merges_move_everything_and_unmerge_puts_it_back,
+);
+
+async fn imports_match_update_and_are_idempotent(db: &TestDb) {
+    let s = &*db.store;
+    let existing = s
+        .create_contact(
+            &ContactInput {
+                emails: vec![Email { address: "grace@navy.example".into(), label: None }],
+                ..ContactInput::named("Grace Hopper")
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+    let file = || Parsed {
+        people: vec![
+            card(
+                1,
+                "uid-ada",
+                "Ada Lovelace",
+                Some("ada@x.example"),
+                Some(("Analytical", "Mathematician")),
+            ),
+            // Matches the stored Grace by email: fills her employment, keeps her name.
+            card(
+                9,
+                "uid-grace",
+                "G. Hopper",
+                Some("GRACE@navy.example"),
+                Some(("Navy", "Admiral")),
+            ),
+            // The same person as Ada, later in the file: folded into one new contact.
+            card(17, "uid-ada-2", "Ada L.", Some("ada@x.example"), None),
+        ],
+        activities: vec![
+            meeting("m1", 3, &["ada@x.example", "grace@navy.example"]),
+            meeting("m2", 2, &["nobody@else.example"]),
+        ],
+        ..Default::default()
+    };
+    // A dry run writes nothing.
+    let dry = import(
+        s,
+        ImportFormat::Vcard,
+        file(),
+        ImportOptions { dry_run: true, ..Default::default() },
+    )
+    .await;
+    assert_eq!((dry.created, dry.updated, dry.interactions), (1, 1, 1));
+    assert!(!dry.written);
+    assert_eq!(count(s).await, (1, 0));
+    assert_eq!(dry.unknown_people.len(), 1);
+
+    let r = import(s, ImportFormat::Vcard, file(), ImportOptions::default()).await;
+    assert!(r.written);
+    assert_eq!((r.created, r.updated, r.interactions), (1, 1, 1));
+    assert_eq!(r.matched[0].matched_by, kith_core::import::MatchedBy::Email);
+    assert_eq!(count(s).await, (2, 1));
+    let grace = s.get_contact(existing.id).await.unwrap();
+    assert_eq!(grace.display_name, "Grace Hopper");
+    assert_eq!(grace.current_role().unwrap().organization, "Navy");
+    let ada_id = kith_store::resolve_contact(s, "Ada Lovelace").await.unwrap();
+    let cards = s.contact_cards(&[ada_id]).await.unwrap();
+    assert_eq!(
+        cards[&ada_id].lines,
+        vec!["X-SOCIALPROFILE;type=twitter:https://twitter.com/x".to_string()]
+    );
+
+    // The same file again changes nothing.
+    let again = import(s, ImportFormat::Vcard, file(), ImportOptions::default()).await;
+    assert!(!again.written, "{again:?}");
+    assert_eq!(
+        (again.created, again.updated, again.unchanged, again.interactions_unchanged),
+        (0, 0, 3, 1)
+    );
+    assert_eq!(count(s).await, (2, 1));
+
+    // A newer file: Ada changed jobs. Her old role is kept as history.
+    let mut newer = file();
+    newer.people[0].contact.employment[0] = EmploymentInput {
+        organization: "Engines Inc".into(),
+        title: Some("CTO".into()),
+        start: None,
+        end: None,
+    };
+    let r = import(s, ImportFormat::Vcard, newer, ImportOptions::default()).await;
+    assert_eq!((r.created, r.updated), (0, 1));
+    let ada = s.get_contact(ada_id).await.unwrap();
+    assert_eq!(ada.current_role().unwrap().organization, "Engines Inc");
+    assert!(
+        ada.employment
+            .iter()
+            .any(|e| e.organization == "Analytical" && e.end == Some(now().date_naive()))
+    );
+
+    // Unknown attendees become contacts only when asked.
+    let r = import(
+        s,
+        ImportFormat::Ical,
+        Parsed {
+            activities: vec![meeting("m3", 1, &["new@person.example"])],
+            ..Default::default()
+        },
+        ImportOptions { plan: PlanOptions { add_unknown: true }, ..Default::default() },
+    )
+    .await;
+    assert_eq!((r.created, r.interactions), (1, 1));
+
+    // A trashed contact is not brought back by a re-import.
+    s.trash_contact(ada_id, now()).await.unwrap();
+    let r = import(s, ImportFormat::Vcard, file(), ImportOptions::default()).await;
+    assert_eq!(r.created, 0);
+    assert!(r.skipped.iter().any(|k| k.reason.contains("in the trash")), "{:?}", r.skipped);
+}
+
+async fn invalid_imports_write_nothing_unless_asked(db: &TestDb) {
+    let s = &*db.store;
+    let mut bad = card(5, "k-bad", "Bad Email", Some("not-an-email"), None);
+    bad.contact.emails[0].address = "not-an-email".into();
+    let file = || Parsed {
+        people: vec![card(1, "k-ok", "Okay Person", Some("ok@x.example"), None), bad.clone()],
+        problems: vec![Problem::at(9, Some("BDAY"), Some("13/45"), "a date")],
+        ..Default::default()
+    };
+    let r = import(s, ImportFormat::Vcard, file(), ImportOptions::default()).await;
+    assert!(!r.written);
+    assert_eq!(r.problems.len(), 2);
+    assert_eq!((r.problems[0].line, r.problems[0].field.as_deref()), (5, Some("email")));
+    assert_eq!(r.problems[1].line, 9);
+    assert_eq!(count(s).await, (0, 0));
+    let r = import(
+        s,
+        ImportFormat::Vcard,
+        file(),
+        ImportOptions { skip_invalid: true, ..Default::default() },
+    )
+    .await;
+    assert!(r.written);
+    assert_eq!(count(s).await, (1, 0));
+}
+
+/// Every table's rows, sorted, from a backup (the header line, which names the time and the
+/// backend, left out).
+async fn dump(s: &dyn Store) -> Vec<String> {
+    let mut out = Vec::new();
+    s.backup(&mut out, now()).await.unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let mut lines: Vec<String> = text.lines().skip(1).map(str::to_string).collect();
+    lines.sort();
+    lines
+}
+
+/// Asserts two dumps are equal, showing only the differing lines.
+fn same(a: &[String], b: &[String]) {
+    let only_a: Vec<&String> = a.iter().filter(|l| !b.contains(l)).take(5).collect();
+    let only_b: Vec<&String> = b.iter().filter(|l| !a.contains(l)).take(5).collect();
+    assert!(
+        only_a.is_empty() && only_b.is_empty() && a.len() == b.len(),
+        "only before: {only_a:#?}\nonly after: {only_b:#?}"
+    );
+}
+
+async fn backups_restore_every_record_across_backends(db: &TestDb) {
+    let s = &*db.store;
+    kith_store::demo::load(s, now()).await.unwrap();
+    import(
+        s,
+        ImportFormat::Vcard,
+        Parsed {
+            people: vec![card(1, "u1", "Card Person", Some("card@x.example"), None)],
+            ..Default::default()
+        },
+        ImportOptions::default(),
+    )
+    .await;
+    s.set_own_emails(&["me@example.com".into()]).await.unwrap();
+    let someone = s.list_contacts(&ContactQuery::default()).await.unwrap().items[0].id;
+    s.trash_contact(someone, now()).await.unwrap();
+    let before = dump(s).await;
+    assert!(before.len() > 200, "the demo fills many tables");
+
+    // Into the other backend when there is one (SQLite → PostgreSQL, PostgreSQL → SQLite).
+    let target = if db.url.starts_with("sqlite") {
+        match TestDb::postgres().await {
+            Some(t) => t,
+            None => TestDb::sqlite().await,
+        }
+    } else {
+        TestDb::sqlite().await
+    };
+    let mut backup = Vec::new();
+    s.backup(&mut backup, now()).await.unwrap();
+    let summary = target.store.restore_backup(&mut backup.as_slice(), false).await.unwrap();
+    assert!(summary.rows > 200);
+    same(&dump(&*target.store).await, &before);
+    // The restored database works: search, trash and due list read the restored rows.
+    assert_eq!(target.store.list_trash().await.unwrap().len(), s.list_trash().await.unwrap().len());
+    let names = |hits: Vec<kith_store::SearchHit>| {
+        hits.into_iter().map(|h| h.contact.id).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        names(target.store.search("card person", 5).await.unwrap()),
+        names(s.search("card person", 5).await.unwrap())
+    );
+    assert_eq!(target.store.own_emails().await.unwrap(), vec!["me@example.com".to_string()]);
+
+    // A non-empty database is refused; --replace overwrites it in one go.
+    let err = target.store.restore_backup(&mut backup.as_slice(), false).await.unwrap_err();
+    assert!(err.to_string().contains("not empty"), "{err}");
+    target.store.restore_backup(&mut backup.as_slice(), true).await.unwrap();
+    same(&dump(&*target.store).await, &before);
+    // A truncated backup restores nothing.
+    let cut = &backup[..backup.len() / 2];
+    let cut = &cut[..cut.iter().rposition(|b| *b == b'\n').unwrap() + 1];
+    let err = target.store.restore_backup(&mut &cut[..], true).await.unwrap_err();
+    assert!(err.to_string().contains("truncated"), "{err}");
+    same(&dump(&*target.store).await, &before);
+    target.finish().await;
+}
+
+async fn merges_move_everything_and_unmerge_puts_it_back(db: &TestDb) {
+    let s = &*db.store;
+    let mk = |name: &str, email: &str| ContactInput {
+        emails: vec![Email { address: email.into(), label: None }],
+        ..ContactInput::named(name)
+    };
+    let a = s.create_contact(&mk("Ada Lovelace", "ada@x.example"), now()).await.unwrap();
+    let mut b_input = mk("Ada King", "ADA@x.example");
+    b_input
+        .links
+        .push(Link { url: "https://linkedin.com/in/ada".into(), kind: LinkKind::Linkedin });
+    b_input.emails.push(Email { address: "countess@x.example".into(), label: None });
+    let b = s.create_contact(&b_input, now()).await.unwrap();
+    let c = s.create_contact(&mk("Charles Babbage", "cb@x.example"), now()).await.unwrap();
+    let log = |who: Vec<kith_core::ContactId>, d: i64| kith_core::InteractionInput {
+        occurred_at: now() - Duration::days(d),
+        kind: InteractionKind::Coffee,
+        direction: Direction::Outbound,
+        participants: who,
+        summary: String::new(),
+        notes: String::new(),
+    };
+    s.log_interaction(&log(vec![a.id], 10), now()).await.unwrap();
+    s.log_interaction(&log(vec![b.id], 5), now()).await.unwrap();
+    s.log_interaction(&log(vec![a.id, b.id], 2), now()).await.unwrap();
+    s.add_note(b.id, "Prefers mornings", now()).await.unwrap();
+    s.add_ledger_entry(
+        &LedgerInput {
+            kind: LedgerKind::Help,
+            direction: None,
+            status: None,
+            on: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+            participants: vec![b.id],
+            summary: "intro".into(),
+            notes: String::new(),
+        },
+        now(),
+    )
+    .await
+    .unwrap();
+    s.set_roles(b.id, &[RelationshipRole::Mentor], &[]).await.unwrap();
+    s.connect(
+        &ConnectionInput { a: b.id, b: c.id, strength: None, since: None, note: String::new() },
+        now(),
+    )
+    .await
+    .unwrap();
+
+    let pairs = s.duplicates().await.unwrap();
+    assert_eq!(pairs.len(), 1);
+    assert!(
+        pairs[0]
+            .evidence
+            .contains(&kith_core::duplicates::Evidence::SameEmail("ada@x.example".into()))
+    );
+
+    let a_before = s.get_contact(a.id).await.unwrap();
+    let r = s.merge_contacts(a.id, b.id, now()).await.unwrap();
+    assert!(r.moved >= 4, "{r:?}");
+    let merged = s.get_contact(a.id).await.unwrap();
+    assert_eq!(merged.display_name, "Ada Lovelace");
+    assert_eq!(merged.emails.len(), 2);
+    assert_eq!(merged.links.len(), 1);
+    assert!(s.get_contact(b.id).await.is_err(), "the merged person is in the trash");
+    let q = InteractionQuery { contact: Some(a.id), ..Default::default() };
+    assert_eq!(s.list_interactions(&q).await.unwrap().total, 3);
+    assert_eq!(s.list_notes(a.id).await.unwrap().len(), 1);
+    assert_eq!(s.roles_of(a.id).await.unwrap(), vec![RelationshipRole::Mentor]);
+    assert!(
+        s.connections(Some(a.id))
+            .await
+            .unwrap()
+            .iter()
+            .any(|k| k.a.contact_id == c.id || k.b.contact_id == c.id)
+    );
+    assert!(s.duplicates().await.unwrap().is_empty());
+
+    let r = s.unmerge(now()).await.unwrap();
+    assert_eq!(r.merged, b.id);
+    assert_eq!(s.get_contact(a.id).await.unwrap().to_input(), a_before.to_input());
+    let b_back = s.get_contact(b.id).await.unwrap();
+    assert_eq!(b_back.to_input(), b.to_input());
+    let qb = InteractionQuery { contact: Some(b.id), ..Default::default() };
+    assert_eq!(s.list_interactions(&qb).await.unwrap().total, 2);
+    assert_eq!(s.list_interactions(&q).await.unwrap().total, 2);
+    assert_eq!(s.list_notes(b.id).await.unwrap().len(), 1);
+    assert!(s.roles_of(a.id).await.unwrap().is_empty());
+    assert!(
+        s.connections(Some(b.id))
+            .await
+            .unwrap()
+            .iter()
+            .any(|k| k.a.contact_id == c.id || k.b.contact_id == c.id)
+    );
+    assert!(s.unmerge(now()).await.is_err(), "nothing left to undo");
+}
