@@ -139,7 +139,112 @@ cli_tests!(
     nurture_bad_input,
     build_the_network_on_purpose,
     leverage_the_network,
+    bring_your_network_in_and_take_it_out,
 );
+
+fn fixture(rel: &str) -> String {
+    format!("{}/../kith-formats/tests/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The formats issue's "done when": LinkedIn, then the phone's vCards, overlaps merged or
+/// listed, a calendar on the timelines, everything re-imported with no change, and a JSON
+/// export restored into another database with nothing lost.
+fn bring_your_network_in_and_take_it_out(k: &Kith) {
+    let linkedin = fixture("linkedin/Connections.csv");
+    // One row has no name: nothing is written until the user says to skip it.
+    let err = k.fails(&["import", &linkedin]);
+    assert!(err.contains("Connections.csv:11: First Name"), "{err}");
+    assert_eq!(k.count("contacts"), 0);
+    let dry = k.ok(&["import", &linkedin, "--dry-run", "--skip-invalid"]);
+    assert!(dry.contains("Dry run") && dry.contains("new people"), "{dry}");
+    assert_eq!(k.count("contacts"), 0);
+    k.ok(&["import", &linkedin, "--skip-invalid"]);
+    assert_eq!(k.count("contacts"), 11);
+    let jose = k.json(&["show", "José Martínez"]);
+    assert_eq!(jose["contact"]["first_met"], "2023-01-03");
+    assert_eq!(jose["contact"]["employment"][0]["organization"], "Globex, Inc.");
+
+    // The phone's cards: Ada twice (folded into one), an Outlook 2.1 card, a company card.
+    let dir = tempfile::tempdir().unwrap();
+    let phone = dir.path().join("phone.vcf");
+    let mut cards = std::fs::read_to_string(fixture("vcard/phone.vcf")).unwrap();
+    // José's phone card shares his LinkedIn email: matched, not duplicated.
+    cards.push_str("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jose Martinez\r\nEMAIL:jose.martinez@example.es\r\nTEL;TYPE=CELL:+34 600 000 001\r\nUID:phone-jose\r\nEND:VCARD\r\n");
+    std::fs::write(&phone, &cards).unwrap();
+    let out = k.ok(&["import", phone.to_str().unwrap()]);
+    assert!(out.contains("José Martínez (same email)"), "{out}");
+    assert_eq!(k.count("contacts"), 14);
+    let jose = k.json(&["show", "José Martínez"]);
+    assert_eq!(jose["contact"]["phones"][0]["number"], "+34 600 000 001");
+    let ada = k.json(&["show", "Ada Lovelace"]);
+    assert_eq!(ada["contact"]["emails"].as_array().unwrap().len(), 2);
+    assert_eq!(ada["contact"]["birthday"]["month"], 12);
+    assert!(ada["contact"]["birthday"]["year"].is_null(), "Apple's year-less birthday");
+
+    // A similar name at the same organization is listed for review, then merged and undone.
+    k.ok(&["add", "Priya N.", "--org", "Initech"]);
+    let dupes = k.json(&["dupes"]);
+    assert_eq!(dupes[0]["evidence"][0]["kind"], "similar-name-same-organization", "{dupes}");
+    k.ok(&["merge", "Priya Natarajan", "Priya N."]);
+    assert_eq!(k.count("contacts"), 14);
+    k.ok(&["unmerge"]);
+    assert_eq!(k.count("contacts"), 15);
+    k.ok(&["merge", "Priya Natarajan", "Priya N."]);
+
+    // The calendar: meetings land on timelines; strangers are listed, not added.
+    k.ok(&["config", "me", "me@example.com"]);
+    let cal = fixture("ical/calendar.ics");
+    let out = k.ok(&["import", &cal, "--from", "2026-01-01"]);
+    assert!(out.contains("stranger@elsewhere.example"), "{out}");
+    let ada_id = ada["contact"]["id"].as_str().unwrap().to_string();
+    let timeline = k.json(&["interactions", "--with", &ada_id]);
+    assert_eq!(timeline["total"], 3, "three weekly 1:1s (one excluded)");
+    let interactions = k.count("interactions");
+
+    // Everything again: no change.
+    for f in [&linkedin, &phone.to_str().unwrap().to_string(), &cal] {
+        let out = k.ok(&["import", f, "--skip-invalid", "--from", "2026-01-01"]);
+        assert!(out.contains("Nothing to change"), "{f}: {out}");
+    }
+    assert_eq!((k.count("contacts"), k.count("interactions")), (14, interactions));
+
+    // Export to JSON and restore into another database: nothing lost.
+    let export = dir.path().join("kith.json");
+    k.ok(&["export", "--format", "json", "-o", export.to_str().unwrap()]);
+    let copy = format!("sqlite://{}", dir.path().join("copy.db").display());
+    k.ok(&["--db", &copy, "import", "json", export.to_str().unwrap()]);
+    let again = dir.path().join("again.json");
+    k.ok(&["--db", &copy, "export", "-o", again.to_str().unwrap()]);
+    let rows = |p: &std::path::Path| {
+        let mut l: Vec<String> =
+            std::fs::read_to_string(p).unwrap().lines().skip(1).map(str::to_string).collect();
+        l.sort();
+        l
+    };
+    assert!(rows(&export) == rows(&again), "the restored database exports the same rows");
+    let err = k.fails(&["--db", &copy, "restore-backup", export.to_str().unwrap()]);
+    assert!(err.contains("not empty"), "{err}");
+
+    // vCards out: kept properties written back, year-less birthday in Apple's form for v3.
+    let v3 = k.ok(&["export", "--format", "vcard", "--vcard-version", "3"]);
+    assert!(v3.contains("X-SOCIALPROFILE;type=twitter:https://twitter.com/ada"), "{v3}");
+    assert!(v3.contains("BDAY;X-APPLE-OMIT-YEAR=1604:1604-12-10"), "{v3}");
+    assert!(v3.contains("UID:4E5F8A9B-1C2D-4E3F-9A8B-7C6D5E4F3A2B"));
+    let csv = k.ok(&["export", "--format", "csv"]);
+    assert!(csv.starts_with("id,name,given name,family name"));
+    let people =
+        csv.lines().filter(|l| l.get(..36).is_some_and(|id| uuid::Uuid::parse_str(id).is_ok()));
+    assert_eq!(people.count(), 14, "one row per person (notes may span lines)");
+
+    // Bad input: binary garbage and a truncated card change nothing.
+    let junk = dir.path().join("junk.bin");
+    std::fs::write(&junk, [0u8, 159, 146, 150, 0, 1, 2, 3, 0, 0]).unwrap();
+    let err = k.fails(&["import", junk.to_str().unwrap()]);
+    assert!(err.contains("binary"), "{err}");
+    let err = k.fails(&["import", &fixture("vcard/bad.vcf")]);
+    assert!(err.contains("bad.vcf:10: END") && err.contains("bad.vcf:6: FN"), "{err}");
+    assert_eq!(k.count("contacts"), 14);
+}
 
 /// The walk-through: two mentors, Ada knows Grace at Acme, a job at Acme with Ada as
 /// referrer, explained routes into Acme, insights; and the bad input it names.

@@ -92,11 +92,12 @@ pub fn similar_names(a: &str, b: &str) -> bool {
     }
     let wa: Vec<&str> = fa.split_whitespace().collect();
     let wb: Vec<&str> = fb.split_whitespace().collect();
+    let prefix = |x: &str, y: &str| {
+        let (x, y) = (x.trim_end_matches('.'), y.trim_end_matches('.'));
+        !x.is_empty() && !y.is_empty() && (x.starts_with(y) || y.starts_with(x))
+    };
     match (wa.as_slice(), wb.as_slice()) {
-        ([ga, .., la], [gb, .., lb]) if la == lb => {
-            let (ga, gb) = (ga.trim_end_matches('.'), gb.trim_end_matches('.'));
-            !ga.is_empty() && !gb.is_empty() && (ga.starts_with(gb) || gb.starts_with(ga))
-        }
+        ([ga, .., la], [gb, .., lb]) => prefix(ga, gb) && prefix(la, lb) && (la == lb || ga == gb),
         _ => false,
     }
 }
@@ -140,17 +141,16 @@ pub fn find(people: &[DuplicateCandidate]) -> Vec<DuplicatePair> {
     bucket(&|p| p.phones.clone(), &Evidence::SamePhone, &mut add);
     bucket(&|p| p.links.clone(), &Evidence::SameLink, &mut add);
     bucket(&|p| vec![fold(&p.display_name)], &|_| Evidence::SameName, &mut add);
-    // Similar names at the same organization: bucket by organization and family name.
-    let mut by_org: HashMap<(String, String), Vec<usize>> = HashMap::new();
+    // Similar names at the same organization: bucket by organization and initial.
+    let mut by_org: HashMap<(String, char), Vec<usize>> = HashMap::new();
     for (i, p) in people.iter().enumerate() {
-        let family =
-            fold(&p.display_name).split_whitespace().last().unwrap_or_default().to_string();
+        let initial = fold(&p.display_name).chars().next().unwrap_or(' ');
         for o in &p.organizations {
-            by_org.entry((o.clone(), family.clone())).or_default().push(i);
+            by_org.entry((o.clone(), initial)).or_default().push(i);
         }
     }
     for ((org, _), members) in by_org {
-        if members.len() < 2 || members.len() > MAX_BUCKET {
+        if members.len() < 2 || members.len() > 4 * MAX_BUCKET {
             continue;
         }
         for x in 0..members.len() {
@@ -218,5 +218,7 @@ mod tests {
         assert!(similar_names("Zoë Brown", "Zoe Brown"));
         assert!(!similar_names("Jon Smith", "Jon Smythe"));
         assert!(!similar_names("Ann Lee", "Bob Lee"));
+        assert!(similar_names("Priya N.", "Priya Natarajan"));
+        assert!(!similar_names("Priya N.", "Priyanka Natarajan"), "one part must be equal");
     }
 }

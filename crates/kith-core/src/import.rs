@@ -191,7 +191,7 @@ impl ParseOptions {
     /// Whether `address` is one of the user's own.
     pub fn is_me(&self, address: &str) -> bool {
         let key = validate::email_key(address);
-        self.me.iter().any(|m| *m == key)
+        self.me.contains(&key)
     }
 }
 
@@ -432,12 +432,11 @@ fn match_stored(c: &ContactInput, index: &MatchIndex) -> Option<(ContactId, Matc
         }
     }
     let has_identifiers = !c.emails.is_empty() || !c.phones.is_empty() || !c.links.is_empty();
-    if !has_identifiers {
-        if let Some([only]) =
+    if !has_identifiers
+        && let Some([only]) =
             index.names.get(&crate::text::fold(&c.display_name)).map(Vec::as_slice)
-        {
-            return Some((*only, MatchedBy::Name));
-        }
+    {
+        return Some((*only, MatchedBy::Name));
     }
     None
 }
@@ -625,10 +624,10 @@ fn plan_activities(
                     None
                 }
             };
-            if let Some(p) = person {
-                if !people.contains(&p) {
-                    people.push(p);
-                }
+            if let Some(p) = person
+                && !people.contains(&p)
+            {
+                people.push(p);
             }
         }
         let source = SourceKey { format, key: a.key.clone(), hash: 0 };

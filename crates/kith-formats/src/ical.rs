@@ -130,16 +130,16 @@ fn read_calendar(cal: &ICalendar, lines: &[u64], opts: &ParseOptions, parsed: &m
     let mut broken = vec![false; cal.components.len()];
     for (i, comp) in cal.components.iter().enumerate() {
         for e in &comp.entries {
-            if e.name == ICalendarProperty::Rrule {
-                if let Some(ICalendarValue::Text(t)) = e.values.first() {
-                    parsed.problems.push(Problem::at(
-                        line_at(i),
-                        Some("RRULE"),
-                        Some(t),
-                        "a recurrence rule like FREQ=WEEKLY;COUNT=10 (RFC 5545 section 3.3.10)",
-                    ));
-                    broken[i] = true;
-                }
+            if e.name == ICalendarProperty::Rrule
+                && let Some(ICalendarValue::Text(t)) = e.values.first()
+            {
+                parsed.problems.push(Problem::at(
+                    line_at(i),
+                    Some("RRULE"),
+                    Some(t),
+                    "a recurrence rule like FREQ=WEEKLY;COUNT=10 (RFC 5545 section 3.3.10)",
+                ));
+                broken[i] = true;
             }
         }
     }

@@ -185,10 +185,10 @@ fn read_card(card: &RawCard) -> Result<Option<PersonRecord>, Problem> {
     let mut modeled_groups = Vec::new();
     for (_, l) in &card.lines {
         let (g, name) = group_and_name(l);
-        if let Some(g) = g {
-            if matches!(name.as_str(), "EMAIL" | "TEL" | "URL" | "ADR") {
-                modeled_groups.push(g);
-            }
+        if let Some(g) = g
+            && matches!(name.as_str(), "EMAIL" | "TEL" | "URL" | "ADR")
+        {
+            modeled_groups.push(g);
         }
     }
     let mut extra = Vec::new();
@@ -316,11 +316,12 @@ fn read_card(card: &RawCard) -> Result<Option<PersonRecord>, Problem> {
     if c.display_name.trim().is_empty() {
         return Err(Problem::at(card.line, Some("FN"), None, "a name: FN or N"));
     }
-    if let Some(org) = org_name {
-        if !record.organization_card {
-            c.employment.push(EmploymentInput { organization: org, title, start: None, end: None });
-        }
+    if let Some(org) = org_name
+        && !record.organization_card
+    {
+        c.employment.push(EmploymentInput { organization: org, title, start: None, end: None });
     }
+
     record.extra = extra;
     Ok(Some(record))
 }

@@ -130,5 +130,5 @@ fn is_empty(plan: &ImportPlan, changed: &[(ContactId, ContactInput)]) -> bool {
         && plan.organizations.is_empty()
         && plan.activities.is_empty()
         && plan.gatherings.is_empty()
-        && plan.updates.iter().all(|u| u.sources.is_empty() && u.card.is_none())
+        && plan.updates.iter().all(|u| u.sources.is_empty())
 }

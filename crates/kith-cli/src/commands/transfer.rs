@@ -154,7 +154,7 @@ fn print_report(name: &str, r: &ImportReport) {
         println!("Dry run of {name} ({what}): nothing was written.");
     } else if r.written {
         println!("Imported {name} ({what}).");
-    } else if !r.has_problems() {
+    } else if r.created + r.updated + r.organizations + r.interactions + r.events == 0 {
         println!("Nothing to change from {name} ({what}): everything in it is already in Kith.");
     }
     let line = |label: &str, n: u64| {

@@ -69,7 +69,8 @@ pub(crate) async fn candidates(conn: &mut AnyConnection) -> Result<Vec<Duplicate
         );
     }
     let live = "JOIN contacts c ON c.id = x.contact_id AND c.trash_id IS NULL";
-    let lists: [(&str, fn(&mut DuplicateCandidate) -> &mut Vec<String>, bool); 4] = [
+    type Field = fn(&mut DuplicateCandidate) -> &mut Vec<String>;
+    let lists: [(&str, Field, bool); 4] = [
         ("SELECT x.contact_id, x.address_key AS k FROM contact_emails x", |c| &mut c.emails, false),
         ("SELECT x.contact_id, x.normalized AS k FROM contact_phones x", |c| &mut c.phones, false),
         ("SELECT x.contact_id, x.url AS k FROM contact_links x", |c| &mut c.links, true),
