@@ -51,7 +51,8 @@ pub enum Command {
     Rm(RmArgs),
     /// List what is in the trash.
     Trash,
-    /// Bring something back from the trash, with everything that went with it.
+    /// Bring something back from the trash, with everything that went with it; or restore a
+    /// backup file.
     Restore(RestoreArgs),
     /// Delete trash entries for good.
     Purge(PurgeArgs),
@@ -434,8 +435,12 @@ pub struct RmArgs {
 
 #[derive(Debug, Args)]
 pub struct RestoreArgs {
-    /// The trash entry: its id, the deleted record's id, or its name.
+    /// The trash entry: its id, the deleted record's id, or its name. A backup file (from
+    /// `kith backup`) is restored into the empty database instead.
     pub entry: String,
+    /// With a backup file: delete everything in the database first (one transaction).
+    #[arg(long)]
+    pub replace: bool,
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@
 //! Everything here is pure: matching works on a [`MatchIndex`] snapshot the store loads once.
 
 use crate::contact::{ContactInput, Email, Link, LinkKind, Phone};
+use crate::duplicates::similar_names;
 use crate::ids::ContactId;
 use crate::interaction::{Direction, InteractionKind};
 use crate::validate;
@@ -209,6 +210,8 @@ pub struct MatchIndex {
     pub links: HashMap<String, ContactId>,
     /// Folded display name → contacts with that name.
     pub names: HashMap<String, Vec<ContactId>>,
+    /// Contact → folded display name (a shared phone number only matches similar names).
+    pub name_of: HashMap<ContactId, String>,
     /// `(format, key)` of activities imported before.
     pub activities: std::collections::HashSet<(ImportFormat, String)>,
     /// `(format, key)` of organization cards imported before.
@@ -398,10 +401,16 @@ struct FileIndex {
     emails: HashMap<String, usize>,
     phones: HashMap<String, usize>,
     links: HashMap<String, usize>,
+    /// Display name of each new contact, by index.
+    names: Vec<String>,
 }
 
 impl FileIndex {
     fn add(&mut self, c: &ContactInput, i: usize) {
+        if self.names.len() <= i {
+            self.names.resize(i + 1, String::new());
+        }
+        self.names[i].clone_from(&c.display_name);
         for e in &c.emails {
             self.emails.entry(validate::email_key(&e.address)).or_insert(i);
         }
@@ -421,8 +430,11 @@ fn match_stored(c: &ContactInput, index: &MatchIndex) -> Option<(ContactId, Matc
             return Some((*id, MatchedBy::Email));
         }
     }
+    // Phones are shared (an office line, a family landline): they match similar names only.
     for p in &c.phones {
-        if let Some(id) = index.phones.get(&p.normalized) {
+        if let Some(id) = index.phones.get(&p.normalized)
+            && index.name_of.get(id).is_some_and(|n| similar_names(n, &c.display_name))
+        {
             return Some((*id, MatchedBy::Phone));
         }
     }
@@ -445,7 +457,13 @@ fn match_file(c: &ContactInput, file: &FileIndex) -> Option<usize> {
     c.emails
         .iter()
         .find_map(|e| file.emails.get(&validate::email_key(&e.address)))
-        .or_else(|| c.phones.iter().find_map(|p| file.phones.get(&p.normalized)))
+        .or_else(|| {
+            c.phones.iter().find_map(|p| {
+                file.phones.get(&p.normalized).filter(|j| {
+                    file.names.get(**j).is_some_and(|n| similar_names(n, &c.display_name))
+                })
+            })
+        })
         .or_else(|| c.links.iter().find_map(|l| file.links.get(&link_key(&l.url))))
         .copied()
 }

@@ -466,6 +466,23 @@ pub fn write(contact: &Contact, uid: &str, extra: &[String], version: Version) -
     out
 }
 
+/// Writes every contact as a vCard, with the UID and kept properties of imported cards
+/// (contacts never imported get `urn:uuid:` and their id).
+pub fn write_all(
+    contacts: &[Contact],
+    cards: &std::collections::HashMap<kith_core::ContactId, kith_core::import::CardExtras>,
+    version: Version,
+) -> String {
+    let mut out = String::with_capacity(contacts.len() * 400);
+    for c in contacts {
+        let card = cards.get(&c.id);
+        let uid = card.and_then(|k| k.uid.clone()).unwrap_or_else(|| format!("urn:uuid:{}", c.id));
+        let extra = card.map(|k| k.lines.as_slice()).unwrap_or_default();
+        out.push_str(&write(c, &uid, extra, version));
+    }
+    out
+}
+
 fn type_param(label: Option<&str>) -> String {
     match label {
         Some(l) if !l.is_empty() => {

@@ -132,3 +132,14 @@ fn is_empty(plan: &ImportPlan, changed: &[(ContactId, ContactInput)]) -> bool {
         && plan.gatherings.is_empty()
         && plan.updates.iter().all(|u| u.sources.is_empty())
 }
+
+/// Every live person with everything about them, for exports (loaded in chunks).
+pub async fn all_contacts(store: &dyn Store) -> Result<Vec<kith_core::Contact>> {
+    let page = store.list_contacts(&crate::ContactQuery::default()).await?;
+    let ids: Vec<ContactId> = page.items.iter().map(|c| c.id).collect();
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(5000) {
+        out.extend(store.get_contacts(chunk).await?);
+    }
+    Ok(out)
+}

@@ -14,6 +14,7 @@ mod auth;
 mod charts;
 mod error;
 mod pages;
+mod transfer;
 mod views;
 
 pub use auth::{hash_password, random_token, token_hash};
@@ -38,6 +39,8 @@ pub struct AppState {
     /// The largest upload accepted, in bytes.
     pub max_upload: usize,
     limiter: Arc<auth::LoginLimiter>,
+    /// Uploads waiting for the user to confirm their import.
+    staged: Arc<std::sync::Mutex<Vec<transfer::StagedImport>>>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -60,6 +63,7 @@ impl AppState {
             auth_required,
             max_upload: 100 << 20,
             limiter: Arc::new(auth::LoginLimiter::default()),
+            staged: Arc::default(),
         }
     }
 }
@@ -67,6 +71,7 @@ impl AppState {
 /// The whole app: pages, API, static files, behind the auth guard.
 pub fn router(state: AppState) -> Router {
     pages::routes()
+        .merge(transfer::routes(state.max_upload))
         .merge(api::routes())
         .merge(assets::routes())
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::guard))

@@ -63,11 +63,11 @@ pub fn routes() -> Router<AppState> {
         .route("/demo", post(load_demo))
 }
 
-fn nav(app: &AppState, csrf: &CsrfToken, active: &'static str) -> Nav {
+pub(crate) fn nav(app: &AppState, csrf: &CsrfToken, active: &'static str) -> Nav {
     Nav { active, csrf: csrf.0.clone(), signed_in: app.auth_required }
 }
 
-fn render<T: Template>(t: &T) -> PageResult {
+pub(crate) fn render<T: Template>(t: &T) -> PageResult {
     Ok(Html(t.render()?).into_response())
 }
 
@@ -79,7 +79,7 @@ fn see_other(to: &str) -> PageResult {
     Ok(Redirect::to(to).into_response())
 }
 
-fn parse_id(kind: &str, raw: &str) -> Result<uuid::Uuid, PageError> {
+pub(crate) fn parse_id(kind: &str, raw: &str) -> Result<uuid::Uuid, PageError> {
     uuid::Uuid::parse_str(raw)
         .map_err(|_| PageError(WebError::NotFound(format!("no {kind} has the id {raw:?}"))))
 }
@@ -992,6 +992,7 @@ async fn settings_view(
     let s = &*app.store;
     Ok(SettingsPage {
         nav: nav(app, csrf, "settings"),
+        own_emails: s.own_emails().await?.join(", "),
         half_life: s.strength_settings().await?.half_life_days,
         follow_up: s.follow_up_days().await?,
         stages: s.pipeline().await?.open.join(", "),

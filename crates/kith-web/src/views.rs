@@ -26,7 +26,7 @@ pub struct Nav {
 
 impl Nav {
     /// The navigation entries: (path, label, key).
-    pub fn items(&self) -> [(&'static str, &'static str, &'static str); 11] {
+    pub fn items(&self) -> [(&'static str, &'static str, &'static str); 13] {
         [
             ("/", "Today", "today"),
             ("/people", "People", "people"),
@@ -37,6 +37,8 @@ impl Nav {
             ("/opportunities", "Opportunities", "opportunities"),
             ("/paths", "Intro paths", "paths"),
             ("/insights", "Insights", "insights"),
+            ("/import", "Import", "import"),
+            ("/duplicates", "Duplicates", "duplicates"),
             ("/trash", "Trash", "trash"),
             ("/settings", "Settings", "settings"),
         ]
@@ -333,9 +335,48 @@ pub struct TrashPage {
 }
 
 #[derive(Template)]
+#[template(path = "import.html")]
+pub struct ImportPage {
+    pub nav: Nav,
+    pub message: String,
+    pub max_mb: usize,
+}
+
+impl ImportPage {
+    /// The formats the upload form offers.
+    pub fn formats(&self) -> &'static [(&'static str, &'static str)] {
+        &crate::transfer::FORMATS
+    }
+}
+
+#[derive(Template)]
+#[template(path = "import_preview.html")]
+pub struct ImportPreviewPage {
+    pub nav: Nav,
+    pub file_name: String,
+    pub format: &'static str,
+    pub token: String,
+    /// The import ran (this is the result, not the preview).
+    pub done: bool,
+    /// Problems stop the import unless invalid records are skipped.
+    pub blocked: bool,
+    pub problems: Vec<String>,
+    pub report: kith_store::import::ImportReport,
+}
+
+#[derive(Template)]
+#[template(path = "duplicates.html")]
+pub struct DuplicatesPage {
+    pub nav: Nav,
+    pub pairs: Vec<kith_core::duplicates::DuplicatePair>,
+    pub message: String,
+}
+
+#[derive(Template)]
 #[template(path = "settings.html")]
 pub struct SettingsPage {
     pub nav: Nav,
+    pub own_emails: String,
     pub half_life: f64,
     pub follow_up: u32,
     pub stages: String,

@@ -243,5 +243,22 @@ async fn a_newcomer_uses_the_app_in_a_real_browser() {
     let back = store.search("Hedwig", 5).await.unwrap();
     assert_eq!(back.len(), 1, "restored in the database too");
 
+    // Upload a LinkedIn export, see the preview, confirm the import.
+    let csv = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../kith-formats/tests/fixtures/linkedin/Connections-old.csv")
+        .canonicalize()
+        .unwrap()
+        .display()
+        .to_string();
+    s.goto("open the import page", "/import").await;
+    s.fill("choose the LinkedIn file", "#i-file", &csv).await;
+    s.click("preview it", "form[enctype] button[type=submit]").await;
+    s.expect("the preview counts new people", "Nothing is saved until you confirm", true).await;
+    let before = store.stats().await.unwrap().contacts;
+    s.click("confirm the import", "form[action^='/import/'] button").await;
+    s.expect("the import is saved", "Everything below is saved", true).await;
+    let after = store.stats().await.unwrap().contacts;
+    assert!(after > before, "the import added people ({before} → {after})");
+
     s.client.close().await.unwrap();
 }

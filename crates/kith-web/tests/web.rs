@@ -83,6 +83,30 @@ impl Client {
         self.send(r).await
     }
 
+    /// Uploads a file as multipart form data (the CSRF token in the query, as the page does).
+    async fn upload(&mut self, file_name: &str, bytes: &[u8], fields: &[(&str, &str)]) -> Reply {
+        let boundary = "kith-test-boundary";
+        let mut body = Vec::new();
+        for (k, v) in fields {
+            body.extend(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n").as_bytes());
+        body.extend(bytes);
+        body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let uri = format!("/import?_csrf={}", self.csrf());
+        let r = self
+            .build("POST", &uri)
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .body(Body::from(body))
+            .unwrap();
+        self.send(r).await
+    }
+
     async fn json(&mut self, method: &str, uri: &str, body: &str) -> Reply {
         let r = self
             .build(method, uri)
@@ -96,8 +120,88 @@ impl Client {
 kith_store::store_tests!(
     pages_forms_and_the_due_list,
     api_speaks_json_and_problems,
-    sign_in_tokens_and_limits
+    sign_in_tokens_and_limits,
+    import_preview_confirm_duplicates_and_export
 );
+
+/// Upload a LinkedIn export, see the preview, confirm; re-upload changes nothing; duplicates
+/// are merged and unmerged from their page; exports download; oversize uploads are refused.
+async fn import_preview_confirm_duplicates_and_export(db: &TestDb) {
+    let mut c = Client::new(db, false);
+    let page = c.get("/import").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("enctype=\"multipart/form-data\""));
+    let csv = std::fs::read(format!(
+        "{}/../kith-formats/tests/fixtures/linkedin/Connections.csv",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    // The fixture has one nameless row: the preview lists it and offers no confirm button.
+    let blocked = c.upload("Connections.csv", &csv, &[]).await;
+    assert_eq!(blocked.status, StatusCode::OK);
+    assert!(blocked.body.contains("Connections.csv:11: First Name"), "{}", blocked.body);
+    assert!(!blocked.body.contains("Confirm the import"));
+    let preview = c.upload("Connections.csv", &csv, &[("skip_invalid", "on")]).await;
+    assert!(preview.body.contains("data-count=\"created\">11<"), "{}", preview.body);
+    assert_eq!(db.store.stats().await.unwrap().contacts, 0, "a preview saves nothing");
+    let token = preview
+        .body
+        .split("action=\"/import/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let done = c.form(&format!("/import/{token}"), &[]).await;
+    assert!(done.body.contains("Everything below is saved"), "{}", done.body);
+    assert_eq!(db.store.stats().await.unwrap().contacts, 11);
+    // The token is used up; the same file again changes nothing.
+    assert_eq!(c.form(&format!("/import/{token}"), &[]).await.status, StatusCode::NOT_FOUND);
+    let again = c.upload("Connections.csv", &csv, &[("skip_invalid", "on")]).await;
+    assert!(again.body.contains("data-count=\"unchanged\">11<"), "{}", again.body);
+
+    // A duplicate: same email as Priya.
+    c.form("/people/new", &[("name", "Priya N"), ("email", "priya@example.in")]).await;
+    let dupes = c.get("/duplicates").await;
+    assert!(dupes.body.contains("same email priya@example.in"), "{}", dupes.body);
+    let ids: Vec<String> =
+        dupes.body.split("name=\"keep\" value=\"").skip(1).map(|s| s[..36].to_string()).collect();
+    let merged = c.form("/duplicates/merge", &[("keep", &ids[0]), ("merge", &ids[1])]).await;
+    assert!(merged.body.contains("Merged"), "{}", merged.body);
+    assert_eq!(db.store.stats().await.unwrap().contacts, 11);
+    let undone = c.form("/duplicates/unmerge", &[]).await;
+    assert!(undone.body.contains("Separated"), "{}", undone.body);
+    assert_eq!(db.store.stats().await.unwrap().contacts, 12);
+
+    // Exports download with a file name.
+    let v = c.get("/export/vcard?version=3").await;
+    assert!(v.content_type.starts_with("text/vcard"));
+    assert_eq!(v.body.matches("BEGIN:VCARD").count(), 12);
+    let j = c.get("/export/json").await;
+    assert!(j.body.starts_with("{\"kith\":\"backup\""));
+    assert_eq!(c.get("/export/pdf").await.status, StatusCode::NOT_FOUND);
+
+    // Own addresses from the settings page.
+    let r = c.form("/settings/me", &[("emails", "me@example.com, me@work.example")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(db.store.own_emails().await.unwrap(), vec!["me@example.com", "me@work.example"]);
+
+    // Oversize uploads are refused with a clear message; nothing changes.
+    let mut small = Client {
+        app: kith_web::router({
+            let mut s = AppState::with_clock(db.store.clone(), false, Arc::new(now));
+            s.max_upload = 1024;
+            s
+        }),
+        cookies: vec![],
+    };
+    small.get("/import").await;
+    let big = small.upload("big.csv", &vec![b'a'; 4096], &[]).await;
+    assert_eq!(big.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", big.body);
+    assert!(big.body.contains("upload limit"), "{}", big.body);
+    assert_eq!(db.store.stats().await.unwrap().contacts, 12);
+}
 
 async fn pages_forms_and_the_due_list(db: &TestDb) {
     let mut c = Client::new(db, false);

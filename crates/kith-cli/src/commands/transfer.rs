@@ -250,28 +250,15 @@ pub async fn export(ctx: &Ctx, args: ExportArgs) -> Result<()> {
 }
 
 async fn all_contacts(ctx: &Ctx) -> Result<Vec<kith_core::Contact>> {
-    let page = ctx.store.list_contacts(&kith_store::ContactQuery::default()).await?;
-    let ids: Vec<kith_core::ContactId> = page.items.iter().map(|c| c.id).collect();
-    let mut out = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(5000) {
-        out.extend(ctx.store.get_contacts(chunk).await?);
-    }
-    Ok(out)
+    Ok(kith_store::import::all_contacts(&*ctx.store).await?)
 }
 
 /// Every person as a vCard, with the UID and kept properties of imported cards.
-pub(crate) async fn vcards(ctx: &Ctx, version: kith_formats::vcard::Version) -> Result<String> {
+async fn vcards(ctx: &Ctx, version: kith_formats::vcard::Version) -> Result<String> {
     let contacts = all_contacts(ctx).await?;
     let ids: Vec<kith_core::ContactId> = contacts.iter().map(|c| c.id).collect();
     let cards = ctx.store.contact_cards(&ids).await?;
-    let mut out = String::new();
-    for c in &contacts {
-        let card = cards.get(&c.id);
-        let uid = card.and_then(|k| k.uid.clone()).unwrap_or_else(|| format!("urn:uuid:{}", c.id));
-        let extra = card.map(|k| k.lines.as_slice()).unwrap_or_default();
-        out.push_str(&kith_formats::vcard::write(c, &uid, extra, version));
-    }
-    Ok(out)
+    Ok(kith_formats::vcard::write_all(&contacts, &cards, version))
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -324,7 +311,7 @@ pub async fn restore(ctx: &Ctx, args: RestoreBackupArgs) -> Result<()> {
     restore_file(ctx, &args.file, args.replace).await
 }
 
-async fn restore_file(ctx: &Ctx, path: &Path, replace: bool) -> Result<()> {
+pub(crate) async fn restore_file(ctx: &Ctx, path: &Path, replace: bool) -> Result<()> {
     let file =
         std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     let mut input = BufReader::with_capacity(1 << 20, file);

@@ -58,6 +58,10 @@ pub async fn list(ctx: &Ctx) -> Result<()> {
 }
 
 pub async fn restore(ctx: &Ctx, a: RestoreArgs) -> Result<()> {
+    let path = std::path::Path::new(&a.entry);
+    if path.is_file() {
+        return super::transfer::restore_file(ctx, path, a.replace).await;
+    }
     let id = resolve_trash(&*ctx.store, &a.entry).await?;
     let e = ctx.store.restore(id, ctx.now).await?;
     if ctx.json {

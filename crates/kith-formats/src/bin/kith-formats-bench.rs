@@ -18,8 +18,7 @@ use std::fmt::Write as _;
 use std::io::{BufReader, Write as _};
 use std::time::Instant;
 
-const USAGE: &str =
-    "usage: kith-formats-bench mbox [--mb N] [--seed S] | linkedin [--rows N] [--seed S]";
+const USAGE: &str = "usage: kith-formats-bench mbox [--mb N] [--seed S] | linkedin [--rows N] [--seed S] | vcards --cards N --out FILE [--seed S]";
 const ME: &str = "alex@rivera.example";
 
 fn main() -> Result<(), Box<dyn Error>> {
@@ -34,6 +33,14 @@ fn main() -> Result<(), Box<dyn Error>> {
     match args.first().map(String::as_str) {
         Some("mbox") => bench_mbox(number("--mb", 300)?, seed),
         Some("linkedin") => bench_linkedin(number("--rows", 30_000)?, seed),
+        Some("vcards") => {
+            let out = args
+                .iter()
+                .position(|a| a == "--out")
+                .and_then(|i| args.get(i + 1))
+                .ok_or(USAGE)?;
+            write_vcards(number("--cards", 100_000)?, seed, std::path::Path::new(out))
+        }
         _ => Err(USAGE.into()),
     }
 }
@@ -421,4 +428,66 @@ fn encode_base64(bytes: &[u8]) -> String {
         }
     }
     out
+}
+
+/// Writes `n` realistic vCards (Apple-style 3.0 with grouped labels, Outlook 2.1 with
+/// quoted-printable, 4.0 with year-less birthdays), for the import benchmark.
+fn write_vcards(n: u64, seed: u64, out: &std::path::Path) -> Result<(), Box<dyn Error>> {
+    const GIVEN: &[&str] = &[
+        "Ada", "Grace", "Jörg", "Zoë", "Liam", "Priya", "Wei", "Olu", "Chloé", "Mark", "Sam",
+        "José",
+    ];
+    const FAMILY: &[&str] = &[
+        "Lovelace",
+        "Hopper",
+        "Müller",
+        "Ångström",
+        "O'Brien",
+        "Natarajan",
+        "Zhang",
+        "Adeyemi",
+        "Dubois",
+        "Smith",
+    ];
+    const ORGS: &[&str] = &[
+        "Acme Corp",
+        "Globex, Inc.",
+        "Initech",
+        "Umbrella",
+        "Wayne Labs",
+        "Stark Industries",
+        "Hooli",
+        "Vandelay",
+    ];
+    const TITLES: &[&str] =
+        &["Engineer", "CTO", "VP Engineering", "Designer", "Product Manager", "Recruiter"];
+    let mut rng = Rng::new(seed);
+    let mut text = String::with_capacity(n as usize * 420);
+    for i in 0..n {
+        let (g, f) = (rng.pick(GIVEN), rng.pick(FAMILY));
+        let org = rng.pick(ORGS);
+        let title = rng.pick(TITLES);
+        let mail = format!(
+            "{}.{}{i}@example.com",
+            g.to_lowercase(),
+            f.to_lowercase().replace(['\'', ' '], "")
+        );
+        match i % 3 {
+            0 => text.push_str(&format!(
+                "BEGIN:VCARD\r\nVERSION:3.0\r\nPRODID:-//Apple Inc.//iPhone OS 17.4//EN\r\nN:{f};{g};;;\r\nFN:{g} {f}\r\nORG:{};\r\nTITLE:{title}\r\nEMAIL;type=INTERNET;type=WORK;type=pref:{mail}\r\nTEL;type=CELL;type=VOICE;type=pref:+1 555 {:07}\r\nitem1.URL;type=pref:https://www.linkedin.com/in/user{i}\r\nitem1.X-ABLabel:_$!<HomePage>!$_\r\nBDAY;X-APPLE-OMIT-YEAR=1604:1604-{:02}-{:02}\r\nCATEGORIES:imported,friends\r\nNOTE:Met at a meetup\\, talked about Rust.\r\nUID:apple-{i:08}\r\nEND:VCARD\r\n",
+                org.replace(',', "\\,"), i, 1 + rng.below(12), 1 + rng.below(28)
+            )),
+            1 => text.push_str(&format!(
+                "BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=UTF-8:{f};{g}\r\nFN;CHARSET=UTF-8:{g} {f}\r\nORG:{};{title}\r\nTEL;WORK;VOICE:+44 20 {:08}\r\nEMAIL;PREF;INTERNET:{mail}\r\nNOTE;ENCODING=QUOTED-PRINTABLE:Outlook card=0D=0Asecond line\r\nX-MS-OL-DEFAULT-POSTAL-ADDRESS:2\r\nUID:outlook-{i:08}\r\nEND:VCARD\r\n",
+                org.replace(',', ""), i
+            )),
+            _ => text.push_str(&format!(
+                "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:{g} {f}\r\nN:{f};{g};;;\r\nEMAIL;TYPE=work:{mail}\r\nTEL;VALUE=uri;TYPE=\"cell,voice\":tel:+1-666-{:07}\r\nBDAY:--{:02}{:02}\r\nADR;TYPE=work:;;{} Main St;Springfield;;12345;USA\r\nORG:{}\r\nUID:urn:uuid:00000000-0000-4000-8000-{i:012}\r\nEND:VCARD\r\n",
+                i, 1 + rng.below(12), 1 + rng.below(28), 1 + rng.below(999), org.replace(',', "\\,")
+            )),
+        }
+    }
+    std::fs::write(out, text.as_bytes())?;
+    println!("wrote {n} vCards ({:.1} MB) to {}", text.len() as f64 / 1e6, out.display());
+    Ok(())
 }

@@ -73,7 +73,9 @@ pub(crate) async fn match_index(
     for r in fetch(conn, "SELECT name_key, id FROM contacts WHERE trash_id IS NULL".into(), vec![])
         .await?
     {
-        index.names.entry(text(&r, "name_key")?).or_default().push(ContactId(uuid(&r, "id")?));
+        let (key, id) = (text(&r, "name_key")?, ContactId(uuid(&r, "id")?));
+        index.name_of.insert(id, key.clone());
+        index.names.entry(key).or_default().push(id);
     }
     Ok(index)
 }

@@ -106,8 +106,12 @@ pub async fn fetch(conn: &mut AnyConnection, sql: String, vals: Vec<Val>) -> Res
 /// Most bound parameters per statement (below SQLite's 32766 and PostgreSQL's 65535).
 const MAX_PARAMS: usize = 30_000;
 
-/// Inserts rows with multi-row `VALUES` statements. `head` is `INSERT INTO t (a, b)`, `tail`
-/// is appended (e.g. `ON CONFLICT DO NOTHING`). Every row must have `ncols` values.
+/// Inserts rows. `head` is `INSERT INTO t (a, b)`, `tail` is appended (e.g. `ON CONFLICT DO
+/// NOTHING`). Every row must have `ncols` values.
+///
+/// On SQLite the rows travel as one JSON text per 20,000 rows, expanded by `json_each`: one
+/// bound parameter instead of one per value, which makes bulk writes several times faster
+/// (binding each value through the driver cost ~1 µs). On PostgreSQL, multi-row `VALUES`.
 pub async fn insert_rows(
     conn: &mut AnyConnection,
     head: &str,
@@ -115,6 +119,9 @@ pub async fn insert_rows(
     rows: Vec<Vec<Val>>,
     tail: &str,
 ) -> Result<u64> {
+    if conn.backend_name() == "SQLite" && rows.len() > 1 {
+        return insert_rows_json(conn, head, ncols, rows, tail).await;
+    }
     let per = (MAX_PARAMS / ncols).clamp(1, 1000);
     let mut affected = 0;
     let mut rows = rows.into_iter().peekable();
@@ -126,6 +133,71 @@ pub async fn insert_rows(
             .join(", ");
         let sql = format!("{head} VALUES {values} {tail}");
         affected += exec(conn, sql, chunk.into_iter().flatten().collect()).await?;
+    }
+    Ok(affected)
+}
+
+/// Appends a value as JSON.
+fn push_json(out: &mut String, v: &Val) {
+    use std::fmt::Write as _;
+    match v {
+        Val::Text(s) | Val::OptText(Some(s)) => push_json_str(out, s),
+        Val::Int(i) | Val::OptInt(Some(i)) => {
+            let _ = write!(out, "{i}");
+        }
+        Val::Float(f) | Val::OptFloat(Some(f)) if f.is_finite() => {
+            // `{:?}` keeps a decimal point, so SQLite reads a REAL back.
+            let _ = write!(out, "{f:?}");
+        }
+        _ => out.push_str("null"),
+    }
+}
+
+fn push_json_str(out: &mut String, s: &str) {
+    use std::fmt::Write as _;
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+async fn insert_rows_json(
+    conn: &mut AnyConnection,
+    head: &str,
+    ncols: usize,
+    rows: Vec<Vec<Val>>,
+    tail: &str,
+) -> Result<u64> {
+    let cols = (0..ncols).map(|i| format!("value->>{i}")).collect::<Vec<_>>().join(", ");
+    // `WHERE true` keeps SQLite from reading an upsert's ON as a join constraint.
+    let sql = format!("{head} SELECT {cols} FROM json_each(?) WHERE true {tail}");
+    let mut affected = 0;
+    for chunk in rows.chunks(20_000) {
+        let mut json = String::with_capacity(chunk.len() * ncols * 24);
+        json.push('[');
+        for (r, row) in chunk.iter().enumerate() {
+            if r > 0 {
+                json.push(',');
+            }
+            json.push('[');
+            for (i, v) in row.iter().enumerate() {
+                if i > 0 {
+                    json.push(',');
+                }
+                push_json(&mut json, v);
+            }
+            json.push(']');
+        }
+        json.push(']');
+        affected += exec(conn, sql.clone(), vec![Val::Text(json)]).await?;
     }
     Ok(affected)
 }
