@@ -79,7 +79,49 @@ kith_store::store_tests!(
     invalid_imports_write_nothing_unless_asked,
     backups_restore_every_record_across_backends,
     merges_move_everything_and_unmerge_puts_it_back,
+    big_imports_rebuild_indexes_and_stay_searchable,
 );
+
+/// 10,000 people at once take the bulk path (indexes dropped and built again at the end).
+async fn big_imports_rebuild_indexes_and_stay_searchable(db: &TestDb) {
+    let s = &*db.store;
+    let file = || Parsed {
+        people: (0..10_000)
+            .map(|i| {
+                card(
+                    i + 1,
+                    &format!("uid-{i}"),
+                    &format!("Person{i} Bulkson"),
+                    Some(&format!("p{i}@bulk.example")),
+                    Some(("Bulk Corp", "Engineer")),
+                )
+            })
+            .collect(),
+        ..Default::default()
+    };
+    let r = import(s, ImportFormat::Vcard, file(), ImportOptions::default()).await;
+    assert_eq!(r.created, 10_000);
+    assert_eq!(count(s).await.0, 10_000);
+    let hits = s.search("person4242", 3).await.unwrap();
+    assert_eq!(hits[0].contact.display_name, "Person4242 Bulkson");
+    let id = kith_store::resolve_contact(s, "p9999@bulk.example").await.unwrap();
+    assert_eq!(s.get_contact(id).await.unwrap().display_name, "Person9999 Bulkson");
+    let again = import(s, ImportFormat::Vcard, file(), ImportOptions::default()).await;
+    assert_eq!((again.created, again.unchanged), (0, 10_000));
+    // A small import afterwards takes the ordinary path and finds the same people.
+    let r = import(
+        s,
+        ImportFormat::Vcard,
+        Parsed {
+            people: vec![card(1, "other", "Person7 B.", Some("p7@bulk.example"), None)],
+            ..Default::default()
+        },
+        ImportOptions::default(),
+    )
+    .await;
+    assert_eq!((r.created, r.updated), (0, 0), "{r:?}");
+    assert_eq!(r.matched.len(), 1);
+}
 
 async fn imports_match_update_and_are_idempotent(db: &TestDb) {
     let s = &*db.store;

@@ -236,6 +236,9 @@ pub(crate) async fn read(
         return Err(StoreError::SchemaTooNew { found: header.schema_version, supported: current });
     }
     let known = tables();
+    // The target is empty: build every secondary index once, at the end.
+    let names: Vec<&str> = known.iter().map(String::as_str).collect();
+    let rebuild = super::util::drop_indexes(conn, &names).await?;
     let mut summary = BackupSummary { schema_version: header.schema_version, ..Default::default() };
     let mut table: Option<(String, Vec<(String, AnyTypeInfoKind)>)> = None;
     let mut batch: Vec<Vec<Val>> = Vec::new();
@@ -303,6 +306,7 @@ pub(crate) async fn read(
     if !done {
         return Err(bad(n, "the end line; the backup is truncated and nothing was restored"));
     }
+    super::util::restore_indexes(conn, rebuild).await?;
     Ok(summary)
 }
 

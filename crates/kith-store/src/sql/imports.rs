@@ -80,6 +80,20 @@ pub(crate) async fn match_index(
     Ok(index)
 }
 
+/// Tables whose secondary indexes a bulk import rebuilds at the end.
+const BULK_TABLES: &[&str] = &[
+    "contacts",
+    "contact_emails",
+    "contact_phones",
+    "contact_links",
+    "contact_tags",
+    "employment",
+    "search_postings",
+    "import_sources",
+    "interactions",
+    "interaction_participants",
+];
+
 /// What [`apply`] wrote.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Applied {
@@ -103,6 +117,11 @@ pub(crate) async fn apply(
     let ids: Vec<ContactId> = plan.new_contacts.iter().map(|_| ContactId(new_id())).collect();
     let items: Vec<(ContactId, &ContactInput)> =
         ids.iter().copied().zip(plan.new_contacts.iter().map(|n| &n.input)).collect();
+    // A big import into a small database: build the indexes once at the end.
+    let existing = fetch(conn, "SELECT COUNT(*) AS n FROM contacts".into(), vec![]).await?;
+    let existing = existing.first().map(|r| int(r, "n")).transpose()?.unwrap_or(0);
+    let bulk = items.len() >= 10_000 && items.len() as i64 >= existing;
+    let rebuild = if bulk { drop_indexes(conn, BULK_TABLES).await? } else { Vec::new() };
     contacts::insert_contacts(conn, &items, now).await?;
     for (id, n) in ids.iter().zip(&plan.new_contacts) {
         for s in &n.sources {
@@ -224,6 +243,7 @@ pub(crate) async fn apply(
         card_rows
             .insert(id.clone(), vec![id.into(), c.uid.clone().into(), c.lines.join("\n").into()]);
     }
+    restore_indexes(conn, rebuild).await?;
     insert_rows(
         conn,
         "INSERT INTO contact_cards (contact_id, uid, extra)",

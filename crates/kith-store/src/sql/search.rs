@@ -27,6 +27,13 @@ pub(crate) async fn index_contacts(
         }
     }
     let mut words: HashSet<String> = HashSet::new();
+    if conn.backend_name() == "SQLite" && items.len() > 1 {
+        for (_, terms) in &items {
+            words.extend(terms.iter().map(|(w, _)| w.clone()));
+        }
+        insert_postings_sqlite(conn, &items).await?;
+        return register_words(conn, words).await;
+    }
     let mut postings = Vec::new();
     for (id, terms) in items {
         let id = id.to_string();
@@ -42,7 +49,57 @@ pub(crate) async fn index_contacts(
     postings.sort_by(|a, b| key2(a).cmp(&key2(b)));
     insert_rows(conn, "INSERT INTO search_postings (word, contact_id, weight)", 3, postings, "")
         .await?;
-    // Register new words; only words not seen before need their variants stored.
+    register_words(conn, words).await
+}
+
+/// Postings on SQLite, as `{"contact id": {"weight": ["word", ...]}}` expanded by nested
+/// `json_each`: every value arrives as an atom, with no per-field JSON extraction, and rows go
+/// into the (word, contact) key in order.
+async fn insert_postings_sqlite(
+    conn: &mut AnyConnection,
+    items: &[(ContactId, Vec<(String, u8)>)],
+) -> Result<()> {
+    let sql = "INSERT INTO search_postings (word, contact_id, weight)                SELECT w.value, c.key, CAST(g.key AS INTEGER)                FROM json_each(?) c, json_each(c.value) g, json_each(g.value) w                WHERE true ORDER BY 1, 2";
+    for chunk in items.chunks(20_000) {
+        let mut json = String::with_capacity(chunk.len() * 200);
+        json.push('{');
+        for (i, (id, terms)) in chunk.iter().enumerate() {
+            if i > 0 {
+                json.push(',');
+            }
+            json.push('"');
+            json.push_str(&id.to_string());
+            json.push_str("\":{");
+            let mut by_weight: Vec<(u8, Vec<&str>)> = Vec::new();
+            for (word, weight) in terms {
+                match by_weight.iter_mut().find(|(w, _)| w == weight) {
+                    Some((_, list)) => list.push(word),
+                    None => by_weight.push((*weight, vec![word])),
+                }
+            }
+            for (j, (weight, list)) in by_weight.iter().enumerate() {
+                if j > 0 {
+                    json.push(',');
+                }
+                json.push_str(&format!("\"{weight}\":["));
+                for (k, word) in list.iter().enumerate() {
+                    if k > 0 {
+                        json.push(',');
+                    }
+                    push_json_string(&mut json, word);
+                }
+                json.push(']');
+            }
+            json.push('}');
+        }
+        json.push('}');
+        exec(conn, sql.into(), vec![Val::Text(json)]).await?;
+    }
+    Ok(())
+}
+
+/// Registers new words; only words not seen before need their variants stored.
+async fn register_words(conn: &mut AnyConnection, words: HashSet<String>) -> Result<()> {
     let mut words: Vec<String> = words.into_iter().collect();
     words.sort();
     let mut new_words = Vec::new();

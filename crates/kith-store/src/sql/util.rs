@@ -141,7 +141,7 @@ pub async fn insert_rows(
 fn push_json(out: &mut String, v: &Val) {
     use std::fmt::Write as _;
     match v {
-        Val::Text(s) | Val::OptText(Some(s)) => push_json_str(out, s),
+        Val::Text(s) | Val::OptText(Some(s)) => push_json_string(out, s),
         Val::Int(i) | Val::OptInt(Some(i)) => {
             let _ = write!(out, "{i}");
         }
@@ -153,9 +153,15 @@ fn push_json(out: &mut String, v: &Val) {
     }
 }
 
-fn push_json_str(out: &mut String, s: &str) {
+/// Appends a string as a JSON string literal.
+pub fn push_json_string(out: &mut String, s: &str) {
     use std::fmt::Write as _;
     out.push('"');
+    if !s.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
@@ -396,4 +402,47 @@ pub fn participant(row: &AnyRow) -> Result<kith_core::Participant> {
         contact_id: kith_core::ContactId(uuid(row, "id")?),
         display_name: text(row, "display_name")?,
     })
+}
+
+/// The non-unique secondary indexes the migrations create on `tables`: (name, CREATE
+/// statement). Unique indexes are left out: they enforce rules and stay in place.
+pub fn secondary_indexes(tables: &[&str]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for m in crate::migrate::MIGRATIONS {
+        for line in m.template.lines() {
+            let line = line.trim();
+            let Some(rest) = line.strip_prefix("CREATE INDEX ") else { continue };
+            let mut parts = rest.split_whitespace();
+            let (Some(name), Some("ON"), Some(target)) = (parts.next(), parts.next(), parts.next())
+            else {
+                continue;
+            };
+            let table = target.split('(').next().unwrap_or_default();
+            if tables.contains(&table) {
+                out.push((name.to_string(), line.trim_end_matches(';').to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// For a bulk write that at least doubles `tables`: drops their secondary indexes (inside the
+/// caller's transaction) and returns what [`restore_indexes`] needs to build them again.
+/// Building an index once from sorted data is several times faster than updating it row by
+/// row; an index with random keys (UUIDs) is the slow case.
+pub async fn drop_indexes(conn: &mut AnyConnection, tables: &[&str]) -> Result<Vec<String>> {
+    let mut recreate = Vec::new();
+    for (name, create) in secondary_indexes(tables) {
+        exec(conn, format!("DROP INDEX {name}"), vec![]).await?;
+        recreate.push(create);
+    }
+    Ok(recreate)
+}
+
+/// Builds the indexes [`drop_indexes`] dropped.
+pub async fn restore_indexes(conn: &mut AnyConnection, creates: Vec<String>) -> Result<()> {
+    for sql in creates {
+        exec(conn, sql, vec![]).await?;
+    }
+    Ok(())
 }
