@@ -76,6 +76,9 @@ pub fn read(bytes: &[u8], opts: &ParseOptions) -> Parsed {
         read_calendar(cal, lines, opts, &mut parsed);
     }
     parsed
+        .activities
+        .sort_by(|a, b| a.occurred_at.cmp(&b.occurred_at).then_with(|| a.key.cmp(&b.key)));
+    parsed
 }
 
 /// The line of every BEGIN:, in order: calcard lists components in the same order.
