@@ -270,6 +270,12 @@ pub struct ListArgs {
     /// Only people with this relationship role (mentor, client, ...; see `kith role`).
     #[arg(long, short = 'r')]
     pub role: Option<String>,
+    /// Only people whose strength is in this band.
+    #[arg(long, value_parser = ["regular", "occasional", "sporadic"])]
+    pub band: Option<String>,
+    /// Only people on the due list (overdue for their cadence, or owed a follow-up).
+    #[arg(long)]
+    pub overdue: bool,
     /// Order of the list.
     #[arg(long, short = 's', value_enum, default_value_t = SortBy::Name)]
     pub sort: SortBy,

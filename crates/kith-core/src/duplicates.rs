@@ -96,8 +96,13 @@ pub fn similar_names(a: &str, b: &str) -> bool {
         let (x, y) = (x.trim_end_matches('.'), y.trim_end_matches('.'));
         !x.is_empty() && !y.is_empty() && (x.starts_with(y) || y.starts_with(x))
     };
+    // A family name may be shortened to its initial ("N."), not to any prefix.
+    let family = |x: &str, y: &str| {
+        let (x, y) = (x.trim_end_matches('.'), y.trim_end_matches('.'));
+        x == y || (prefix(x, y) && (x.chars().count() == 1 || y.chars().count() == 1))
+    };
     match (wa.as_slice(), wb.as_slice()) {
-        ([ga, .., la], [gb, .., lb]) => prefix(ga, gb) && prefix(la, lb) && (la == lb || ga == gb),
+        ([ga, .., la], [gb, .., lb]) => prefix(ga, gb) && family(la, lb) && (la == lb || ga == gb),
         _ => false,
     }
 }
@@ -220,5 +225,6 @@ mod tests {
         assert!(!similar_names("Ann Lee", "Bob Lee"));
         assert!(similar_names("Priya N.", "Priya Natarajan"));
         assert!(!similar_names("Priya N.", "Priyanka Natarajan"), "one part must be equal");
+        assert!(!similar_names("Ann Lee", "Ann Leeson"), "a family name is not a prefix");
     }
 }

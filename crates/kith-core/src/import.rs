@@ -204,8 +204,8 @@ pub struct MatchIndex {
     pub sources: HashMap<(ImportFormat, String), (ContactId, u64)>,
     /// Lower-cased email → contact.
     pub emails: HashMap<String, ContactId>,
-    /// Normalised phone → contact.
-    pub phones: HashMap<String, ContactId>,
+    /// Normalised phone → the contacts with it (a landline may be shared).
+    pub phones: HashMap<String, Vec<ContactId>>,
     /// Normalised profile URL → contact.
     pub links: HashMap<String, ContactId>,
     /// Folded display name → contacts with that name.
@@ -331,13 +331,11 @@ pub struct CardExtras {
 pub struct ContactUpdate {
     pub id: ContactId,
     pub lines: Vec<u64>,
-    /// The incoming records, in file order.
-    pub records: Vec<ContactInput>,
+    /// The incoming records, in file order, each with whether it replaces stored values (the
+    /// same source record changed) or only fills what is missing.
+    pub records: Vec<(ContactInput, bool)>,
     pub sources: Vec<SourceKey>,
     pub card: Option<CardExtras>,
-    /// The same source record changed: its values replace the stored ones. Otherwise the
-    /// records only fill what is missing.
-    pub overwrite: bool,
     pub matched_by: MatchedBy,
 }
 
@@ -432,8 +430,10 @@ fn match_stored(c: &ContactInput, index: &MatchIndex) -> Option<(ContactId, Matc
     }
     // Phones are shared (an office line, a family landline): they match similar names only.
     for p in &c.phones {
-        if let Some(id) = index.phones.get(&p.normalized)
-            && index.name_of.get(id).is_some_and(|n| similar_names(n, &c.display_name))
+        let sharing = index.phones.get(&p.normalized).map(Vec::as_slice).unwrap_or_default();
+        if let Some(id) = sharing
+            .iter()
+            .find(|id| index.name_of.get(*id).is_some_and(|n| similar_names(n, &c.display_name)))
         {
             return Some((*id, MatchedBy::Phone));
         }
@@ -481,8 +481,23 @@ pub fn plan(
         ImportPlan { problems: parsed.problems, skipped: parsed.skipped, ..Default::default() };
     let mut file = FileIndex::default();
     let mut update_of: HashMap<ContactId, usize> = HashMap::new();
-    for record in parsed.people {
+    let mut seen_keys: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for mut record in parsed.people {
         let hash = person_hash(&record);
+        // Formats without ids: the record's content is its key, so the same row imported again
+        // is recognised even when it has no email, phone or link to match on.
+        if record.key.is_none() {
+            record.key = Some(format!("content:{hash:016x}"));
+        }
+        if let Some(k) = &record.key
+            && !seen_keys.insert(k.clone())
+        {
+            out.skipped.push(Skipped {
+                line: record.line,
+                reason: format!("the same record ({k}) appears earlier in the file"),
+            });
+            continue;
+        }
         let source = record.key.clone().map(|key| SourceKey { format, key, hash });
         if record.organization_card {
             if record
@@ -511,8 +526,9 @@ pub fn plan(
                 continue;
             }
         };
+        let uid = record.key.clone().filter(|k| !k.starts_with("content:"));
         let card = (format == ImportFormat::Vcard)
-            .then(|| CardExtras { uid: record.key.clone(), lines: record.extra.clone() });
+            .then(|| CardExtras { uid, lines: record.extra.clone() });
         // 1. The same record imported before.
         let known = record.key.as_ref().and_then(|k| index.sources.get(&(format, k.clone())));
         let matched = match known {
@@ -520,7 +536,7 @@ pub fn plan(
                 out.skipped.push(Skipped {
                     line: record.line,
                     reason: format!(
-                        "{} is in the trash; restore it (or empty the trash) to import it again",
+                        "{} is in the trash; restore it to update it from this file",
                         input.display_name
                     ),
                 });
@@ -541,16 +557,17 @@ pub fn plan(
                     records: vec![],
                     sources: vec![],
                     card: None,
-                    overwrite: by == MatchedBy::SourceKey,
                     matched_by: by,
                 });
                 out.updates.len() - 1
             });
             let u = &mut out.updates[slot];
             u.lines.push(record.line);
-            u.records.push(input);
+            u.records.push((input, by == MatchedBy::SourceKey));
             u.sources.extend(source);
-            if card.is_some() {
+            // Kept vCard properties are replaced only by the same card; a card matched by email
+            // fills them in only when the person has none (the store decides).
+            if card.is_some() && (by == MatchedBy::SourceKey || u.card.is_none()) {
                 u.card = card;
             }
             continue;
@@ -588,9 +605,17 @@ fn plan_activities(
 ) {
     let mut unknown: HashMap<String, PersonHint> = HashMap::new();
     let mut nobody = 0u64;
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for a in activities {
         if index.activities.contains(&(format, a.key.clone())) {
             out.activities_unchanged += 1;
+            continue;
+        }
+        if !seen.insert(a.key.clone()) {
+            out.skipped.push(Skipped {
+                line: a.line,
+                reason: format!("\"{}\" appears twice in the file (same id and time)", a.summary),
+            });
             continue;
         }
         let mut people = Vec::new();
@@ -758,8 +783,9 @@ pub fn merge(
         m.employment.push(e.clone());
     }
     let incoming_notes = incoming.notes.trim();
+    // Notes are never replaced: the user may have written there since the last import.
     if !incoming_notes.is_empty() && !m.notes.contains(incoming_notes) {
-        if overwrite || m.notes.trim().is_empty() {
+        if m.notes.trim().is_empty() {
             m.notes = incoming_notes.to_string();
         } else {
             m.notes = format!("{}\n\n{}", m.notes.trim_end(), incoming_notes);

@@ -194,6 +194,14 @@ impl Band {
         }
     }
 
+    /// Every band, strongest first.
+    pub const ALL: [Band; 3] = [Band::Regular, Band::Occasional, Band::Sporadic];
+
+    /// Parses a band's name.
+    pub fn parse(s: &str) -> Option<Band> {
+        Band::ALL.into_iter().find(|b| b.as_str() == s.trim().to_lowercase())
+    }
+
     /// The band's name.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -216,7 +216,8 @@ fn read_card(card: &RawCard) -> Result<Option<PersonRecord>, Problem> {
         let labels_modeled =
             name == "X-ABLABEL" && g.as_ref().is_some_and(|g| modeled_groups.contains(g));
         if !MODELED.contains(&name.as_str()) && !labels_modeled {
-            extra.push(l.clone());
+            // A stray CR inside a line would start a new line when written back.
+            extra.push(l.replace('\r', ""));
         }
     }
     let labels: Vec<(String, String)> = vcard

@@ -90,8 +90,8 @@ pub async fn run(
         let Some(contact) = stored.get(&u.id) else { continue };
         let before = contact.to_input();
         let mut merged = before.clone();
-        for r in &u.records {
-            merged = import::merge(&merged, r, u.overwrite, today);
+        for (r, overwrite) in &u.records {
+            merged = import::merge(&merged, r, *overwrite, today);
         }
         let is_change = merged != before;
         if is_change {

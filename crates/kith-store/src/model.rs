@@ -28,6 +28,10 @@ pub struct ContactQuery {
     pub organization: Option<OrganizationId>,
     /// Only people with this relationship role (mentor, client, ...).
     pub role: Option<kith_core::leverage::RelationshipRole>,
+    /// Only people whose strength is in this band (needs `now`).
+    pub band: Option<kith_core::strength::Band>,
+    /// Only people on the due list: overdue for their cadence or owed a follow-up (needs `now`).
+    pub overdue: bool,
     pub sort: ContactSort,
     pub limit: Option<u64>,
     pub offset: u64,

@@ -75,7 +75,68 @@ kith_store::store_tests!(
     roles_connections_and_intro_paths,
     opportunities_move_through_the_pipeline,
     collaborations_and_insights,
+    lists_filter_by_strength_band_and_overdue,
 );
+
+async fn lists_filter_by_strength_band_and_overdue(db: &TestDb) {
+    use kith_core::strength::Band;
+    let s = &*db.store;
+    let old = now() - Duration::days(400);
+    let strong = s.create_contact(&person("Strong", None, None, &[]), old).await.unwrap();
+    let faded = s.create_contact(&person("Faded", None, None, &[]), old).await.unwrap();
+    let due = s.create_contact(&person("Due", None, None, &[]), old).await.unwrap();
+    s.create_contact(&person("Never", None, None, &[]), old).await.unwrap();
+    for d in [1, 5, 9, 14, 20, 30, 45, 60, 90, 120, 200, 300] {
+        let kind = if d % 2 == 0 { InteractionKind::Coffee } else { InteractionKind::Call };
+        s.log_interaction(&log(vec![strong.id], d, kind), now()).await.unwrap();
+    }
+    s.log_interaction(&log(vec![faded.id], 350, InteractionKind::Email), now()).await.unwrap();
+    s.log_interaction(&log(vec![due.id], 40, InteractionKind::Coffee), now()).await.unwrap();
+    s.set_cadence(due.id, Some(14), now()).await.unwrap();
+
+    let all = ContactQuery { now: Some(now()), sort: ContactSort::Strength, ..Default::default() };
+    let scored = s.list_contacts(&all).await.unwrap().items;
+    let mut seen = 0;
+    for band in Band::ALL {
+        let q = ContactQuery { band: Some(band), ..all.clone() };
+        let got: Vec<String> =
+            s.list_contacts(&q).await.unwrap().items.into_iter().map(|c| c.display_name).collect();
+        let want: Vec<String> = scored
+            .iter()
+            .filter(|c| Band::of(c.strength.unwrap()) == band)
+            .map(|c| c.display_name.clone())
+            .collect();
+        assert_eq!(got, want, "{band:?}");
+        seen += got.len();
+    }
+    assert_eq!(seen, 4, "the bands partition everyone");
+    let strong_band =
+        ContactQuery { band: Some(Band::Sporadic), sort: ContactSort::Name, ..all.clone() };
+    let names: Vec<String> = s
+        .list_contacts(&strong_band)
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|c| c.display_name)
+        .collect();
+    assert!(
+        names.contains(&"Faded".to_string()) && !names.contains(&"Strong".to_string()),
+        "{names:?}"
+    );
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted, "other sorts still apply");
+    let overdue = ContactQuery { overdue: true, sort: ContactSort::Name, ..all.clone() };
+    let page = s.list_contacts(&overdue).await.unwrap();
+    let due_ids: Vec<_> = s.due_list(now()).await.unwrap().iter().map(|d| d.contact_id).collect();
+    assert!(page.items.iter().any(|c| c.id == due.id), "{:?}", page.items);
+    assert!(page.items.iter().all(|c| due_ids.contains(&c.id)));
+    assert_eq!(page.total as usize, page.items.len());
+    // Paging applies after the filters.
+    let one = ContactQuery { limit: Some(1), offset: 0, ..overdue.clone() };
+    assert_eq!(s.list_contacts(&one).await.unwrap().total, page.total);
+}
 
 async fn roles_connections_and_intro_paths(db: &TestDb) {
     use kith_core::leverage::{ConnectionInput, Evidence, RelationshipRole};

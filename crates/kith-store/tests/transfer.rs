@@ -80,7 +80,88 @@ kith_store::store_tests!(
     backups_restore_every_record_across_backends,
     merges_move_everything_and_unmerge_puts_it_back,
     big_imports_rebuild_indexes_and_stay_searchable,
+    imports_keep_what_the_user_has,
 );
+
+/// Re-imports never lose or duplicate: purged people come back, shared landlines and
+/// keyless rows are recognised, another source's card does not replace the kept one, notes
+/// written in Kith stay, and a merge edited since is not undone.
+async fn imports_keep_what_the_user_has(db: &TestDb) {
+    use kith_core::Phone;
+    let s = &*db.store;
+    // Keyless rows (Google CSV) sharing a landline, one without any identifier.
+    let family = || {
+        let mut people = Vec::new();
+        for name in ["Mom Example", "Dad Example"] {
+            let mut r = card(1, "x", name, None, None);
+            r.key = None;
+            r.contact.phones = vec![Phone {
+                number: "+1 555 0100".into(),
+                normalized: String::new(),
+                label: None,
+            }];
+            people.push(r);
+        }
+        let mut alex = card(3, "x", "Alex NoContact", None, None);
+        alex.key = None;
+        people.push(alex.clone());
+        people.push(alex); // the same row twice
+        Parsed { people, ..Default::default() }
+    };
+    let r = import(s, ImportFormat::Google, family(), ImportOptions::default()).await;
+    assert_eq!(r.created, 3, "{r:?}");
+    assert!(r.skipped.iter().any(|k| k.reason.contains("appears earlier")));
+    let again = import(s, ImportFormat::Google, family(), ImportOptions::default()).await;
+    assert_eq!((again.created, again.updated), (0, 0), "{again:?}");
+    assert_eq!(count(s).await.0, 3);
+
+    // Purged for good, then imported again: the person comes back.
+    let one = || Parsed {
+        people: vec![card(1, "uid-p", "Purged Person", Some("p@x.example"), None)],
+        ..Default::default()
+    };
+    import(s, ImportFormat::Vcard, one(), ImportOptions::default()).await;
+    let id = kith_store::resolve_contact(s, "Purged Person").await.unwrap();
+    let entry = s.trash_contact(id, now()).await.unwrap();
+    s.purge(entry.id).await.unwrap();
+    let back = import(s, ImportFormat::Vcard, one(), ImportOptions::default()).await;
+    assert_eq!(back.created, 1, "{back:?}");
+
+    // Another source's card matched by email keeps the first card's UID and properties.
+    let id = kith_store::resolve_contact(s, "Purged Person").await.unwrap();
+    s.add_note(id, "x", now()).await.unwrap();
+    let mut other = card(1, "uid-google", "Purged Person", Some("p@x.example"), None);
+    other.extra = vec!["X-GOOGLE:1".into()];
+    other.contact.notes = "From Google".into();
+    import(
+        s,
+        ImportFormat::Vcard,
+        Parsed { people: vec![other], ..Default::default() },
+        ImportOptions::default(),
+    )
+    .await;
+    let cards = s.contact_cards(&[id]).await.unwrap();
+    assert_eq!(cards[&id].uid.as_deref(), Some("uid-p"));
+    // A changed card adds its notes after what the user wrote; it does not replace them.
+    let mut edit = s.get_contact(id).await.unwrap().to_input();
+    edit.notes = "Written in Kith".into();
+    s.update_contact(id, &edit, now()).await.unwrap();
+    let mut changed = one();
+    changed.people[0].contact.notes = "Updated on the phone".into();
+    import(s, ImportFormat::Vcard, changed, ImportOptions::default()).await;
+    let notes = s.get_contact(id).await.unwrap().notes;
+    assert!(notes.contains("Written in Kith") && notes.contains("Updated on the phone"), "{notes}");
+
+    // A merge whose kept person changed afterwards is not undone.
+    let mom = kith_store::resolve_contact(s, "Mom Example").await.unwrap();
+    let dad = kith_store::resolve_contact(s, "Dad Example").await.unwrap();
+    s.merge_contacts(mom, dad, now()).await.unwrap();
+    let mut m = s.get_contact(mom).await.unwrap().to_input();
+    m.nickname = Some("Mum".into());
+    s.update_contact(mom, &m, now() + Duration::minutes(5)).await.unwrap();
+    let err = s.unmerge(now() + Duration::minutes(6)).await.unwrap_err();
+    assert!(err.to_string().contains("changed after the merge"), "{err}");
+}
 
 /// 10,000 people at once take the bulk path (indexes dropped and built again at the end).
 async fn big_imports_rebuild_indexes_and_stay_searchable(db: &TestDb) {

@@ -204,6 +204,10 @@ struct ContactFilter {
     role: Option<String>,
     /// name (default), last, stale, added or strength.
     sort: Option<String>,
+    /// Only contacts whose strength is in this band: regular, occasional or sporadic.
+    band: Option<String>,
+    /// Only contacts on the due list (true).
+    overdue: Option<bool>,
 }
 
 /// List contacts.
@@ -241,11 +245,23 @@ async fn list_contacts(
         })?),
         None => None,
     };
+    let band = match &f.band {
+        Some(b) => Some(kith_core::strength::Band::parse(b).ok_or_else(|| {
+            ApiError(WebError::Invalid(kith_core::ValidationError::one(
+                "band",
+                Some(b),
+                "one of regular, occasional, sporadic",
+            )))
+        })?),
+        None => None,
+    };
     let q = ContactQuery {
         now: Some((app.clock)()),
         tag: f.tag,
         organization,
         role,
+        band,
+        overdue: f.overdue.unwrap_or(false),
         sort,
         limit: Some(p.limit()),
         offset: p.offset.unwrap_or(0),

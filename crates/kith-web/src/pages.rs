@@ -140,6 +140,10 @@ struct PeopleQuery {
     #[serde(default)]
     role: String,
     #[serde(default)]
+    band: String,
+    #[serde(default)]
+    overdue: String,
+    #[serde(default)]
     page: Option<u64>,
 }
 
@@ -183,6 +187,8 @@ async fn people(
                 tag: Some(q.tag.trim().to_lowercase()).filter(|t| !t.is_empty()),
                 organization,
                 role,
+                band: kith_core::strength::Band::parse(&q.band),
+                overdue: !q.overdue.is_empty(),
                 sort,
                 limit: Some(PAGE_SIZE),
                 offset: (page - 1) * PAGE_SIZE,
@@ -200,6 +206,8 @@ async fn people(
         tag: q.tag,
         org: q.org,
         role: role.map(|r| r.as_str().to_string()).unwrap_or_default(),
+        band: kith_core::strength::Band::parse(&q.band).map(|b| b.as_str()).unwrap_or_default(),
+        overdue: !q.overdue.is_empty(),
         roles: kith_core::leverage::RelationshipRole::ALL.iter().map(|r| r.as_str()).collect(),
         message,
         sort: if q.sort.is_empty() { "name".into() } else { q.sort },

@@ -124,6 +124,8 @@ pub struct PeoplePage {
     pub tag: String,
     pub org: String,
     pub role: String,
+    pub band: &'static str,
+    pub overdue: bool,
     pub roles: Vec<&'static str>,
     pub message: String,
     pub sort: String,

@@ -182,6 +182,18 @@ async fn import_preview_confirm_duplicates_and_export(db: &TestDb) {
     assert!(j.body.starts_with("{\"kith\":\"backup\""));
     assert_eq!(c.get("/export/pdf").await.status, StatusCode::NOT_FOUND);
 
+    // People filters by strength band and overdue keep their values and the paging links.
+    let list = c.get("/people?band=sporadic&overdue=1").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("<option value=\"sporadic\" selected>"), "{}", list.body);
+    assert!(list.body.contains("name=\"overdue\" value=\"1\" checked"));
+    let list = c.get("/people?band=sporadic").await;
+    assert!(list.body.contains("Priya N"), "new people with no history are sporadic");
+    let list = c.get("/people?band=regular").await;
+    assert!(!list.body.contains("Priya N"));
+    let api = c.get("/api/v1/contacts?band=loud").await;
+    assert_eq!(api.status, StatusCode::UNPROCESSABLE_ENTITY);
+
     // Own addresses from the settings page.
     let r = c.form("/settings/me", &[("emails", "me@example.com, me@work.example")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);

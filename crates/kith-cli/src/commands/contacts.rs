@@ -450,6 +450,8 @@ pub async fn list(ctx: &Ctx, a: ListArgs) -> Result<()> {
         tag,
         organization,
         role,
+        band: a.band.as_deref().and_then(kith_core::strength::Band::parse),
+        overdue: a.overdue,
         sort,
         limit: Some(a.limit),
         offset: a.offset,

@@ -261,12 +261,16 @@ async fn vcards(ctx: &Ctx, version: kith_formats::vcard::Version) -> Result<Stri
     Ok(kith_formats::vcard::write_all(&contacts, &cards, version))
 }
 
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Where a file is written before it is renamed into place: `.NAME.partial` beside it, so a
+/// failed or interrupted write never leaves a half file under the real name.
+fn partial_path(path: &Path) -> PathBuf {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(
-        ".{}.partial",
-        path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default()
-    ));
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    dir.join(format!(".{name}.partial"))
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = partial_path(path);
     std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
     std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
@@ -275,11 +279,7 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
 /// `kith backup FILE`: streams the snapshot to a temporary file, then renames it.
 pub async fn backup(ctx: &Ctx, args: BackupArgs) -> Result<()> {
     let path = &args.file;
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(
-        ".{}.partial",
-        path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default()
-    ));
+    let tmp = partial_path(path);
     let file =
         std::fs::File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
     let mut out = std::io::BufWriter::with_capacity(1 << 20, file);

@@ -513,19 +513,6 @@ pub(crate) async fn find(conn: &mut AnyConnection, reference: &str) -> Result<Ve
     .await
 }
 
-/// The ids of every contact matching the query's filters (ignoring sort and paging).
-pub(crate) async fn filtered_ids(
-    conn: &mut AnyConnection,
-    q: &ContactQuery,
-) -> Result<Vec<String>> {
-    let (filter, vals) = filter_sql(q);
-    fetch(conn, format!("SELECT c.id {filter}"), vals)
-        .await?
-        .iter()
-        .map(|r| text(r, "id"))
-        .collect()
-}
-
 fn filter_sql(q: &ContactQuery) -> (String, Vec<Val>) {
     let mut joins = String::new();
     let mut wheres = vec!["c.trash_id IS NULL".to_string()];
@@ -564,17 +551,28 @@ fn filter_sql(q: &ContactQuery) -> (String, Vec<Val>) {
 }
 
 /// A page of contact summaries.
+/// Every id the SQL filters keep, in the query's order (no paging).
+pub(crate) async fn ordered_ids(conn: &mut AnyConnection, q: &ContactQuery) -> Result<Vec<String>> {
+    let (filter, vals) = filter_sql(q);
+    let (_, ids) = page_ids(conn, "c.id", &filter, order_of(q.sort), vals, None, 0).await?;
+    Ok(ids)
+}
+
+fn order_of(sort: ContactSort) -> &'static str {
+    match sort {
+        ContactSort::Name => "c.name_key, c.id",
+        ContactSort::LastInteraction => "s.last_at DESC NULLS LAST, c.name_key, c.id",
+        ContactSort::LeastRecent => "s.last_at ASC NULLS FIRST, c.name_key, c.id",
+        ContactSort::Created | ContactSort::Strength => "c.created_at DESC, c.id",
+    }
+}
+
 pub(crate) async fn list(
     conn: &mut AnyConnection,
     q: &ContactQuery,
 ) -> Result<Page<ContactSummary>> {
     let (filter, vals) = filter_sql(q);
-    let order = match q.sort {
-        ContactSort::Name => "c.name_key, c.id",
-        ContactSort::LastInteraction => "s.last_at DESC NULLS LAST, c.name_key, c.id",
-        ContactSort::LeastRecent => "s.last_at ASC NULLS FIRST, c.name_key, c.id",
-        ContactSort::Created | ContactSort::Strength => "c.created_at DESC, c.id",
-    };
+    let order = order_of(q.sort);
     let (total, ids) = page_ids(conn, "c.id", &filter, order, vals, q.limit, q.offset).await?;
     Ok(Page { items: load_summaries(conn, &ids).await?, total })
 }

@@ -19,8 +19,8 @@ pub(crate) async fn match_index(
     let mut index = MatchIndex::default();
     let rows = fetch(
         conn,
-        "SELECT s.source_key, s.entity_kind, s.entity_id, s.content_hash, c.trash_id \
-         FROM import_sources s LEFT JOIN contacts c ON c.id = s.entity_id \
+        "SELECT s.source_key, s.entity_kind, s.entity_id, s.content_hash, c.id AS contact, \
+         c.trash_id FROM import_sources s LEFT JOIN contacts c ON c.id = s.entity_id \
          WHERE s.format = $1"
             .into(),
         vec![format.as_str().into()],
@@ -30,6 +30,10 @@ pub(crate) async fn match_index(
         let key = text(&r, "source_key")?;
         match text(&r, "entity_kind")?.as_str() {
             "contact" => {
+                // Purged for good: the record is new again.
+                if opt_text(&r, "contact")?.is_none() {
+                    continue;
+                }
                 let id = ContactId(uuid(&r, "entity_id")?);
                 if opt_text(&r, "trash_id")?.is_some() {
                     index.trashed.insert(id);
@@ -62,7 +66,7 @@ pub(crate) async fn match_index(
     )
     .await?
     {
-        index.phones.insert(text(&r, "k")?, ContactId(uuid(&r, "contact_id")?));
+        index.phones.entry(text(&r, "k")?).or_default().push(ContactId(uuid(&r, "contact_id")?));
     }
     for r in
         fetch(conn, format!("SELECT x.url AS k, x.contact_id FROM contact_links x {live}"), vec![])
@@ -135,12 +139,16 @@ pub(crate) async fn apply(
     for (id, input) in updates {
         contacts::replace_contact(conn, *id, input, now).await?;
     }
+    let mut fill_cards: Vec<(String, &CardExtras)> = Vec::new();
     for u in &plan.updates {
         for s in &u.sources {
             sources.push((s, "contact", u.id.to_string()));
         }
-        if let Some(c) = &u.card {
-            cards.push((u.id.to_string(), c));
+        match (&u.card, u.matched_by) {
+            (Some(c), kith_core::import::MatchedBy::SourceKey) => cards.push((u.id.to_string(), c)),
+            // Another source's card never replaces the one a person was imported with.
+            (Some(c), _) => fill_cards.push((u.id.to_string(), c)),
+            (None, _) => {}
         }
     }
     // Organization cards.
@@ -238,17 +246,29 @@ pub(crate) async fn apply(
          imported_at = excluded.imported_at",
     )
     .await?;
-    let mut card_rows: HashMap<String, Vec<Val>> = HashMap::new();
-    for (id, c) in cards {
-        card_rows
-            .insert(id.clone(), vec![id.into(), c.uid.clone().into(), c.lines.join("\n").into()]);
-    }
     restore_indexes(conn, rebuild).await?;
+    let rows_of = |list: Vec<(String, &CardExtras)>| {
+        let mut by_id: HashMap<String, Vec<Val>> = HashMap::new();
+        for (id, c) in list {
+            let row = vec![id.clone().into(), c.uid.clone().into(), c.lines.join("\n").into()];
+            by_id.insert(id, row);
+        }
+        by_id.into_values().collect::<Vec<_>>()
+    };
     insert_rows(
         conn,
         "INSERT INTO contact_cards (contact_id, uid, extra)",
         3,
-        card_rows.into_values().collect(),
+        rows_of(fill_cards),
+        "ON CONFLICT (contact_id) DO NOTHING",
+    )
+    .await?;
+    let card_rows = rows_of(cards);
+    insert_rows(
+        conn,
+        "INSERT INTO contact_cards (contact_id, uid, extra)",
+        3,
+        card_rows,
         "ON CONFLICT (contact_id) DO UPDATE SET uid = excluded.uid, extra = excluded.extra",
     )
     .await?;

@@ -346,6 +346,15 @@ pub(crate) async fn unmerge(conn: &mut AnyConnection, now: i64) -> Result<MergeR
         ));
     }
     let kept_name = live_name(conn, &k).await?;
+    let edited =
+        fetch(conn, "SELECT updated_at FROM contacts WHERE id = $1".into(), vec![k.clone().into()])
+            .await?;
+    if edited.first().map(|r| int(r, "updated_at")).transpose()?.unwrap_or(0) > int(r, "merged_at")?
+    {
+        return Err(StoreError::Conflict(format!(
+            "{kept_name} was changed after the merge; undoing it would lose those changes (restore the other person from the trash instead)"
+        )));
+    }
     let parse = |e: serde_json::Error| StoreError::Other(format!("merge record: {e}"));
     let before: ContactInput = serde_json::from_str(&text(r, "kept_before")?).map_err(parse)?;
     let moves: Moves = serde_json::from_str(&text(r, "moves")?).map_err(parse)?;

@@ -108,28 +108,45 @@ impl Store for SqlStore {
     }
 
     async fn list_contacts(&self, query: &ContactQuery) -> Result<Page<ContactSummary>> {
-        let mut conn = self.pool.acquire().await?;
-        if query.sort != ContactSort::Strength {
+        let computed = query.sort == ContactSort::Strength || query.band.is_some() || query.overdue;
+        if !computed {
+            let mut conn = self.pool.acquire().await?;
             return contacts::list(&mut conn, query).await;
         }
-        // Strength depends on "now"; rank at query time from the cached aggregates.
+        // Strength and the due list depend on "now": filter and rank at query time.
         let now = query.now.ok_or_else(|| {
-            StoreError::Other("sorting by strength needs the current time".into())
+            StoreError::Other("strength and overdue filters need the current time".into())
         })?;
-        let wanted: std::collections::HashSet<String> =
-            contacts::filtered_ids(&mut conn, query).await?.into_iter().collect();
+        let due: Option<std::collections::HashSet<String>> = if query.overdue {
+            Some(self.due_list(now).await?.iter().map(|d| d.contact_id.to_string()).collect())
+        } else {
+            None
+        };
+        let mut conn = self.pool.acquire().await?;
+        // The SQL filters, in the order the query asks for (name, last contact, ...).
+        let ordered = contacts::ordered_ids(&mut conn, query).await?;
         let settings = nurture::strength_settings(&mut conn).await?;
-        let mut ranked: Vec<(f64, String, String)> = nurture::all_histories(&mut conn)
+        let scores: HashMap<String, (f64, String)> = nurture::all_histories(&mut conn)
             .await?
             .into_iter()
-            .filter(|(id, _, _)| wanted.contains(&id.to_string()))
             .map(|(id, name, h)| {
-                (kith_core::strength::strength(&h, now, &settings).score, name, id.to_string())
+                (id.to_string(), (kith_core::strength::strength(&h, now, &settings).score, name))
             })
             .collect();
-        ranked.sort_by(|a, b| {
-            b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)).then_with(|| a.2.cmp(&b.2))
-        });
+        let mut ranked: Vec<(f64, String, String)> = ordered
+            .into_iter()
+            .filter(|id| due.as_ref().is_none_or(|d| d.contains(id)))
+            .filter_map(|id| {
+                let (score, name) = scores.get(&id).cloned()?;
+                let in_band = query.band.is_none_or(|b| kith_core::strength::Band::of(score) == b);
+                in_band.then_some((score, name, id))
+            })
+            .collect();
+        if query.sort == ContactSort::Strength {
+            ranked.sort_by(|a, b| {
+                b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)).then_with(|| a.2.cmp(&b.2))
+            });
+        }
         let total = ranked.len() as u64;
         let page: Vec<(f64, String, String)> = ranked
             .into_iter()
