@@ -73,7 +73,7 @@ pub async fn run(
     let plan = import::plan(format, parsed, &index, &options.plan, today);
     let ids: Vec<ContactId> = plan.updates.iter().map(|u| u.id).collect();
     let stored = store.get_contacts(&ids).await?;
-    let mut changed: Vec<(ContactId, ContactInput)> = Vec::new();
+    let mut changed: Vec<(ContactId, ContactInput, DateTime<Utc>)> = Vec::new();
     let mut report = ImportReport {
         format: Some(format),
         dry_run: options.dry_run,
@@ -95,7 +95,7 @@ pub async fn run(
         }
         let is_change = merged != before;
         if is_change {
-            changed.push((u.id, merged));
+            changed.push((u.id, merged, contact.updated_at));
         }
         report.matched.push(MatchNote {
             line: u.lines.first().copied().unwrap_or(0),
@@ -124,7 +124,7 @@ pub async fn run(
     Ok(report)
 }
 
-fn is_empty(plan: &ImportPlan, changed: &[(ContactId, ContactInput)]) -> bool {
+fn is_empty(plan: &ImportPlan, changed: &[(ContactId, ContactInput, DateTime<Utc>)]) -> bool {
     plan.new_contacts.is_empty()
         && changed.is_empty()
         && plan.organizations.is_empty()

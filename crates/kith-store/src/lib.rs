@@ -206,11 +206,12 @@ pub trait Store: Send + Sync {
     /// emails, phones, links and names.
     async fn match_index(&self, format: ImportFormat) -> Result<MatchIndex>;
     /// Writes a planned import in one transaction (all or nothing). `updates` are the merged
-    /// inputs of the stored contacts that change.
+    /// inputs of the stored contacts that change, each with the `updated_at` it was planned
+    /// from: a contact edited since is not overwritten (the import is refused instead).
     async fn apply_import(
         &self,
         plan: &ImportPlan,
-        updates: &[(ContactId, ContactInput)],
+        updates: &[(ContactId, ContactInput, DateTime<Utc>)],
         now: DateTime<Utc>,
     ) -> Result<ImportApplied>;
     /// Writes a consistent snapshot of every table to `out` (JSON Lines; see

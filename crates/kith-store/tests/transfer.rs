@@ -161,6 +161,31 @@ async fn imports_keep_what_the_user_has(db: &TestDb) {
     s.update_contact(mom, &m, now() + Duration::minutes(5)).await.unwrap();
     let err = s.unmerge(now() + Duration::minutes(6)).await.unwrap_err();
     assert!(err.to_string().contains("changed after the merge"), "{err}");
+
+    // An import planned before an edit (a preview, then an edit, then confirm) is refused
+    // rather than overwriting the edit; nothing is written.
+    let index = s.match_index(ImportFormat::Vcard).await.unwrap();
+    let mut newer = one();
+    newer.people[0].contact.nickname = Some("From the phone".into());
+    newer.people.push(card(2, "uid-new", "Brand New", Some("new@x.example"), None));
+    let plan = kith_core::import::plan(
+        ImportFormat::Vcard,
+        newer,
+        &index,
+        &PlanOptions::default(),
+        now().date_naive(),
+    );
+    let seen = s.get_contact(id).await.unwrap();
+    let mut merged = seen.to_input();
+    merged.nickname = Some("From the phone".into());
+    let mut edit = seen.to_input();
+    edit.location = Some("Lisbon".into());
+    s.update_contact(id, &edit, now() + Duration::minutes(10)).await.unwrap();
+    let before = count(s).await;
+    let err = s.apply_import(&plan, &[(id, merged, seen.updated_at)], now()).await.unwrap_err();
+    assert!(err.to_string().contains("changed after this import was planned"), "{err}");
+    assert_eq!(count(s).await, before, "nothing was written");
+    assert_eq!(s.get_contact(id).await.unwrap().location.as_deref(), Some("Lisbon"));
 }
 
 /// 10,000 people at once take the bulk path (indexes dropped and built again at the end).

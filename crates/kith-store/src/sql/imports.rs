@@ -110,7 +110,7 @@ pub(crate) struct Applied {
 pub(crate) async fn apply(
     conn: &mut AnyConnection,
     plan: &ImportPlan,
-    updates: &[(ContactId, ContactInput)],
+    updates: &[(ContactId, ContactInput, chrono::DateTime<chrono::Utc>)],
     follow_up_days: u32,
     now: i64,
     at: chrono::DateTime<chrono::Utc>,
@@ -136,7 +136,24 @@ pub(crate) async fn apply(
         }
     }
     // Changed contacts.
-    for (id, input) in updates {
+    for (id, input, seen) in updates {
+        // Planned outside this transaction: refuse rather than overwrite a later edit.
+        let rows = fetch(
+            conn,
+            "SELECT display_name, updated_at FROM contacts WHERE id = $1 AND trash_id IS NULL"
+                .into(),
+            vec![id.to_string().into()],
+        )
+        .await?;
+        let Some(r) = rows.first() else {
+            return Err(crate::StoreError::not_found("contact", id.to_string()));
+        };
+        if int(r, "updated_at")? != micros(*seen) {
+            return Err(crate::StoreError::Conflict(format!(
+                "{} changed after this import was planned; nothing was imported, run it again",
+                text(r, "display_name")?
+            )));
+        }
         contacts::replace_contact(conn, *id, input, now).await?;
     }
     let mut fill_cards: Vec<(String, &CardExtras)> = Vec::new();

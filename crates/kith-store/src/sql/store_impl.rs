@@ -437,19 +437,23 @@ impl Store for SqlStore {
     async fn apply_import(
         &self,
         plan: &ImportPlan,
-        updates: &[(ContactId, ContactInput)],
+        updates: &[(ContactId, ContactInput, DateTime<Utc>)],
         now: DateTime<Utc>,
     ) -> Result<ImportApplied> {
         let today = now.date_naive();
         let mut normalized = Vec::with_capacity(updates.len());
-        for (id, input) in updates {
-            normalized.push((*id, input.normalized(today)?));
+        for (id, input, seen) in updates {
+            normalized.push((*id, input.normalized(today)?, *seen));
         }
         let mut tx = self.pool.begin().await?;
         let days = goals::follow_up_days(&mut tx).await?;
         let applied = imports::apply(&mut tx, plan, &normalized, days, micros(now), now).await?;
         tx.commit().await?;
-        self.refresh_planner_stats(applied.contacts.len() + applied.interactions as usize).await?;
+        // The data is saved; fresh planner statistics are only a hint, so a failure here must
+        // not report the import as failed.
+        self.refresh_planner_stats(applied.contacts.len() + applied.interactions as usize)
+            .await
+            .ok();
         Ok(ImportApplied {
             contacts: applied.contacts,
             interactions: applied.interactions,
