@@ -488,6 +488,8 @@ async fn merges_move_everything_and_unmerge_puts_it_back(db: &TestDb) {
     .await
     .unwrap();
     s.set_roles(b.id, &[RelationshipRole::Mentor], &[]).await.unwrap();
+    s.set_cadence(b.id, Some(21), now()).await.unwrap();
+    s.set_closeness(b.id, Some(0.8), now()).await.unwrap();
     s.connect(
         &ConnectionInput { a: b.id, b: c.id, strength: None, since: None, note: String::new() },
         now(),
@@ -523,6 +525,12 @@ async fn merges_move_everything_and_unmerge_puts_it_back(db: &TestDb) {
             .any(|k| k.a.contact_id == c.id || k.b.contact_id == c.id)
     );
     assert!(s.duplicates().await.unwrap().is_empty());
+    let nurture = s.contact_nurture(a.id).await.unwrap().settings;
+    assert_eq!(
+        (nurture.cadence_days, nurture.closeness),
+        (Some(21), Some(0.8)),
+        "settings come along"
+    );
 
     let r = s.unmerge(now()).await.unwrap();
     assert_eq!(r.merged, b.id);
@@ -534,6 +542,9 @@ async fn merges_move_everything_and_unmerge_puts_it_back(db: &TestDb) {
     assert_eq!(s.list_interactions(&q).await.unwrap().total, 2);
     assert_eq!(s.list_notes(b.id).await.unwrap().len(), 1);
     assert!(s.roles_of(a.id).await.unwrap().is_empty());
+    let nurture = s.contact_nurture(a.id).await.unwrap().settings;
+    assert_eq!((nurture.cadence_days, nurture.closeness), (None, None), "and go back");
+    assert_eq!(s.contact_nurture(b.id).await.unwrap().settings.cadence_days, Some(21));
     assert!(
         s.connections(Some(b.id))
             .await

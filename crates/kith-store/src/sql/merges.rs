@@ -39,7 +39,14 @@ struct Moves {
     roles_added: Vec<String>,
     sources: Vec<(String, String)>,
     card_copied: bool,
+    /// Keep-in-touch settings (`cadence_days`, `snoozed_until`, `closeness`) the kept person
+    /// had none of and took from the merged one.
+    #[serde(default)]
+    settings_filled: Vec<String>,
 }
+
+/// The keep-in-touch columns a merge fills in when the kept person has none.
+const SETTINGS: [&str; 3] = ["cadence_days", "snoozed_until", "closeness"];
 
 /// A merge as recorded.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -265,6 +272,22 @@ pub(crate) async fn merge(
         .await?
             > 0;
     }
+    for col in SETTINGS {
+        // The column names are fixed above; only ids are bound.
+        let filled = exec(
+            conn,
+            format!(
+                "UPDATE contacts SET {col} = (SELECT o.{col} FROM contacts o WHERE o.id = $1) \
+                 WHERE id = $2 AND {col} IS NULL \
+                 AND (SELECT o.{col} FROM contacts o WHERE o.id = $1) IS NOT NULL"
+            ),
+            vec![m.clone().into(), k.clone().into()],
+        )
+        .await?;
+        if filled > 0 {
+            moves.settings_filled.push(col.to_string());
+        }
+    }
     contacts::replace_contact(conn, kept, &united, now).await?;
     let entry = trash::trash_contact(conn, &m, now).await?;
     nurture::refresh_stats(conn, &[k.clone(), m.clone()]).await?;
@@ -411,6 +434,16 @@ pub(crate) async fn unmerge(conn: &mut AnyConnection, now: i64) -> Result<MergeR
             vec![m.clone().into(), format.clone().into(), key.clone().into()],
         )
         .await?;
+    }
+    for col in &moves.settings_filled {
+        if SETTINGS.contains(&col.as_str()) {
+            exec(
+                conn,
+                format!("UPDATE contacts SET {col} = NULL WHERE id = $1"),
+                vec![k.clone().into()],
+            )
+            .await?;
+        }
     }
     if moves.card_copied {
         exec(
