@@ -489,6 +489,30 @@ async fn merges_move_everything_and_unmerge_puts_it_back(db: &TestDb) {
     .unwrap();
     s.set_roles(b.id, &[RelationshipRole::Mentor], &[]).await.unwrap();
     s.set_cadence(b.id, Some(21), now()).await.unwrap();
+    // Both were at RustConf; only Ada King was met there.
+    let conf = s
+        .create_event(
+            &kith_core::network::EventInput {
+                name: "RustConf".into(),
+                kind: None,
+                starts_on: NaiveDate::from_ymd_opt(2026, 9, 8).unwrap(),
+                ends_on: None,
+                location: None,
+                url: None,
+                organizer: None,
+                my_role: None,
+                follow_up_days: None,
+                notes: String::new(),
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+    s.set_attendance(conf.id, &[a.id], false).await.unwrap();
+    s.set_attendance(conf.id, &[b.id], true).await.unwrap();
+    let met = |e: &kith_core::network::Event, who| {
+        e.attendees.iter().any(|x| x.contact_id == who && x.met_here)
+    };
     s.set_closeness(b.id, Some(0.8), now()).await.unwrap();
     s.connect(
         &ConnectionInput { a: b.id, b: c.id, strength: None, since: None, note: String::new() },
@@ -506,6 +530,7 @@ async fn merges_move_everything_and_unmerge_puts_it_back(db: &TestDb) {
     );
 
     let a_before = s.get_contact(a.id).await.unwrap();
+    let b_before = s.get_contact(b.id).await.unwrap();
     let r = s.merge_contacts(a.id, b.id, now()).await.unwrap();
     assert!(r.moved >= 4, "{r:?}");
     let merged = s.get_contact(a.id).await.unwrap();
@@ -531,12 +556,13 @@ async fn merges_move_everything_and_unmerge_puts_it_back(db: &TestDb) {
         (Some(21), Some(0.8)),
         "settings come along"
     );
+    assert!(met(&s.get_event(conf.id).await.unwrap(), a.id), "the met-here mark comes along");
 
     let r = s.unmerge(now()).await.unwrap();
     assert_eq!(r.merged, b.id);
     assert_eq!(s.get_contact(a.id).await.unwrap().to_input(), a_before.to_input());
     let b_back = s.get_contact(b.id).await.unwrap();
-    assert_eq!(b_back.to_input(), b.to_input());
+    assert_eq!(b_back.to_input(), b_before.to_input());
     let qb = InteractionQuery { contact: Some(b.id), ..Default::default() };
     assert_eq!(s.list_interactions(&qb).await.unwrap().total, 2);
     assert_eq!(s.list_interactions(&q).await.unwrap().total, 2);
@@ -545,6 +571,8 @@ async fn merges_move_everything_and_unmerge_puts_it_back(db: &TestDb) {
     let nurture = s.contact_nurture(a.id).await.unwrap().settings;
     assert_eq!((nurture.cadence_days, nurture.closeness), (None, None), "and go back");
     assert_eq!(s.contact_nurture(b.id).await.unwrap().settings.cadence_days, Some(21));
+    let e = s.get_event(conf.id).await.unwrap();
+    assert!(met(&e, b.id) && !met(&e, a.id), "and goes back");
     assert!(
         s.connections(Some(b.id))
             .await

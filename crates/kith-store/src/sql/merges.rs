@@ -43,6 +43,9 @@ struct Moves {
     /// had none of and took from the merged one.
     #[serde(default)]
     settings_filled: Vec<String>,
+    /// Events both attended where the "met here" mark moved from the merged to the kept row.
+    #[serde(default)]
+    promoted_events: Vec<String>,
 }
 
 /// The keep-in-touch columns a merge fills in when the kept person has none.
@@ -172,6 +175,32 @@ pub(crate) async fn merge(
                     vec![m.clone().into()],
                 )
                 .await?;
+            } else {
+                // Both were at an event and only the merged person was met there: the kept
+                // row takes the mark (the merged row stays behind with the merged person).
+                moves.promoted_events = ids(
+                    conn,
+                    "SELECT event_id AS k FROM event_attendees WHERE contact_id = $1 AND met_here = 1 \
+                     AND event_id IN (SELECT event_id FROM event_attendees WHERE contact_id = $2)",
+                    vec![m.clone().into(), k.clone().into()],
+                )
+                .await?;
+                for e in &moves.promoted_events {
+                    exec(
+                        conn,
+                        "UPDATE event_attendees SET met_here = 0 WHERE contact_id = $1 AND event_id = $2"
+                            .into(),
+                        vec![m.clone().into(), e.clone().into()],
+                    )
+                    .await?;
+                    exec(
+                        conn,
+                        "UPDATE event_attendees SET met_here = 1 WHERE contact_id = $1 AND event_id = $2"
+                            .into(),
+                        vec![k.clone().into(), e.clone().into()],
+                    )
+                    .await?;
+                }
             }
         }
         move_links(conn, table, other, &rows, &m, &k).await?;
@@ -388,6 +417,17 @@ pub(crate) async fn unmerge(conn: &mut AnyConnection, now: i64) -> Result<MergeR
         if let Some(rows) = moves.links.get(*table) {
             move_links(conn, table, other, rows, &k, &m).await?;
             moved += rows.len() as u64;
+        }
+    }
+    for e in &moves.promoted_events {
+        for (who, mark) in [(&k, 0i64), (&m, 1i64)] {
+            exec(
+                conn,
+                "UPDATE event_attendees SET met_here = $1 WHERE contact_id = $2 AND event_id = $3"
+                    .into(),
+                vec![mark.into(), who.clone().into(), e.clone().into()],
+            )
+            .await?;
         }
     }
     for e in &moves.demoted_events {
