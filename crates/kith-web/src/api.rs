@@ -59,9 +59,16 @@ fn id_of(kind: &str, raw: &str) -> Result<uuid::Uuid, ApiError> {
         .map_err(|_| ApiError(WebError::NotFound(format!("no {kind} has the id {raw:?}"))))
 }
 
-pub fn routes() -> Router<AppState> {
+pub fn routes(max_upload: usize) -> Router<AppState> {
     Router::new()
         .route("/api/openapi.json", get(openapi))
+        .route(
+            "/api/v1/import",
+            post(import_file).layer(axum::extract::DefaultBodyLimit::max(max_upload)),
+        )
+        .route("/api/v1/duplicates", get(duplicates))
+        .route("/api/v1/merges", post(merge))
+        .route("/api/v1/merges/undo", post(unmerge))
         .route("/api/v1/contacts", get(list_contacts).post(create_contact))
         .route("/api/v1/contacts/{id}", get(get_contact).put(update_contact).delete(delete_contact))
         .route("/api/v1/contacts/{id}/interactions", get(contact_interactions))
@@ -165,7 +172,11 @@ async fn not_found(req: Request) -> Response {
         paths,
         insights,
         trash,
-        restore
+        restore,
+        import_file,
+        duplicates,
+        merge,
+        unmerge
     ),
     components(schemas(Problem))
 )]
@@ -704,4 +715,81 @@ async fn create_goal(
 #[utoipa::path(delete, path = "/api/v1/goals/{id}", params(("id" = String, Path)), responses((status = 200, description = "The trash entry", body = Object)))]
 async fn delete_goal(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
     ok(&app.store.trash_goal(kith_core::GoalId(id_of("goal", &id)?), (app.clock)()).await?)
+}
+
+#[derive(Deserialize, IntoParams)]
+struct ImportParams {
+    /// linkedin, linkedin-messages, google, vcard, ical or mbox; detected from the content (and
+    /// `name`) when left out.
+    format: Option<String>,
+    /// The file's name, to help detection.
+    name: Option<String>,
+    /// Only report what would happen (default false).
+    dry_run: Option<bool>,
+    /// Import the valid records even when some are invalid (default false).
+    skip_invalid: Option<bool>,
+    /// Add people from meetings and emails who are not contacts yet (default false).
+    add_unknown: Option<bool>,
+}
+
+/// Import a file sent as the request body (at most the upload limit, 100 MB by default). The
+/// report lists what was created, updated, matched and skipped. With invalid records and
+/// without `skip_invalid`, nothing is written and the report comes back with status 422.
+#[utoipa::path(post, path = "/api/v1/import", params(ImportParams), request_body(content = String, content_type = "application/octet-stream", description = "The file"), responses((status = 200, description = "The import report", body = Object), (status = 422, description = "The report, with the problems that stopped the import", body = Object), (status = 400, body = Problem), (status = 413, body = Problem)))]
+async fn import_file(
+    State(app): State<AppState>,
+    Query(p): Query<ImportParams>,
+    body: axum::body::Bytes,
+) -> ApiResult {
+    let format = match p.format.as_deref().filter(|f| !f.trim().is_empty()) {
+        Some(f) => Some(kith_core::import::ImportFormat::parse(f).ok_or_else(|| {
+            ApiError(WebError::Invalid(kith_core::ValidationError::one(
+                "format",
+                Some(f),
+                "one of linkedin, linkedin-messages, google, vcard, ical, mbox",
+            )))
+        })?),
+        None => None,
+    };
+    let file = crate::transfer::Upload {
+        file_name: p.name.unwrap_or_else(|| "upload".into()),
+        format,
+        bytes: body.to_vec(),
+        add_unknown: p.add_unknown.unwrap_or(false),
+        skip_invalid: p.skip_invalid.unwrap_or(false),
+    };
+    let dry_run = p.dry_run.unwrap_or(false);
+    let report = crate::transfer::import_upload(&app, file, dry_run).await?;
+    if report.has_problems() && !report.written && !dry_run {
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(report)).into_response());
+    }
+    ok(&report)
+}
+
+/// Likely duplicate people, best first, with the evidence.
+#[utoipa::path(get, path = "/api/v1/duplicates", responses((status = 200, description = "Pairs: {a, a_name, b, b_name, evidence, score}", body = Object)))]
+async fn duplicates(State(app): State<AppState>) -> ApiResult {
+    ok(&app.store.duplicates().await?)
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct MergeBody {
+    /// The person to keep (id).
+    keep: String,
+    /// The person merged into them (id); goes to the trash.
+    merge: String,
+}
+
+/// Merge one person into another: every field and linked record is kept.
+#[utoipa::path(post, path = "/api/v1/merges", request_body = MergeBody, responses((status = 200, description = "The merge", body = Object), (status = 404, body = Problem), (status = 409, body = Problem)))]
+async fn merge(State(app): State<AppState>, ApiJson(b): ApiJson<MergeBody>) -> ApiResult {
+    let keep = ContactId(id_of("contact", &b.keep)?);
+    let other = ContactId(id_of("contact", &b.merge)?);
+    ok(&app.store.merge_contacts(keep, other, (app.clock)()).await?)
+}
+
+/// Undo the last merge.
+#[utoipa::path(post, path = "/api/v1/merges/undo", responses((status = 200, description = "The merge undone", body = Object), (status = 409, body = Problem)))]
+async fn unmerge(State(app): State<AppState>) -> ApiResult {
+    ok(&app.store.unmerge((app.clock)()).await?)
 }

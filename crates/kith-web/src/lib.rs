@@ -72,7 +72,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     pages::routes()
         .merge(transfer::routes(state.max_upload))
-        .merge(api::routes())
+        .merge(api::routes(state.max_upload))
         .merge(assets::routes())
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::guard))
         .with_state(state)

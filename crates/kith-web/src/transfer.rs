@@ -132,25 +132,17 @@ async fn upload(
     };
     let format = match ImportFormat::parse(&format_field) {
         Some(f) => f,
-        None => match kith_formats::detect(&file_name, &bytes) {
-            Some(f) => f,
-            None => {
+        None => match detect(&file_name, &bytes) {
+            Ok(f) => f,
+            Err(e) => {
                 return render(&ImportPage {
                     nav: nav(&app, &csrf, "import"),
-                    message: format!(
-                        "{file_name}: Kith cannot tell what kind of file this is; pick its format from the list."
-                    ),
+                    message: e.to_string(),
                     max_mb: app.max_upload >> 20,
                 });
             }
         },
     };
-    if format == ImportFormat::Json {
-        return Err(WebError::BadRequest(
-            "a Kith backup restores a whole database; use `kith restore-backup FILE` from the command line".into(),
-        )
-        .into());
-    }
     let staged = StagedImport {
         token: crate::auth::random_token(),
         file_name,
@@ -168,6 +160,57 @@ async fn upload(
         list.drain(..excess);
     }
     render(&preview(&app, &csrf, &staged, report, false))
+}
+
+/// A file to import, as the API receives it.
+#[derive(Debug)]
+pub(crate) struct Upload {
+    pub file_name: String,
+    /// `None`: detect it.
+    pub format: Option<ImportFormat>,
+    pub bytes: Vec<u8>,
+    pub add_unknown: bool,
+    pub skip_invalid: bool,
+}
+
+/// The format of an upload, or why it cannot be imported here.
+fn detect(file_name: &str, bytes: &[u8]) -> Result<ImportFormat, WebError> {
+    match kith_formats::detect(file_name, bytes) {
+        Some(ImportFormat::Json) => Err(backup_refused()),
+        Some(f) => Ok(f),
+        None => Err(WebError::BadRequest(format!(
+            "{file_name}: Kith cannot tell what kind of file this is; name its format"
+        ))),
+    }
+}
+
+fn backup_refused() -> WebError {
+    WebError::BadRequest(
+        "a Kith backup restores a whole database; use `kith restore-backup FILE` from the command line"
+            .into(),
+    )
+}
+
+/// Imports (or, for a dry run, previews) an upload: the API's way in.
+pub(crate) async fn import_upload(
+    app: &AppState,
+    upload: Upload,
+    dry_run: bool,
+) -> Result<ImportReport, WebError> {
+    let format = match upload.format {
+        Some(ImportFormat::Json) => return Err(backup_refused()),
+        Some(f) => f,
+        None => detect(&upload.file_name, &upload.bytes)?,
+    };
+    let staged = StagedImport {
+        token: String::new(),
+        file_name: upload.file_name,
+        format,
+        bytes: std::sync::Arc::new(upload.bytes),
+        add_unknown: upload.add_unknown,
+        skip_invalid: upload.skip_invalid,
+    };
+    run(app, &staged, dry_run).await
 }
 
 async fn run(

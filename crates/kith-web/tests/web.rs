@@ -194,6 +194,51 @@ async fn import_preview_confirm_duplicates_and_export(db: &TestDb) {
     let api = c.get("/api/v1/contacts?band=loud").await;
     assert_eq!(api.status, StatusCode::UNPROCESSABLE_ENTITY);
 
+    // The same through the JSON API: a dry run, a refused import (422 with the report),
+    // duplicates, a merge and its undo.
+    let vcf = b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Api Person\r\nEMAIL:api@x.example\r\nUID:api-1\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nEMAIL:nameless@x.example\r\nEND:VCARD\r\n";
+    let send = |uri: &str| {
+        Request::builder()
+            .method("POST")
+            .uri(uri.to_string())
+            .header(header::CONTENT_TYPE, "application/octet-stream")
+            .body(Body::from(vcf.to_vec()))
+            .unwrap()
+    };
+    let dry = c.send(send("/api/v1/import?name=phone.vcf&dry_run=true")).await;
+    assert_eq!(dry.status, StatusCode::OK, "{}", dry.body);
+    assert!(dry.body.contains("\"created\":1"), "{}", dry.body);
+    let refused = c.send(send("/api/v1/import?name=phone.vcf")).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert!(refused.body.contains("\"line\":7"), "{}", refused.body);
+    let done = c.send(send("/api/v1/import?format=vcard&skip_invalid=true")).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(done.body.contains("\"written\":true"));
+    let bad = c.send(send("/api/v1/import?format=pdf")).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    c.json(
+        "POST",
+        "/api/v1/contacts",
+        r#"{"display_name":"Api P","emails":[{"address":"API@x.example"}]}"#,
+    )
+    .await;
+    let pairs = c.get("/api/v1/duplicates").await;
+    let v: serde_json::Value = serde_json::from_str(&pairs.body).unwrap();
+    let pair = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["a_name"].as_str().unwrap().starts_with("Api"))
+        .unwrap()
+        .clone();
+    let body = format!(r#"{{"keep":{},"merge":{}}}"#, pair["a"], pair["b"]);
+    let merged = c.json("POST", "/api/v1/merges", &body).await;
+    assert_eq!(merged.status, StatusCode::OK, "{}", merged.body);
+    let undone = c.json("POST", "/api/v1/merges/undo", "").await;
+    assert_eq!(undone.status, StatusCode::OK, "{}", undone.body);
+    let openapi = c.get("/api/openapi.json").await;
+    assert!(openapi.body.contains("/api/v1/import") && openapi.body.contains("/api/v1/merges"));
+
     // Own addresses from the settings page.
     let r = c.form("/settings/me", &[("emails", "me@example.com, me@work.example")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -212,7 +257,7 @@ async fn import_preview_confirm_duplicates_and_export(db: &TestDb) {
     let big = small.upload("big.csv", &vec![b'a'; 4096], &[]).await;
     assert_eq!(big.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", big.body);
     assert!(big.body.contains("upload limit"), "{}", big.body);
-    assert_eq!(db.store.stats().await.unwrap().contacts, 12);
+    assert_eq!(db.store.stats().await.unwrap().contacts, 14);
 }
 
 async fn pages_forms_and_the_due_list(db: &TestDb) {
