@@ -143,3 +143,14 @@ pub async fn all_contacts(store: &dyn Store) -> Result<Vec<kith_core::Contact>> 
     }
     Ok(out)
 }
+
+/// Every live person with the vCard UID and kept properties of those imported from cards:
+/// what a vCard export writes (the CLI and the web app share it).
+pub async fn contacts_with_cards(
+    store: &dyn Store,
+) -> Result<(Vec<kith_core::Contact>, std::collections::HashMap<ContactId, import::CardExtras>)> {
+    let contacts = all_contacts(store).await?;
+    let ids: Vec<ContactId> = contacts.iter().map(|c| c.id).collect();
+    let cards = store.contact_cards(&ids).await?;
+    Ok((contacts, cards))
+}

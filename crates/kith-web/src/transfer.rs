@@ -330,9 +330,7 @@ async fn export(
             (out, "application/x-ndjson", format!("kith-{day}.json"))
         }
         "vcard" => {
-            let contacts = kith_store::import::all_contacts(&*app.store).await?;
-            let ids: Vec<kith_core::ContactId> = contacts.iter().map(|c| c.id).collect();
-            let cards = app.store.contact_cards(&ids).await?;
+            let (contacts, cards) = kith_store::import::contacts_with_cards(&*app.store).await?;
             let version = if q.version == Some(3) {
                 kith_formats::vcard::Version::V3
             } else {

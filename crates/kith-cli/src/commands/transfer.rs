@@ -255,9 +255,7 @@ async fn all_contacts(ctx: &Ctx) -> Result<Vec<kith_core::Contact>> {
 
 /// Every person as a vCard, with the UID and kept properties of imported cards.
 async fn vcards(ctx: &Ctx, version: kith_formats::vcard::Version) -> Result<String> {
-    let contacts = all_contacts(ctx).await?;
-    let ids: Vec<kith_core::ContactId> = contacts.iter().map(|c| c.id).collect();
-    let cards = ctx.store.contact_cards(&ids).await?;
+    let (contacts, cards) = kith_store::import::contacts_with_cards(&*ctx.store).await?;
     Ok(kith_formats::vcard::write_all(&contacts, &cards, version))
 }
 
