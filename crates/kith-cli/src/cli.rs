@@ -1358,6 +1358,10 @@ pub enum AuthCommand {
     /// API tokens for scripts (`Authorization: Bearer TOKEN`).
     #[command(subcommand)]
     Token(TokenCommand),
+    /// App passwords for phones and sync clients (CardDAV, HTTP Basic with account name
+    /// `kith`). Each device gets its own, revocable on its own.
+    #[command(subcommand)]
+    AppPassword(TokenCommand),
 }
 
 #[derive(Debug, Subcommand)]

@@ -20,6 +20,7 @@ pub mod organization;
 pub mod pipeline;
 pub mod search;
 pub mod strength;
+pub mod sync;
 pub mod text;
 pub mod trash;
 pub mod validate;

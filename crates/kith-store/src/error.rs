@@ -15,6 +15,12 @@ pub enum StoreError {
     /// The change conflicts with what is stored (a duplicate name, a stale restore).
     #[error("{0}")]
     Conflict(String),
+    /// A write's precondition (`If-Match`, `If-None-Match`) does not hold.
+    #[error("precondition failed: {0}")]
+    PreconditionFailed(String),
+    /// Another card in the address book has the same UID.
+    #[error("another card ({href}) has the same UID")]
+    UidConflict { href: String },
     /// The input did not validate.
     #[error(transparent)]
     Invalid(#[from] ValidationError),

@@ -247,6 +247,23 @@ pub trait Store: Send + Sync {
     /// The vCard UID and kept properties of contacts imported from vCards.
     async fn contact_cards(&self, ids: &[ContactId]) -> Result<HashMap<ContactId, CardExtras>>;
 
+    // --- address-book sync (CardDAV) ---
+    /// The latest revision and the epoch of sync tokens.
+    async fn sync_state(&self) -> Result<SyncState>;
+    /// Cards changed after revision `since`, deletions included; with 0, every live card.
+    async fn card_changes(&self, since: i64) -> Result<Vec<CardChange>>;
+    /// The live cards at these hrefs (missing ones left out).
+    async fn cards(&self, hrefs: &[String]) -> Result<Vec<StoredCard>>;
+    /// Writes a card a client sent, checking its preconditions, in one transaction.
+    async fn put_card(&self, write: &CardWrite, now: DateTime<Utc>) -> Result<CardWritten>;
+    /// Deletes the card at `href` (a contact goes to the trash). `if_match` is a revision.
+    async fn delete_card(
+        &self,
+        href: &str,
+        if_match: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+
     // --- nurture ---
     /// The strength settings (half-life).
     async fn strength_settings(&self) -> Result<StrengthSettings>;

@@ -49,6 +49,11 @@ pub const MIGRATIONS: &[Migration] = &[
         description: "import sources, vCard properties kept verbatim, merges",
         template: include_str!("../migrations/0006_import.sql"),
     },
+    Migration {
+        version: 7,
+        description: "address-book sync: revisions, cards and tombstones",
+        template: include_str!("../migrations/0007_sync.sql"),
+    },
 ];
 
 /// The schema version this build writes.
@@ -66,6 +71,7 @@ pub fn render(template: &str, dialect: Dialect) -> String {
         .replace("{KEY}", key)
         .replace("{WITHOUT_ROWID}", without_rowid)
         .replace("{FLOAT}", float)
+        .replace("{NEW_ID}", &uuid::Uuid::new_v4().simple().to_string())
 }
 
 /// Brings the schema up to date in one transaction; refuses databases from a newer Kith.

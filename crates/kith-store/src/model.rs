@@ -185,3 +185,79 @@ pub struct ImportApplied {
     pub interactions: u64,
     pub events: u64,
 }
+
+/// Where address-book sync stands: the latest revision, and the epoch that a restored backup
+/// renews (tokens from another epoch are refused).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyncState {
+    pub revision: i64,
+    pub epoch: String,
+}
+
+/// A card that changed after some revision.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CardChange {
+    pub href: String,
+    pub revision: i64,
+    /// `false` for a card deleted since (its contact is in the trash or gone).
+    pub live: bool,
+}
+
+/// What a stored card is made from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CardContent {
+    /// The bytes a client wrote, unchanged since.
+    Raw(String),
+    /// A contact to render, with the UID and kept properties of its card.
+    Contact { contact: Box<kith_core::Contact>, card: kith_core::import::CardExtras },
+    /// Not loaded yet (internal).
+    Pending(kith_core::ContactId),
+}
+
+/// A live card in the address book.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredCard {
+    pub href: String,
+    /// Bumped by every change; the card's ETag.
+    pub revision: i64,
+    pub content: CardContent,
+}
+
+/// What a client's card says.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CardBody {
+    /// A person: the fields Kith models, and the properties it keeps verbatim.
+    Contact { uid: String, input: kith_core::ContactInput, extra: Vec<String> },
+    /// A group card (`KIND:group`), kept as written.
+    Group { uid: String },
+}
+
+impl CardBody {
+    /// The card's UID.
+    pub fn uid(&self) -> &str {
+        match self {
+            CardBody::Contact { uid, .. } | CardBody::Group { uid } => uid,
+        }
+    }
+}
+
+/// A client writing a card (CardDAV `PUT`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CardWrite {
+    /// The card's name in the address book (`{something}.vcf`).
+    pub href: String,
+    /// `If-Match`: the revision the client last saw (`Some(-1)` for an ETag Kith never made).
+    pub if_match: Option<i64>,
+    /// `If-None-Match: *`: only create.
+    pub if_none_match: bool,
+    pub body: CardBody,
+    /// The card as sent, served back unchanged until Kith changes the contact.
+    pub raw: String,
+}
+
+/// The outcome of a card write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CardWritten {
+    pub created: bool,
+    pub revision: i64,
+}

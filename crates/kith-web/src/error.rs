@@ -68,6 +68,9 @@ impl From<StoreError> for WebError {
             StoreError::NotFound { .. } => WebError::NotFound(e.to_string()),
             StoreError::Ambiguous { .. } => WebError::BadRequest(e.to_string()),
             StoreError::Conflict(m) => WebError::Conflict(m),
+            StoreError::PreconditionFailed(_) | StoreError::UidConflict { .. } => {
+                WebError::Conflict(e.to_string())
+            }
             StoreError::Invalid(v) => WebError::Invalid(v),
             other => WebError::Internal(other.to_string()),
         }

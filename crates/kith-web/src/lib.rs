@@ -12,6 +12,7 @@ mod api;
 mod assets;
 mod auth;
 mod charts;
+pub mod dav;
 mod error;
 mod pages;
 mod transfer;
@@ -41,6 +42,8 @@ pub struct AppState {
     limiter: Arc<auth::LoginLimiter>,
     /// Uploads waiting for the user to confirm their import.
     staged: Arc<std::sync::Mutex<Vec<transfer::StagedImport>>>,
+    /// CardDAV credentials verified recently.
+    dav_auth: Arc<dav::AuthCache>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -64,18 +67,33 @@ impl AppState {
             max_upload: 100 << 20,
             limiter: Arc::new(auth::LoginLimiter::default()),
             staged: Arc::default(),
+            dav_auth: Arc::default(),
         }
     }
 }
 
-/// The whole app: pages, API, static files, behind the auth guard.
+/// The whole app: pages, API, static files, behind the auth guard; CardDAV requests go to
+/// the DAV server (with its own HTTP Basic sign-in) before the guard sees them.
 pub fn router(state: AppState) -> Router {
     pages::routes()
         .merge(transfer::routes(state.max_upload))
         .merge(api::routes(state.max_upload))
         .merge(assets::routes())
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::guard))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), dav_first))
         .with_state(state)
+}
+
+async fn dav_first(
+    axum::extract::State(app): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if dav::claims(req.method(), req.uri().path()) {
+        dav::handle(app, req).await
+    } else {
+        next.run(req).await
+    }
 }
 
 /// Why the server would not start.

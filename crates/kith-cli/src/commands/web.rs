@@ -52,26 +52,73 @@ pub async fn auth(ctx: &Ctx, cmd: AuthCommand) -> Result<()> {
                 "Password set. `kith serve` now asks for it, and may listen beyond this machine."
             );
         }
-        AuthCommand::Token(TokenCommand::Create(a)) => {
-            let secret = format!("kith_{}", kith_web::random_token());
-            let t =
-                store.create_token(&a.name, "api", &kith_web::token_hash(&secret), ctx.now).await?;
+        AuthCommand::Token(cmd) => tokens(ctx, Kind::Api, cmd).await?,
+        AuthCommand::AppPassword(cmd) => tokens(ctx, Kind::AppPassword, cmd).await?,
+    }
+    Ok(())
+}
+
+/// API tokens and app passwords: both random secrets stored as hashes, shown once.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Api,
+    AppPassword,
+}
+
+impl Kind {
+    fn stored(self) -> &'static str {
+        match self {
+            Kind::Api => "api",
+            Kind::AppPassword => kith_web::dav::APP_PASSWORD,
+        }
+    }
+
+    fn noun(self) -> &'static str {
+        match self {
+            Kind::Api => "token",
+            Kind::AppPassword => "app password",
+        }
+    }
+}
+
+async fn tokens(ctx: &Ctx, kind: Kind, cmd: TokenCommand) -> Result<()> {
+    let store = &*ctx.store;
+    let noun = kind.noun();
+    match cmd {
+        TokenCommand::Create(a) => {
+            let secret = match kind {
+                Kind::Api => format!("kith_{}", kith_web::random_token()),
+                // Typed on phones: shorter, still 128 random bits.
+                Kind::AppPassword => kith_web::random_token()[..32].to_string(),
+            };
+            let t = store
+                .create_token(&a.name, kind.stored(), &kith_web::token_hash(&secret), ctx.now)
+                .await?;
             if ctx.json {
-                return json(&serde_json::json!({ "token": secret, "id": t.id, "name": t.name }));
+                let key = if kind == Kind::Api { "token" } else { "password" };
+                return json(&serde_json::json!({ key: secret, "id": t.id, "name": t.name }));
             }
             println!("{secret}");
-            eprintln!(
-                "Token \"{}\" created. It is shown only now; use it as `Authorization: Bearer TOKEN`.",
-                t.name
-            );
+            match kind {
+                Kind::Api => eprintln!(
+                    "Token \"{}\" created. It is shown only now; use it as `Authorization: Bearer TOKEN`.",
+                    t.name
+                ),
+                Kind::AppPassword => eprintln!(
+                    "App password \"{}\" created. It is shown only now. On the device, add a CardDAV account: server http(s)://HOST:PORT/dav/ (behind TLS for iOS), user name `{}`, this password.",
+                    t.name,
+                    kith_web::dav::USER
+                ),
+            }
         }
-        AuthCommand::Token(TokenCommand::List) => {
-            let tokens = store.tokens("api").await?;
+        TokenCommand::List => {
+            let tokens = store.tokens(kind.stored()).await?;
             if ctx.json {
                 return json(&tokens);
             }
             if tokens.is_empty() {
-                println!("No API tokens. Create one with `kith auth token create --name NAME`.");
+                let cmd = if kind == Kind::Api { "token" } else { "app-password" };
+                println!("No {noun}s. Create one with `kith auth {cmd} create --name NAME`.");
                 return Ok(());
             }
             let mut t = Table::new(&["name", "created", "last used", "revoked", "id"]);
@@ -86,12 +133,12 @@ pub async fn auth(ctx: &Ctx, cmd: AuthCommand) -> Result<()> {
             }
             t.print();
         }
-        AuthCommand::Token(TokenCommand::Revoke(a)) => {
-            let n = store.revoke_token("api", &a.token, ctx.now).await?;
+        TokenCommand::Revoke(a) => {
+            let n = store.revoke_token(kind.stored(), &a.token, ctx.now).await?;
             if n == 0 {
-                bail!("no live token is named {:?} or has an id starting with it", a.token);
+                bail!("no live {noun} is named {:?} or has an id starting with it", a.token);
             }
-            println!("Revoked {n} token{}.", if n == 1 { "" } else { "s" });
+            println!("Revoked {n} {noun}{}.", if n == 1 { "" } else { "s" });
         }
     }
     Ok(())

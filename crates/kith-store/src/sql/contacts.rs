@@ -225,6 +225,8 @@ pub(crate) async fn insert_contacts(
     let terms =
         items.iter().map(|(id, c)| (*id, kith_core::search::contact_terms(c, &[]))).collect();
     index_contacts(conn, terms, true).await?;
+    let ids: Vec<String> = items.iter().map(|(id, _)| id.to_string()).collect();
+    super::sync::cards_created(conn, &ids).await?;
     Ok(())
 }
 
@@ -266,6 +268,7 @@ pub(crate) async fn replace_contact(
     vals.push(id_val);
     exec(conn, format!("UPDATE contacts SET {sets} WHERE id = ${}", n + 1), vals).await?;
     insert_children(conn, &mut rows).await?;
+    super::sync::cards_changed(conn, &[ids]).await?;
     reindex(conn, &[id]).await
 }
 

@@ -20,6 +20,7 @@ mod nurture;
 mod organizations;
 mod search;
 mod store_impl;
+mod sync;
 mod trash;
 mod util;
 

@@ -252,6 +252,7 @@ impl Store for SqlStore {
         let input = input.normalized()?;
         let mut tx = self.pool.begin().await?;
         organizations::update(&mut tx, id, &input, micros(now)).await?;
+        super::sync::organization_changed(&mut tx, &id.to_string()).await?;
         tx.commit().await?;
         self.get_organization(id).await
     }
@@ -487,6 +488,7 @@ impl Store for SqlStore {
             super::backup::clear(&mut tx).await?;
         }
         let summary = super::backup::read(&mut tx, input).await?;
+        super::sync::after_restore(&mut tx).await?;
         tx.commit().await?;
         self.refresh_planner_stats(summary.rows as usize).await?;
         Ok(summary)
@@ -532,6 +534,46 @@ impl Store for SqlStore {
     async fn contact_cards(&self, ids: &[ContactId]) -> Result<HashMap<ContactId, CardExtras>> {
         let mut conn = self.pool.acquire().await?;
         imports::cards(&mut conn, ids).await
+    }
+
+    async fn sync_state(&self) -> Result<crate::SyncState> {
+        let mut conn = self.pool.acquire().await?;
+        super::sync::state(&mut conn).await
+    }
+
+    async fn card_changes(&self, since: i64) -> Result<Vec<crate::CardChange>> {
+        let mut conn = self.pool.acquire().await?;
+        super::sync::changes(&mut conn, since).await
+    }
+
+    async fn cards(&self, hrefs: &[String]) -> Result<Vec<crate::StoredCard>> {
+        let mut tx = self.pool.begin().await?;
+        let cards = super::sync::cards(&mut tx, hrefs).await?;
+        tx.commit().await?;
+        Ok(cards)
+    }
+
+    async fn put_card(
+        &self,
+        write: &crate::CardWrite,
+        now: DateTime<Utc>,
+    ) -> Result<crate::CardWritten> {
+        let mut tx = self.pool.begin().await?;
+        let written = super::sync::put(&mut tx, write, now.date_naive(), micros(now)).await?;
+        tx.commit().await?;
+        Ok(written)
+    }
+
+    async fn delete_card(
+        &self,
+        href: &str,
+        if_match: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        super::sync::delete(&mut tx, href, if_match, micros(now)).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn strength_settings(&self) -> Result<StrengthSettings> {

@@ -125,6 +125,7 @@ pub(crate) async fn trash_contact(
         vec![ts.into(), id.into()],
     )
     .await?;
+    super::sync::cards_changed(conn, &[id.to_string()]).await?;
     set_linked(conn, t, linked + ledger + reminders).await
 }
 
@@ -328,6 +329,7 @@ pub(crate) async fn restore(conn: &mut AnyConnection, id: TrashId) -> Result<Tra
         }
         TrashKind::Contact | TrashKind::Interaction => {
             let people: Vec<String> = if e.kind == TrashKind::Contact {
+                super::sync::cards_changed(conn, &[e.entity_id.to_string()]).await?;
                 vec![e.entity_id.to_string()]
             } else {
                 fetch(
