@@ -43,22 +43,28 @@ pub fn read(bytes: &[u8]) -> Parsed {
     // Cards are independent: read them on every core, keeping file order.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
     let per = cards.len().div_ceil(threads).max(1000);
-    let results: Vec<Vec<Result<Option<PersonRecord>, Problem>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = cards
-            .chunks(per)
-            .map(|chunk| (chunk, scope.spawn(move || chunk.iter().map(read_card).collect())))
-            .collect();
-        handles
-            .into_iter()
-            .map(|(chunk, h)| {
-                h.join().unwrap_or_else(|_| {
-                    let failed =
-                        |c: &RawCard| Err(Problem::at(c.line, None, None, "a card Kith can read"));
-                    chunk.iter().map(failed).collect()
+    let results: Vec<Vec<Result<Option<PersonRecord>, Problem>>> = if cards.len() <= per {
+        // One chunk (a single card from a sync client, a small file): no thread to start.
+        vec![cards.iter().map(read_card).collect()]
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = cards
+                .chunks(per)
+                .map(|chunk| (chunk, scope.spawn(move || chunk.iter().map(read_card).collect())))
+                .collect();
+            handles
+                .into_iter()
+                .map(|(chunk, h)| {
+                    h.join().unwrap_or_else(|_| {
+                        let failed = |c: &RawCard| {
+                            Err(Problem::at(c.line, None, None, "a card Kith can read"))
+                        };
+                        chunk.iter().map(failed).collect()
+                    })
                 })
-            })
-            .collect()
-    });
+                .collect()
+        })
+    };
     for (card, result) in cards.iter().zip(results.into_iter().flatten()) {
         match result {
             Ok(Some(record)) => parsed.people.push(record),

@@ -27,6 +27,8 @@ CREATE TABLE dav_cards (
 CREATE UNIQUE INDEX dav_cards_contact ON dav_cards(contact_id);
 CREATE INDEX dav_cards_revision ON dav_cards(revision);
 CREATE INDEX dav_cards_uid ON dav_cards(uid) WHERE uid IS NOT NULL;
+-- A client's new card must not reuse a UID another card has.
+CREATE INDEX contact_cards_uid ON contact_cards(uid);
 
 INSERT INTO dav_cards (href, contact_id, uid, revision, deleted)
     SELECT id || '.vcf', id, NULL, 1, 0 FROM contacts;

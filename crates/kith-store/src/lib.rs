@@ -250,7 +250,7 @@ pub trait Store: Send + Sync {
     // --- address-book sync (CardDAV) ---
     /// The latest revision and the epoch of sync tokens.
     async fn sync_state(&self) -> Result<SyncState>;
-    /// Cards changed after revision `since`, deletions included; with 0, every live card.
+    /// Cards changed after revision `since`, deletions included (0: every card ever).
     async fn card_changes(&self, since: i64) -> Result<Vec<CardChange>>;
     /// The live cards at these hrefs (missing ones left out).
     async fn cards(&self, hrefs: &[String]) -> Result<Vec<StoredCard>>;

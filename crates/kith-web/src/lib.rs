@@ -44,6 +44,8 @@ pub struct AppState {
     staged: Arc<std::sync::Mutex<Vec<transfer::StagedImport>>>,
     /// CardDAV credentials verified recently.
     dav_auth: Arc<dav::AuthCache>,
+    /// The CardDAV index and rendered cards.
+    dav_cache: Arc<dav::cache::DavCache>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -68,6 +70,7 @@ impl AppState {
             limiter: Arc::new(auth::LoginLimiter::default()),
             staged: Arc::default(),
             dav_auth: Arc::default(),
+            dav_cache: Arc::default(),
         }
     }
 }

@@ -103,15 +103,13 @@ fn change(row: &sqlx::any::AnyRow) -> Result<CardChange> {
     })
 }
 
-/// Cards changed after `since` (every card, deleted ones too), oldest change first. With
-/// `since` 0, only live cards.
+/// Cards changed after `since`, deleted ones too, oldest change first.
 pub(crate) async fn changes(conn: &mut AnyConnection, since: i64) -> Result<Vec<CardChange>> {
-    let live_only = if since == 0 { format!("AND {CARD_LIVE} = 1") } else { String::new() };
     let rows = fetch(
         conn,
         format!(
             "SELECT d.href, d.revision, {CARD_LIVE} AS live FROM dav_cards d \
-             LEFT JOIN contacts c ON c.id = d.contact_id WHERE d.revision > $1 {live_only} \
+             LEFT JOIN contacts c ON c.id = d.contact_id WHERE d.revision > $1 \
              ORDER BY d.revision, d.href"
         ),
         vec![since.into()],
@@ -215,19 +213,33 @@ fn check_preconditions(
 
 /// The href of another live card with this UID, if any.
 async fn uid_owner(conn: &mut AnyConnection, uid: &str, except: &str) -> Result<Option<String>> {
-    let as_id = uid.strip_prefix("urn:uuid:").unwrap_or(uid).to_string();
-    let rows = fetch(
-        conn,
-        format!(
-            "SELECT d.href FROM dav_cards d LEFT JOIN contacts c ON c.id = d.contact_id \
-             LEFT JOIN contact_cards k ON k.contact_id = d.contact_id \
-             WHERE d.href <> $1 AND {CARD_LIVE} = 1 \
-             AND (d.uid = $2 OR k.uid = $2 OR (k.uid IS NULL AND d.contact_id = $3))"
+    // Three indexed lookups: group cards, imported or synced cards, cards Kith made.
+    let mut queries = vec![
+        (
+            "SELECT href FROM dav_cards WHERE uid = $1 AND deleted = 0 AND href <> $2",
+            uid.to_string(),
         ),
-        vec![except.into(), uid.into(), as_id.into()],
-    )
-    .await?;
-    rows.first().map(|r| text(r, "href")).transpose()
+        (
+            "SELECT d.href FROM contact_cards k JOIN contacts c ON c.id = k.contact_id AND c.trash_id IS NULL \
+         JOIN dav_cards d ON d.contact_id = k.contact_id WHERE k.uid = $1 AND d.href <> $2",
+            uid.to_string(),
+        ),
+    ];
+    if let Some(id) = uid.strip_prefix("urn:uuid:").filter(|id| uuid::Uuid::parse_str(id).is_ok()) {
+        queries.push((
+            "SELECT d.href FROM dav_cards d JOIN contacts c ON c.id = d.contact_id AND c.trash_id IS NULL \
+             WHERE d.contact_id = $1 AND d.href <> $2 \
+             AND NOT EXISTS (SELECT 1 FROM contact_cards k WHERE k.contact_id = d.contact_id AND k.uid IS NOT NULL)",
+            id.to_string(),
+        ));
+    }
+    for (sql, key) in queries {
+        let rows = fetch(conn, sql.into(), vec![key.into(), except.into()]).await?;
+        if let Some(r) = rows.first() {
+            return Ok(Some(text(r, "href")?));
+        }
+    }
+    Ok(None)
 }
 
 /// Writes a card a client sent: creates or updates the contact (or group), in one
@@ -253,7 +265,7 @@ pub(crate) async fn put(
                 .normalized(today)?;
             contacts::replace_contact(conn, cid, &merged, now).await?;
             set_card_extras(conn, &id, uid, extra).await?;
-            revision_of(conn, &write.href).await?
+            keep_raw(conn, "href = $2", &write.href, write).await?
         }
         (CardBody::Contact { uid, input, extra }, _) => {
             // A tombstone (or a group) at this address gives way to the new card.
@@ -268,13 +280,7 @@ pub(crate) async fn put(
             contacts::insert_contacts(conn, &[(cid, &input)], now).await?;
             let id = cid.to_string();
             set_card_extras(conn, &id, uid, extra).await?;
-            exec(
-                conn,
-                "UPDATE dav_cards SET href = $1 WHERE contact_id = $2".into(),
-                vec![write.href.clone().into(), id.into()],
-            )
-            .await?;
-            revision_of(conn, &write.href).await?
+            keep_raw(conn, "contact_id = $2", &id, write).await?
         }
         (CardBody::Group { uid, .. }, existing) => {
             if let Some((Some(_), _)) = existing {
@@ -285,30 +291,39 @@ pub(crate) async fn put(
             let revision = bump(conn).await?;
             exec(
                 conn,
-                "INSERT INTO dav_cards (href, contact_id, uid, revision, deleted) VALUES ($1, NULL, $2, $3, 0) \
+                "INSERT INTO dav_cards (href, contact_id, uid, revision, deleted, raw, raw_revision) \
+                 VALUES ($1, NULL, $2, $3, 0, $4, $3) \
                  ON CONFLICT (href) DO UPDATE SET contact_id = NULL, uid = excluded.uid, \
-                 revision = excluded.revision, deleted = 0"
+                 revision = excluded.revision, deleted = 0, raw = excluded.raw, \
+                 raw_revision = excluded.revision"
                     .into(),
-                vec![write.href.clone().into(), uid.clone().into(), revision.into()],
+                vec![write.href.clone().into(), uid.clone().into(), revision.into(), write.raw.clone().into()],
             )
             .await?;
             revision
         }
     };
-    exec(
-        conn,
-        "UPDATE dav_cards SET raw = $1, raw_revision = $2 WHERE href = $3".into(),
-        vec![write.raw.clone().into(), revision.into(), write.href.clone().into()],
-    )
-    .await?;
     Ok(CardWritten { created, revision })
 }
 
-async fn revision_of(conn: &mut AnyConnection, href: &str) -> Result<i64> {
-    let rows =
-        fetch(conn, "SELECT revision FROM dav_cards WHERE href = $1".into(), vec![href.into()])
-            .await?;
-    let row = rows.first().ok_or_else(|| StoreError::not_found("card", href))?;
+/// Stores the client's bytes on the card found by `filter` (`$2` is `key`), renaming it to the
+/// client's href; returns the card's revision.
+async fn keep_raw(
+    conn: &mut AnyConnection,
+    filter: &str,
+    key: &str,
+    write: &CardWrite,
+) -> Result<i64> {
+    let rows = fetch(
+        conn,
+        format!(
+            "UPDATE dav_cards SET href = $1, raw = $3, raw_revision = revision WHERE {filter} \
+             RETURNING revision"
+        ),
+        vec![write.href.clone().into(), key.into(), write.raw.clone().into()],
+    )
+    .await?;
+    let row = rows.first().ok_or_else(|| StoreError::not_found("card", &write.href))?;
     int(row, "revision")
 }
 

@@ -12,6 +12,7 @@
 //!   asks), except that a card a client wrote is served back byte for byte until Kith changes
 //!   the contact.
 
+pub mod cache;
 mod xml;
 
 use crate::AppState;
@@ -21,8 +22,10 @@ use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
+use cache::Snapshot;
 use kith_store::{CardBody, CardContent, CardWrite, StoreError, StoredCard};
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use xml::{CALSERVER, CARDDAV, DAV, Element, esc};
 
@@ -158,12 +161,12 @@ fn parse_etag(value: &str) -> i64 {
     v.strip_prefix('r').and_then(|n| n.parse().ok()).unwrap_or(-1)
 }
 
-fn sync_token(state: &kith_store::SyncState) -> String {
+fn sync_token(state: &Snapshot) -> String {
     format!("urn:kith:sync:{}:{}", state.epoch, state.revision)
 }
 
 /// The revision a token stands for, if it is from this epoch and not from the future.
-fn token_revision(token: &str, state: &kith_store::SyncState) -> Option<i64> {
+fn token_revision(token: &str, state: &Snapshot) -> Option<i64> {
     let rest = token.trim().strip_prefix("urn:kith:sync:")?;
     let (epoch, rev) = rest.rsplit_once(':')?;
     let rev: i64 = rev.parse().ok()?;
@@ -375,13 +378,58 @@ fn wants_address_data(props: &[Prop]) -> Option<bool> {
 
 /// What the collection properties need, read once per request.
 struct Context {
+    snapshot: Arc<Snapshot>,
     token: String,
     own_emails: Vec<String>,
 }
 
 async fn context(app: &AppState) -> Result<Context, DavError> {
-    let state = app.store.sync_state().await?;
-    Ok(Context { token: sync_token(&state), own_emails: app.store.own_emails().await? })
+    let snapshot = app.dav_cache.snapshot(&*app.store).await?;
+    let token = sync_token(&snapshot);
+    Ok(Context { snapshot, token, own_emails: app.store.own_emails().await? })
+}
+
+/// A live card rendered: href, revision, vCard text.
+type Rendered = (String, i64, Arc<str>);
+
+/// The live cards among `names` (in that order), rendered from the cache where it has them at
+/// their current revision and from the store otherwise.
+async fn rendered(
+    app: &AppState,
+    snapshot: &Snapshot,
+    names: &[&str],
+    version4: bool,
+) -> Result<Vec<Rendered>, DavError> {
+    let mut out: Vec<Option<Rendered>> = Vec::with_capacity(names.len());
+    let mut misses = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let Some(m) = snapshot.members.get(*name).filter(|m| m.live) else {
+            out.push(None);
+            continue;
+        };
+        match app.dav_cache.rendered(name, m.revision).filter(|_| !version4) {
+            Some(text) => out.push(Some(((*name).to_string(), m.revision, text))),
+            None => {
+                out.push(None);
+                misses.push((i, (*name).to_string()));
+            }
+        }
+    }
+    if !misses.is_empty() {
+        let wanted: Vec<String> = misses.iter().map(|(_, n)| n.clone()).collect();
+        let mut cards: HashMap<String, StoredCard> =
+            app.store.cards(&wanted).await?.into_iter().map(|c| (c.href.clone(), c)).collect();
+        for (i, name) in misses {
+            if let Some(card) = cards.remove(&name) {
+                let text: Arc<str> = render(&card, version4).into();
+                if !version4 || matches!(card.content, CardContent::Raw(_)) {
+                    app.dav_cache.keep(&name, card.revision, text.clone());
+                }
+                out[i] = Some((name, card.revision, text));
+            }
+        }
+    }
+    Ok(out.into_iter().flatten().collect())
 }
 
 const ALLPROP_COLLECTION: &[(&str, &str)] = &[
@@ -533,7 +581,24 @@ fn collection_response(out: &mut String, res: &Resource, request: &PropRequest, 
     write_response(out, &res.path(), &found, &missing);
 }
 
+/// The address book's path, as written in hrefs.
+const BOOK_HREF: &str = "/dav/addressbooks/kith/default/";
+
+/// Appends a card name percent-encoded (hrefs then need no XML escaping).
+fn push_encoded(out: &mut String, name: &str) {
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~@+=".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(char::from(b"0123456789ABCDEF"[usize::from(b >> 4)]));
+            out.push(char::from(b"0123456789ABCDEF"[usize::from(b & 15)]));
+        }
+    }
+}
+
 /// A card's properties; `body` is its rendered vCard when address-data was asked for.
+/// Written straight into `out`: a sync of 10,000 cards calls this 10,000 times.
 fn card_response(
     out: &mut String,
     name: &str,
@@ -542,24 +607,47 @@ fn card_response(
     body: Option<&str>,
     names_only: bool,
 ) {
-    let mut found = Vec::new();
-    let mut missing = Vec::new();
-    for p in props {
-        let value = match (p.ns.as_str(), p.name.as_str()) {
-            (DAV, "getetag") => Some(esc(&etag(revision)).into_owned()),
-            (DAV, "getcontenttype") => Some("text/vcard; charset=utf-8".into()),
-            (DAV, "resourcetype") => Some(String::new()),
-            (DAV, "getcontentlength") => body.map(|b| b.len().to_string()),
-            (CARDDAV, "address-data") => body.map(|b| esc(b).into_owned()),
-            _ => None,
-        };
-        match value {
-            Some(_) if names_only => found.push((p.clone(), String::new())),
-            Some(v) => found.push((p.clone(), v)),
-            None => missing.push(p.clone()),
+    use std::fmt::Write as _;
+    let known = |p: &Prop| match (p.ns.as_str(), p.name.as_str()) {
+        (DAV, "getetag" | "getcontenttype" | "resourcetype") => true,
+        (DAV, "getcontentlength") | (CARDDAV, "address-data") => body.is_some(),
+        _ => false,
+    };
+    out.push_str("<d:response><d:href>");
+    out.push_str(BOOK_HREF);
+    push_encoded(out, name);
+    out.push_str("</d:href>");
+    if props.iter().any(known) {
+        out.push_str("<d:propstat><d:prop>");
+        for p in props.iter().filter(|p| known(p)) {
+            let tag = if p.ns == DAV { "d:" } else { "card:" };
+            if names_only || p.name == "resourcetype" {
+                let _ = write!(out, "<{tag}{}/>", p.name);
+                continue;
+            }
+            let _ = write!(out, "<{tag}{}>", p.name);
+            match p.name.as_str() {
+                "getetag" => {
+                    let _ = write!(out, "&quot;r{revision}&quot;");
+                }
+                "getcontenttype" => out.push_str("text/vcard; charset=utf-8"),
+                "getcontentlength" => {
+                    let _ = write!(out, "{}", body.map_or(0, str::len));
+                }
+                _ => out.push_str(&esc(body.unwrap_or_default())),
+            }
+            let _ = write!(out, "</{tag}{}>", p.name);
         }
+        out.push_str("</d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat>");
     }
-    write_response(out, &Resource::Card(name.to_string()).path(), &found, &missing);
+    if !props.iter().all(known) {
+        out.push_str("<d:propstat><d:prop>");
+        for p in props.iter().filter(|p| !known(p)) {
+            xml::empty_element(out, &p.ns, &p.name);
+        }
+        out.push_str("</d:prop><d:status>HTTP/1.1 404 Not Found</d:status></d:propstat>");
+    }
+    out.push_str("</d:response>");
 }
 
 /// Renders a stored card.
@@ -620,10 +708,11 @@ async fn propfind(app: &AppState, res: &Resource, headers: &HeaderMap, body: &[u
     let ctx = context(app).await?;
     let mut out = String::new();
     if let Resource::Card(name) = res {
-        let cards = app.store.cards(std::slice::from_ref(name)).await?;
-        let card =
-            cards.first().ok_or_else(|| DavError::new(StatusCode::NOT_FOUND, "no such card"))?;
-        write_cards(&mut out, std::slice::from_ref(card), &request);
+        let cards = rendered(app, &ctx.snapshot, &[name.as_str()], version_of(&request)).await?;
+        if cards.is_empty() {
+            return Err(DavError::new(StatusCode::NOT_FOUND, "no such card"));
+        }
+        write_cards(&mut out, &cards, &request);
         return Ok(multistatus(out));
     }
     collection_response(&mut out, res, &request, &ctx);
@@ -642,21 +731,15 @@ async fn propfind(app: &AppState, res: &Resource, headers: &HeaderMap, body: &[u
                     PropRequest::Some(p) => p.clone(),
                     _ => all_props(ALLPROP_CARD),
                 };
+                let live = ctx.snapshot.changed_since(None);
                 if wants_address_data(&props).is_some() {
-                    let names: Vec<String> =
-                        app.store.card_changes(0).await?.into_iter().map(|c| c.href).collect();
-                    let cards = app.store.cards(&names).await?;
+                    let names: Vec<&str> = live.iter().map(|(h, _)| *h).collect();
+                    let cards = rendered(app, &ctx.snapshot, &names, version_of(&request)).await?;
                     write_cards(&mut out, &cards, &request);
                 } else {
-                    for c in app.store.card_changes(0).await? {
-                        card_response(
-                            &mut out,
-                            &c.href,
-                            c.revision,
-                            &props,
-                            None,
-                            matches!(request, PropRequest::Names),
-                        );
+                    let names_only = matches!(request, PropRequest::Names);
+                    for (href, m) in live {
+                        card_response(&mut out, href, m.revision, &props, None, names_only);
                     }
                 }
             }
@@ -666,22 +749,23 @@ async fn propfind(app: &AppState, res: &Resource, headers: &HeaderMap, body: &[u
     Ok(multistatus(out))
 }
 
-fn write_cards(out: &mut String, cards: &[StoredCard], request: &PropRequest) {
+fn version_of(request: &PropRequest) -> bool {
+    match request {
+        PropRequest::Some(p) => wants_address_data(p).unwrap_or(false),
+        _ => false,
+    }
+}
+
+fn write_cards(out: &mut String, cards: &[Rendered], request: &PropRequest) {
     let props = match request {
         PropRequest::Some(p) => p.clone(),
         _ => all_props(ALLPROP_CARD),
     };
-    let version = wants_address_data(&props);
-    for card in cards {
-        let body = version.map(|v4| render(card, v4));
-        card_response(
-            out,
-            &card.href,
-            card.revision,
-            &props,
-            body.as_deref(),
-            matches!(request, PropRequest::Names),
-        );
+    let with_data = wants_address_data(&props).is_some();
+    let names_only = matches!(request, PropRequest::Names);
+    for (href, revision, text) in cards {
+        let body = with_data.then_some(&**text);
+        card_response(out, href, *revision, &props, body, names_only);
     }
 }
 
@@ -725,6 +809,8 @@ async fn report(app: &AppState, res: &Resource, body: &[u8]) -> DavResult {
         None => PropRequest::All,
     };
     let mut out = String::new();
+    let snapshot = app.dav_cache.snapshot(&*app.store).await?;
+    let version4 = version_of(&request);
     if root.is(CARDDAV, "addressbook-multiget") {
         let book = book_path();
         let mut names = Vec::new();
@@ -741,10 +827,10 @@ async fn report(app: &AppState, res: &Resource, body: &[u8]) -> DavResult {
                 _ => outside.push(h.text.trim().to_string()),
             }
         }
-        let cards = app.store.cards(&names).await?;
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let cards = rendered(app, &snapshot, &refs, version4).await?;
         write_cards(&mut out, &cards, &request);
-        let found: std::collections::HashSet<&str> =
-            cards.iter().map(|c| c.href.as_str()).collect();
+        let found: std::collections::HashSet<&str> = cards.iter().map(|c| c.0.as_str()).collect();
         for name in names.iter().filter(|n| !found.contains(n.as_str())) {
             not_found(&mut out, &Resource::Card(name.clone()).path());
         }
@@ -759,70 +845,61 @@ async fn report(app: &AppState, res: &Resource, body: &[u8]) -> DavResult {
             .child(CARDDAV, "limit")
             .and_then(|l| l.child(CARDDAV, "nresults"))
             .and_then(|n| n.text.trim().parse::<usize>().ok());
-        let names: Vec<String> =
-            app.store.card_changes(0).await?.into_iter().map(|c| c.href).collect();
-        let cards = app.store.cards(&names).await?;
+        let live = snapshot.changed_since(None);
+        let names: Vec<&str> = live.iter().map(|(h, _)| *h).collect();
+        let cards = rendered(app, &snapshot, &names, version4).await?;
         let props = match &request {
             PropRequest::Some(p) => p.clone(),
             _ => all_props(ALLPROP_CARD),
         };
-        let version = wants_address_data(&props);
+        let with_data = wants_address_data(&props).is_some();
         let mut n = 0;
-        for card in &cards {
-            let text = render(card, version.unwrap_or(false));
-            if filter.is_some_and(|f| !matches_filter(&text, f)) {
+        for (href, revision, text) in &cards {
+            if filter.is_some_and(|f| !matches_filter(text, f)) {
                 continue;
             }
             if limit.is_some_and(|l| n >= l) {
                 break;
             }
             n += 1;
-            card_response(
-                &mut out,
-                &card.href,
-                card.revision,
-                &props,
-                version.map(|_| text.as_str()),
-                false,
-            );
+            card_response(&mut out, href, *revision, &props, with_data.then_some(&**text), false);
         }
         return Ok(multistatus(out));
     }
     if root.is(DAV, "sync-collection") {
-        let state = app.store.sync_state().await?;
         let token =
             root.child(DAV, "sync-token").map(|t| t.text.trim().to_string()).unwrap_or_default();
         let since = if token.is_empty() {
-            0
+            None
         } else {
-            token_revision(&token, &state).ok_or_else(|| {
+            Some(token_revision(&token, &snapshot).ok_or_else(|| {
                 DavError::condition(
                     StatusCode::FORBIDDEN,
                     "<d:valid-sync-token/>",
                     "the sync token is not valid (or from before a restore); sync again without one",
                 )
-            })?
+            })?)
         };
-        let changes = app.store.card_changes(since).await?;
+        let changes = snapshot.changed_since(since);
         let props = match &request {
             PropRequest::Some(p) => p.clone(),
             _ => all_props(ALLPROP_CARD),
         };
-        let live: Vec<&kith_store::CardChange> = changes.iter().filter(|c| c.live).collect();
+        let live: Vec<&str> = changes.iter().filter(|c| c.1.live).map(|c| c.0).collect();
+        out.reserve(changes.len() * 200);
         if wants_address_data(&props).is_some() {
-            let names: Vec<String> = live.iter().map(|c| c.href.clone()).collect();
-            let cards = app.store.cards(&names).await?;
+            let cards = rendered(app, &snapshot, &live, version4).await?;
             write_cards(&mut out, &cards, &request);
         } else {
-            for c in &live {
-                card_response(&mut out, &c.href, c.revision, &props, None, false);
+            for (href, m) in changes.iter().filter(|c| c.1.live) {
+                card_response(&mut out, href, m.revision, &props, None, false);
             }
         }
-        for c in changes.iter().filter(|c| !c.live) {
-            not_found(&mut out, &Resource::Card(c.href.clone()).path());
+        for (href, _) in changes.iter().filter(|c| !c.1.live) {
+            not_found(&mut out, &Resource::Card((*href).to_string()).path());
         }
         out.push_str("<d:sync-token>");
-        out.push_str(&esc(&sync_token(&state)));
+        out.push_str(&esc(&sync_token(&snapshot)));
         out.push_str("</d:sync-token>");
         return Ok(multistatus(out));
     }
@@ -1000,6 +1077,7 @@ async fn put(app: &AppState, res: &Resource, headers: &HeaderMap, body: &[u8]) -
         raw: String::from_utf8_lossy(body).into_owned(),
     };
     let written = app.store.put_card(&write, (app.clock)()).await?;
+    app.dav_cache.keep(name, written.revision, write.raw.into());
     let status = if written.created { StatusCode::CREATED } else { StatusCode::NO_CONTENT };
     Ok((status, [(header::ETAG, etag(written.revision))]).into_response())
 }
@@ -1036,6 +1114,10 @@ mod tests {
             "/dav/addressbooks/kith/default/a%20b@c.vcf"
         );
         assert_eq!(decode("%zz%41"), "%zzA");
+        assert_eq!(BOOK_HREF, book_path());
+        let mut pushed = String::new();
+        push_encoded(&mut pushed, "a b@c/é.vcf");
+        assert_eq!(pushed, encode("a b@c/é.vcf"));
     }
 
     #[test]
@@ -1043,7 +1125,7 @@ mod tests {
         assert_eq!(parse_etag(&etag(42)), 42);
         assert_eq!(parse_etag("W/\"r7\""), 7);
         assert_eq!(parse_etag("\"abc\""), -1);
-        let state = kith_store::SyncState { revision: 10, epoch: "e1".into() };
+        let state = Snapshot { revision: 10, epoch: "e1".into(), ..Snapshot::default() };
         assert_eq!(token_revision(&sync_token(&state), &state), Some(10));
         assert_eq!(token_revision("urn:kith:sync:e1:3", &state), Some(3));
         assert_eq!(token_revision("urn:kith:sync:e1:11", &state), None, "from the future");
