@@ -227,7 +227,7 @@ pub struct StoredCard {
 #[derive(Clone, Debug, PartialEq)]
 pub enum CardBody {
     /// A person: the fields Kith models, and the properties it keeps verbatim.
-    Contact { uid: String, input: kith_core::ContactInput, extra: Vec<String> },
+    Contact { uid: String, input: Box<kith_core::ContactInput>, extra: Vec<String> },
     /// A group card (`KIND:group`), kept as written.
     Group { uid: String },
 }

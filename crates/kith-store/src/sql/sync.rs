@@ -153,11 +153,11 @@ pub(crate) async fn cards(conn: &mut AnyConnection, hrefs: &[String]) -> Result<
         let mut by_id: std::collections::HashMap<ContactId, kith_core::Contact> =
             loaded.into_iter().map(|c| (c.id, c)).collect();
         for card in &mut out {
-            if let CardContent::Pending(id) = card.content {
-                if let Some(contact) = by_id.remove(&id) {
-                    let extra = extras.remove(&id).unwrap_or_default();
-                    card.content = CardContent::Contact { contact: Box::new(contact), card: extra };
-                }
+            if let CardContent::Pending(id) = card.content
+                && let Some(contact) = by_id.remove(&id)
+            {
+                let extra = extras.remove(&id).unwrap_or_default();
+                card.content = CardContent::Contact { contact: Box::new(contact), card: extra };
             }
         }
         out.retain(|c| !matches!(c.content, CardContent::Pending(_)));
@@ -261,7 +261,7 @@ pub(crate) async fn put(
             let cid = ContactId(super::util::parse_id(&id)?);
             let stored = contacts::load_contacts(conn, &[cid], false).await?;
             let stored = stored.first().ok_or_else(|| StoreError::not_found("contact", &id))?;
-            let merged = kith_core::sync::apply_card(&stored.to_input(), input.clone(), today)
+            let merged = kith_core::sync::apply_card(&stored.to_input(), (**input).clone(), today)
                 .normalized(today)?;
             contacts::replace_contact(conn, cid, &merged, now).await?;
             set_card_extras(conn, &id, uid, extra).await?;

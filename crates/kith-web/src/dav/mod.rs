@@ -125,12 +125,13 @@ fn decode(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
@@ -1040,7 +1041,7 @@ fn read_card(body: &[u8]) -> Result<CardBody, DavError> {
     let mut people = parsed.people.into_iter();
     match (people.next(), people.next()) {
         (Some(record), None) => {
-            Ok(CardBody::Contact { uid, input: record.contact, extra: record.extra })
+            Ok(CardBody::Contact { uid, input: Box::new(record.contact), extra: record.extra })
         }
         (None, _) => Err(invalid("expected one vCard with FN or N".into())),
         (Some(_), Some(_)) => Err(invalid("expected one vCard, found several".into())),

@@ -98,6 +98,24 @@ pub fn parse(body: &[u8]) -> Result<Element, String> {
                     top.text.push_str(&value);
                 }
             }
+            (_, Event::GeneralRef(r)) => {
+                let ch = r
+                    .resolve_char_ref()
+                    .map_err(|e| format!("bad character reference at byte {at}: {e}"))?;
+                let name = r.decode().map_err(|e| format!("bad reference at byte {at}: {e}"))?;
+                let value = match (ch, name.as_ref()) {
+                    (Some(c), _) => c.to_string(),
+                    (None, "amp") => "&".into(),
+                    (None, "lt") => "<".into(),
+                    (None, "gt") => ">".into(),
+                    (None, "quot") => "\"".into(),
+                    (None, "apos") => "'".into(),
+                    (None, other) => return Err(format!("unknown entity &{other}; at byte {at}")),
+                };
+                if let Some(top) = stack.last_mut() {
+                    top.text.push_str(&value);
+                }
+            }
             (_, Event::CData(t)) => {
                 if let Some(top) = stack.last_mut() {
                     top.text.push_str(&String::from_utf8_lossy(&t));
