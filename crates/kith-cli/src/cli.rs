@@ -1362,6 +1362,10 @@ pub enum AuthCommand {
     /// `kith`). Each device gets its own, revocable on its own.
     #[command(subcommand)]
     AppPassword(TokenCommand),
+    /// Links for calendar apps to subscribe to (`/feeds/reminders.ics`, `/feeds/events.ics`);
+    /// the token is in the link, revocable on its own.
+    #[command(subcommand)]
+    FeedToken(TokenCommand),
 }
 
 #[derive(Debug, Subcommand)]

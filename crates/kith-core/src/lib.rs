@@ -7,6 +7,7 @@
 pub mod contact;
 pub mod duplicates;
 pub mod error;
+pub mod feeds;
 pub mod goal;
 pub mod ids;
 pub mod import;

@@ -353,3 +353,49 @@ fn mailto(e: &ICalendarEntry) -> Option<String> {
     let addr = addr.trim();
     (addr.contains('@')).then(|| addr.to_string())
 }
+
+/// Writes a calendar feed (RFC 5545): one all-day `VEVENT` per item, yearly items with
+/// `RRULE:FREQ=YEARLY`, CRLF lines folded at 75 octets. `stamp` is the feed's `DTSTAMP`.
+pub fn write_feed(
+    name: &str,
+    items: &[kith_core::feeds::FeedItem],
+    stamp: chrono::DateTime<chrono::Utc>,
+) -> String {
+    use crate::vcard::{escape, fold_into};
+    let mut out = String::with_capacity(256 + items.len() * 300);
+    let mut put = |line: String| fold_into(&mut out, &line);
+    put("BEGIN:VCALENDAR".into());
+    put("VERSION:2.0".into());
+    put("PRODID:-//Kith//Kith feeds//EN".into());
+    put("CALSCALE:GREGORIAN".into());
+    put("METHOD:PUBLISH".into());
+    put(format!("X-WR-CALNAME:{}", escape(name)));
+    put("REFRESH-INTERVAL;VALUE=DURATION:PT1H".into());
+    put("X-PUBLISHED-TTL:PT1H".into());
+    let stamp = stamp.format("%Y%m%dT%H%M%SZ").to_string();
+    for item in items {
+        put("BEGIN:VEVENT".into());
+        put(format!("UID:{}", escape(&item.uid)));
+        put(format!("DTSTAMP:{stamp}"));
+        put(format!("DTSTART;VALUE=DATE:{}", item.start.format("%Y%m%d")));
+        let end = item.last.max(item.start).succ_opt().unwrap_or(item.last);
+        put(format!("DTEND;VALUE=DATE:{}", end.format("%Y%m%d")));
+        if item.yearly {
+            put("RRULE:FREQ=YEARLY".into());
+        }
+        put(format!("SUMMARY:{}", escape(&item.summary)));
+        if !item.description.is_empty() {
+            put(format!("DESCRIPTION:{}", escape(&item.description)));
+        }
+        if let Some(l) = &item.location {
+            put(format!("LOCATION:{}", escape(l)));
+        }
+        if let Some(u) = &item.url {
+            put(format!("URL:{u}"));
+        }
+        put("TRANSP:TRANSPARENT".into());
+        put("END:VEVENT".into());
+    }
+    put("END:VCALENDAR".into());
+    out
+}

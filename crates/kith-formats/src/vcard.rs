@@ -536,7 +536,7 @@ pub fn escape(s: &str) -> String {
 }
 
 /// Appends a content line folded at 75 octets (never inside a UTF-8 character), CRLF-ended.
-fn fold_into(out: &mut String, line: &str) {
+pub(crate) fn fold_into(out: &mut String, line: &str) {
     let mut width = 0;
     for c in line.chars() {
         let len = c.len_utf8();

@@ -88,7 +88,11 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 
 /// Paths anyone may fetch.
 fn open_path(path: &str) -> bool {
-    path == "/login" || path.starts_with("/static/") || path == "/api/openapi.json"
+    // Calendar feeds check their own token (calendar apps cannot sign in).
+    path == "/login"
+        || path.starts_with("/static/")
+        || path == "/api/openapi.json"
+        || path.starts_with("/feeds/")
 }
 
 /// Whether the request is signed in (always true when sign-in is not required).

@@ -14,6 +14,7 @@ mod auth;
 mod charts;
 pub mod dav;
 mod error;
+pub mod feeds;
 mod pages;
 mod transfer;
 mod views;
@@ -82,6 +83,7 @@ pub fn router(state: AppState) -> Router {
         .merge(transfer::routes(state.max_upload))
         .merge(api::routes(state.max_upload))
         .merge(assets::routes())
+        .merge(feeds::routes())
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::guard))
         .layer(axum::middleware::from_fn_with_state(state.clone(), dav_first))
         .with_state(state)

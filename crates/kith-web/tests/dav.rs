@@ -130,7 +130,8 @@ kith_store::store_tests!(
     discovery_principal_and_address_book,
     cards_are_written_kept_and_guarded,
     reports_and_sync_collection_follow_every_change,
-    sign_in_and_bad_input_are_refused
+    sign_in_and_bad_input_are_refused,
+    calendar_feeds_load_in_a_calendar_parser
 );
 
 /// Points 1–4: discovery, OPTIONS, the principal, the address book's properties.
@@ -528,4 +529,76 @@ async fn sign_in_and_bad_input_are_refused(db: &TestDb) {
         0,
         "nothing written"
     );
+}
+
+/// The iCalendar feeds: a revocable token in the URL, valid RFC 5545 (read back with
+/// calcard), stable UIDs, yearly birthdays.
+async fn calendar_feeds_load_in_a_calendar_parser(db: &TestDb) {
+    let dav = Dav::new(db).await;
+    let mut ada = ContactInput::named("Ada Lovelace");
+    ada.birthday = Some(kith_core::contact::Birthday { year: Some(1815), month: 12, day: 10 });
+    let long_ago = now() - chrono::Duration::days(40);
+    let ada = db.store.create_contact(&ada, long_ago).await.unwrap();
+    db.store.set_cadence(ada.id, Some(30), long_ago).await.unwrap();
+    let event = kith_core::network::EventInput {
+        name: "RustConf; the big one".into(),
+        kind: None,
+        starts_on: chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap(),
+        ends_on: Some(chrono::NaiveDate::from_ymd_opt(2026, 12, 4).unwrap()),
+        location: Some("Berlin, Station".into()),
+        url: None,
+        organizer: None,
+        my_role: None,
+        follow_up_days: None,
+        notes: String::new(),
+    };
+    db.store.create_event(&event, now()).await.unwrap();
+    let secret = "kith_feedtoken0123456789";
+    db.store.create_token("calendar", "feed", &kith_web::token_hash(secret), now()).await.unwrap();
+
+    let r = dav.send_as("", "GET", "/feeds/reminders.ics", &[], vec![]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "no token");
+    let r = dav.send_as("", "GET", "/feeds/reminders.ics?token=wrong", &[], vec![]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let reminders =
+        dav.send_as("", "GET", &format!("/feeds/reminders.ics?token={secret}"), &[], vec![]).await;
+    assert_eq!(reminders.status, StatusCode::OK, "{}", reminders.body);
+    assert!(reminders.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/calendar"));
+    let events =
+        dav.send_as("", "GET", &format!("/feeds/events.ics?token={secret}"), &[], vec![]).await;
+    assert_eq!(events.status, StatusCode::OK);
+
+    for (feed, expect) in [(&reminders.body, 2), (&events.body, 1)] {
+        let mut parser = calcard::Parser::new(feed);
+        let calendar = match parser.entry() {
+            calcard::Entry::ICalendar(cal) => cal,
+            other => panic!("not a calendar: {other:?}\n{feed}"),
+        };
+        assert!(matches!(parser.entry(), calcard::Entry::Eof), "one calendar");
+        let vevents = calendar
+            .components
+            .iter()
+            .filter(|c| c.component_type == calcard::icalendar::ICalendarComponentType::VEvent)
+            .count();
+        assert_eq!(vevents, expect, "{feed}");
+        assert!(feed.lines().all(|l| l.len() <= 76), "folded at 75 octets");
+        assert!(feed.contains("\r\n"));
+    }
+    let uid = format!("UID:birthday-{}@kith", ada.id);
+    assert!(reminders.body.contains(&uid), "{}", reminders.body);
+    assert!(
+        reminders.body.contains(
+            "DTSTART;VALUE=DATE:18151210\r\nDTEND;VALUE=DATE:18151211\r\nRRULE:FREQ=YEARLY"
+        )
+    );
+    assert!(reminders.body.contains(&format!("UID:reach-out-{}@kith", ada.id)));
+    assert!(events.body.contains("SUMMARY:RustConf\\; the big one"), "escaped: {}", events.body);
+    assert!(events.body.contains("DTSTART;VALUE=DATE:20261203\r\nDTEND;VALUE=DATE:20261205"));
+    // The same UIDs on the next fetch; a revoked link stops working.
+    let again =
+        dav.send_as("", "GET", &format!("/feeds/reminders.ics?token={secret}"), &[], vec![]).await;
+    assert_eq!(again.body, reminders.body);
+    db.store.revoke_token("feed", "calendar", now()).await.unwrap();
+    let r = dav.send_as("", "GET", &format!("/feeds/events.ics?token={secret}"), &[], vec![]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
 }

@@ -54,6 +54,7 @@ pub async fn auth(ctx: &Ctx, cmd: AuthCommand) -> Result<()> {
         }
         AuthCommand::Token(cmd) => tokens(ctx, Kind::Api, cmd).await?,
         AuthCommand::AppPassword(cmd) => tokens(ctx, Kind::AppPassword, cmd).await?,
+        AuthCommand::FeedToken(cmd) => tokens(ctx, Kind::Feed, cmd).await?,
     }
     Ok(())
 }
@@ -63,6 +64,7 @@ pub async fn auth(ctx: &Ctx, cmd: AuthCommand) -> Result<()> {
 enum Kind {
     Api,
     AppPassword,
+    Feed,
 }
 
 impl Kind {
@@ -70,6 +72,7 @@ impl Kind {
         match self {
             Kind::Api => "api",
             Kind::AppPassword => kith_web::dav::APP_PASSWORD,
+            Kind::Feed => kith_web::feeds::FEED_TOKEN,
         }
     }
 
@@ -77,6 +80,7 @@ impl Kind {
         match self {
             Kind::Api => "token",
             Kind::AppPassword => "app password",
+            Kind::Feed => "feed link",
         }
     }
 }
@@ -87,7 +91,7 @@ async fn tokens(ctx: &Ctx, kind: Kind, cmd: TokenCommand) -> Result<()> {
     match cmd {
         TokenCommand::Create(a) => {
             let secret = match kind {
-                Kind::Api => format!("kith_{}", kith_web::random_token()),
+                Kind::Api | Kind::Feed => format!("kith_{}", kith_web::random_token()),
                 // Typed on phones: shorter, still 128 random bits.
                 Kind::AppPassword => kith_web::random_token()[..32].to_string(),
             };
@@ -95,7 +99,10 @@ async fn tokens(ctx: &Ctx, kind: Kind, cmd: TokenCommand) -> Result<()> {
                 .create_token(&a.name, kind.stored(), &kith_web::token_hash(&secret), ctx.now)
                 .await?;
             if ctx.json {
-                let key = if kind == Kind::Api { "token" } else { "password" };
+                let key = match kind {
+                    Kind::Api | Kind::Feed => "token",
+                    Kind::AppPassword => "password",
+                };
                 return json(&serde_json::json!({ key: secret, "id": t.id, "name": t.name }));
             }
             println!("{secret}");
@@ -109,6 +116,10 @@ async fn tokens(ctx: &Ctx, kind: Kind, cmd: TokenCommand) -> Result<()> {
                     t.name,
                     kith_web::dav::USER
                 ),
+                Kind::Feed => eprintln!(
+                    "Feed link \"{}\" created. Subscribe in your calendar app (shown only now):\n  http(s)://HOST:PORT/feeds/reminders.ics?token={secret}\n  http(s)://HOST:PORT/feeds/events.ics?token={secret}",
+                    t.name
+                ),
             }
         }
         TokenCommand::List => {
@@ -117,7 +128,11 @@ async fn tokens(ctx: &Ctx, kind: Kind, cmd: TokenCommand) -> Result<()> {
                 return json(&tokens);
             }
             if tokens.is_empty() {
-                let cmd = if kind == Kind::Api { "token" } else { "app-password" };
+                let cmd = match kind {
+                    Kind::Api => "token",
+                    Kind::AppPassword => "app-password",
+                    Kind::Feed => "feed-token",
+                };
                 println!("No {noun}s. Create one with `kith auth {cmd} create --name NAME`.");
                 return Ok(());
             }
