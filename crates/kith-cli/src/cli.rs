@@ -1348,6 +1348,13 @@ pub struct ServeArgs {
     /// (`kith auth set-password`).
     #[arg(long, default_value = "127.0.0.1:7878", env = "KITH_LISTEN")]
     pub listen: std::net::SocketAddr,
+    /// Serve HTTPS with this certificate chain (PEM); needs --tls-key. iOS only signs in to
+    /// CardDAV over TLS.
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    pub tls_cert: Option<std::path::PathBuf>,
+    /// The private key (PEM) for --tls-cert.
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    pub tls_key: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -288,3 +288,78 @@ async fn vdirsyncer_keeps_a_folder_and_kith_in_sync() {
     drop(server);
     drop(db_dir);
 }
+
+/// `kith serve --tls-cert --tls-key` speaks HTTPS (iOS signs in to CardDAV only over TLS);
+/// a bad certificate is a clear error.
+#[test]
+fn serve_over_tls() {
+    let have =
+        |tool: &str| Command::new(tool).arg("--version").output().is_ok_and(|o| o.status.success());
+    if !have("openssl") || !have("curl") {
+        assert!(std::env::var_os("CI").is_none(), "openssl and curl are needed for the TLS test");
+        eprintln!("SKIPPED: openssl or curl missing");
+        return;
+    }
+    let (_db_dir, url) = kith_store::testing::sqlite_url();
+    let home = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    run(
+        Command::new("openssl")
+            .args([
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=localhost",
+                "-keyout",
+            ])
+            .arg(&key)
+            .arg("-out")
+            .arg(&cert),
+        "openssl req",
+    );
+    let port = free_port();
+    let listen = format!("127.0.0.1:{port}");
+    let (cert_s, key_s) = (cert.to_str().unwrap(), key.to_str().unwrap());
+    let _server = Server(
+        kith(
+            &url,
+            home.path(),
+            &["serve", "--listen", &listen, "--tls-cert", cert_s, "--tls-key", key_s],
+        )
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap(),
+    );
+    let started = Instant::now();
+    while std::net::TcpStream::connect(&listen).is_err() {
+        assert!(started.elapsed() < Duration::from_secs(30), "kith serve did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let headers = run(
+        Command::new("curl")
+            .args(["-sk", "-D", "-", "-o", "/dev/null", "-X", "OPTIONS"])
+            .arg(format!("https://{listen}/dav/")),
+        "curl over TLS",
+    );
+    assert!(headers.to_lowercase().contains("dav: 1, 3, addressbook"), "{headers}");
+
+    let out = kith(
+        &url,
+        home.path(),
+        &["serve", "--listen", "127.0.0.1:1", "--tls-cert", key_s, "--tls-key", key_s],
+    )
+    .output()
+    .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot use the TLS certificate"), "{err}");
+    let out = kith(&url, home.path(), &["serve", "--tls-cert", cert_s]).output().unwrap();
+    assert!(!out.status.success(), "--tls-cert alone is refused");
+}

@@ -47,6 +47,17 @@ pub fn apply_card(stored: &ContactInput, card: ContactInput, today: NaiveDate) -
     }
 }
 
+/// The tag a contact group card (`KIND:group`, Apple's `X-ADDRESSBOOKSERVER-KIND:group`) maps
+/// to: its name as a tag, when that makes one (`Board & Advisors` → `board-advisors`).
+pub fn group_tag(name: &str) -> Option<String> {
+    let words: Vec<String> = name
+        .split(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '/' | '.')))
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    crate::validate::tag("group", &words.join("-")).ok()
+}
+
 /// Ends every current role on `today` (a start date after today is kept as the end).
 fn end_current(employment: &mut [EmploymentInput], today: NaiveDate) {
     for e in employment.iter_mut().filter(|e| e.end.is_none()) {
@@ -90,6 +101,14 @@ mod tests {
         assert_eq!(out.how_met.as_deref(), Some("Analytical Engine meetup"));
         assert_eq!(out.first_met, Some(day("2020-01-02")));
         assert_eq!(out.location.as_deref(), Some("London"));
+    }
+
+    #[test]
+    fn group_names_become_tags_where_they_fit() {
+        assert_eq!(group_tag("Mentors").as_deref(), Some("mentors"));
+        assert_eq!(group_tag("Board & Advisors").as_deref(), Some("board-advisors"));
+        assert_eq!(group_tag("  ").as_deref(), None);
+        assert_eq!(group_tag(&"x".repeat(80)), None);
     }
 
     #[test]

@@ -228,15 +228,16 @@ pub struct StoredCard {
 pub enum CardBody {
     /// A person: the fields Kith models, and the properties it keeps verbatim.
     Contact { uid: String, input: Box<kith_core::ContactInput>, extra: Vec<String> },
-    /// A group card (`KIND:group`), kept as written.
-    Group { uid: String },
+    /// A group card (`KIND:group`), kept as written; its members (by UID) get the tag its name
+    /// makes (see `kith_core::sync::group_tag`).
+    Group { uid: String, tag: Option<String>, members: Vec<String> },
 }
 
 impl CardBody {
     /// The card's UID.
     pub fn uid(&self) -> &str {
         match self {
-            CardBody::Contact { uid, .. } | CardBody::Group { uid } => uid,
+            CardBody::Contact { uid, .. } | CardBody::Group { uid, .. } => uid,
         }
     }
 }

@@ -296,3 +296,57 @@ mod tests {
         assert!(l.allowed("x"));
     }
 }
+
+/// What a stored secret is for: API tokens (`Authorization: Bearer`), app passwords (CardDAV
+/// devices, HTTP Basic) and feed links (`/feeds/...?token=`). All are random, shown once, and
+/// stored as SHA-256 hashes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SecretKind {
+    Api,
+    AppPassword,
+    Feed,
+}
+
+impl SecretKind {
+    /// The kind stored with the hash.
+    pub fn stored(self) -> &'static str {
+        match self {
+            SecretKind::Api => "api",
+            SecretKind::AppPassword => crate::dav::APP_PASSWORD,
+            SecretKind::Feed => crate::feeds::FEED_TOKEN,
+        }
+    }
+
+    /// What the user calls it.
+    pub fn noun(self) -> &'static str {
+        match self {
+            SecretKind::Api => "token",
+            SecretKind::AppPassword => "app password",
+            SecretKind::Feed => "feed link",
+        }
+    }
+}
+
+/// Creates a secret of a kind under a name; returns it (to show once) and its record.
+pub async fn create_secret(
+    store: &dyn kith_store::Store,
+    kind: SecretKind,
+    name: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(String, kith_store::ApiToken), WebError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(WebError::Invalid(kith_core::ValidationError::one(
+            "name",
+            Some(name),
+            "a name of 1 to 100 characters, e.g. the device",
+        )));
+    }
+    let secret = match kind {
+        SecretKind::Api | SecretKind::Feed => format!("kith_{}", random_token()),
+        // Typed on phones: shorter, still 128 random bits.
+        SecretKind::AppPassword => random_token()[..32].to_string(),
+    };
+    let record = store.create_token(name, kind.stored(), &token_hash(&secret), now).await?;
+    Ok((secret, record))
+}

@@ -19,7 +19,7 @@ mod pages;
 mod transfer;
 mod views;
 
-pub use auth::{hash_password, random_token, token_hash};
+pub use auth::{SecretKind, create_secret, hash_password, random_token, token_hash};
 pub use error::WebError;
 
 use axum::Router;
@@ -110,24 +110,55 @@ pub enum ServeError {
     PasswordNeeded(SocketAddr),
     #[error("cannot listen on {0}: {1}")]
     Bind(SocketAddr, std::io::Error),
+    #[error("cannot use the TLS certificate {cert} and key {key}: {reason}")]
+    Tls { cert: String, key: String, reason: String },
     #[error(transparent)]
     Store(#[from] kith_store::StoreError),
     #[error("server: {0}")]
     Io(#[from] std::io::Error),
 }
 
-/// Serves the app on `addr` until the process ends. Sign-in is required on any address that
-/// is not loopback, and then a password must be set.
-pub async fn serve(store: Arc<dyn Store>, addr: SocketAddr) -> Result<(), ServeError> {
+/// A certificate chain and private key (PEM files) to serve HTTPS with.
+#[derive(Clone, Debug)]
+pub struct Tls {
+    pub cert: std::path::PathBuf,
+    pub key: std::path::PathBuf,
+}
+
+/// Serves the app on `addr` until the process ends, over HTTPS when `tls` is given. Sign-in
+/// is required on any address that is not loopback, and then a password must be set.
+pub async fn serve(
+    store: Arc<dyn Store>,
+    addr: SocketAddr,
+    tls: Option<Tls>,
+) -> Result<(), ServeError> {
     let loopback = addr.ip().is_loopback();
     let has_password = store.password_hash().await?.is_some();
     if !loopback && !has_password {
         return Err(ServeError::PasswordNeeded(addr));
     }
     let state = AppState::new(store, !loopback || has_password);
-    let listener =
-        tokio::net::TcpListener::bind(addr).await.map_err(|e| ServeError::Bind(addr, e))?;
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
-        .await?;
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    match tls {
+        None => {
+            let listener =
+                tokio::net::TcpListener::bind(addr).await.map_err(|e| ServeError::Bind(addr, e))?;
+            axum::serve(listener, app).await?;
+        }
+        Some(tls) => {
+            // ring is the one crypto provider compiled in; a second install is harmless.
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(&tls.cert, &tls.key)
+                .await
+                .map_err(|e| ServeError::Tls {
+                    cert: tls.cert.display().to_string(),
+                    key: tls.key.display().to_string(),
+                    reason: e.to_string(),
+                })?;
+            let listener =
+                std::net::TcpListener::bind(addr).map_err(|e| ServeError::Bind(addr, e))?;
+            axum_server::from_tcp_rustls(listener, config).serve(app).await?;
+        }
+    }
     Ok(())
 }

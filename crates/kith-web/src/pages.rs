@@ -58,6 +58,8 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/half-life", post(set_half_life))
         .route("/settings/follow-up", post(set_follow_up))
         .route("/settings/stages", post(set_stages))
+        .route("/settings/secrets", post(create_secret))
+        .route("/settings/secrets/revoke", post(revoke_secret))
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))
         .route("/demo", post(load_demo))
@@ -1006,7 +1008,84 @@ async fn settings_view(
         stages: s.pipeline().await?.open.join(", "),
         cadences: s.tag_cadences().await?,
         message,
+        app_passwords: s.tokens(crate::dav::APP_PASSWORD).await?,
+        feed_links: s.tokens(crate::feeds::FEED_TOKEN).await?,
+        secret: None,
     })
+}
+
+#[derive(Deserialize)]
+struct SecretForm {
+    kind: String,
+    #[serde(default)]
+    name: String,
+}
+
+fn secret_kind(kind: &str) -> Result<crate::SecretKind, WebError> {
+    match kind {
+        "app-password" => Ok(crate::SecretKind::AppPassword),
+        "feed" => Ok(crate::SecretKind::Feed),
+        other => Err(WebError::BadRequest(format!(
+            "unknown kind {other:?}; expected app-password or feed"
+        ))),
+    }
+}
+
+/// The address this server was reached at, for the links shown with a new secret.
+fn base_url(headers: &axum::http::HeaderMap) -> String {
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1:7878");
+    let https = headers
+        .get("x-forwarded-proto")
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(|p| p.eq_ignore_ascii_case("https"));
+    format!("{}://{host}", if https { "https" } else { "http" })
+}
+
+async fn create_secret(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    headers: axum::http::HeaderMap,
+    Form(f): Form<SecretForm>,
+) -> PageResult {
+    let kind = secret_kind(&f.kind)?;
+    let (value, record) = crate::create_secret(&*app.store, kind, &f.name, (app.clock)()).await?;
+    let base = base_url(&headers);
+    let how = match kind {
+        crate::SecretKind::Feed => vec![
+            format!("{base}/feeds/reminders.ics?token={value}"),
+            format!("{base}/feeds/events.ics?token={value}"),
+        ],
+        _ => vec![
+            format!("Server: {base}/dav/ (iOS needs https; see the README)"),
+            format!("User name: {}", crate::dav::USER),
+            "Password: the one above".to_string(),
+        ],
+    };
+    let mut page = settings_view(&app, &csrf, String::new()).await?;
+    page.secret = Some(crate::views::ShownSecret {
+        what: format!("New {} \u{201c}{}\u{201d}", kind.noun(), record.name),
+        value,
+        how,
+    });
+    render(&page)
+}
+
+async fn revoke_secret(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Form(f): Form<SecretForm>,
+) -> PageResult {
+    let kind = secret_kind(&f.kind)?;
+    let n = app.store.revoke_token(kind.stored(), &f.name, (app.clock)()).await?;
+    if n == 0 {
+        return Err(
+            WebError::NotFound(format!("no live {} matches {:?}", kind.noun(), f.name)).into()
+        );
+    }
+    render(&settings_view(&app, &csrf, format!("Revoked the {}.", kind.noun())).await?)
 }
 
 async fn settings(

@@ -384,6 +384,18 @@ pub struct SettingsPage {
     pub stages: String,
     pub cadences: Vec<kith_store::TagCadence>,
     pub message: String,
+    /// Devices syncing contacts (CardDAV) and calendar feed links, newest first.
+    pub app_passwords: Vec<kith_store::ApiToken>,
+    pub feed_links: Vec<kith_store::ApiToken>,
+    /// A secret just created, shown this once, with how to use it.
+    pub secret: Option<ShownSecret>,
+}
+
+/// A new app password or feed link, shown once.
+pub struct ShownSecret {
+    pub what: String,
+    pub value: String,
+    pub how: Vec<String>,
 }
 
 #[derive(Template)]

@@ -66,6 +66,9 @@ async fn start_browser() -> Option<(Driver, Client)> {
                      format!("--user-data-dir={}", profile.display())]
         }),
     );
+    // Two rustls crypto providers are compiled in (ring for `kith serve --tls-cert`, aws-lc-rs
+    // for the WebDriver client): pick one for the process.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     for _ in 0..50 {
         if let Ok(c) = ClientBuilder::rustls()
             .expect("rustls")

@@ -319,6 +319,8 @@ async fn cards_are_written_kept_and_guarded(db: &TestDb) {
     let r = dav.put("G-1.vcf", group, ("If-None-Match", "*")).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert_eq!(dav.send("GET", &format!("{BOOK}G-1.vcf"), &[], "").await.body, group);
+    let grace = db.store.get_contact(id).await.unwrap();
+    assert_eq!(grace.tags, vec!["mentors".to_string()], "the group's members get its tag");
 
     // Deletes: conditional; a person goes to the trash, so nothing is lost.
     let r = dav.send("DELETE", &format!("{BOOK}ABC-1.vcf"), &[("If-Match", "\"r1\"")], "").await;

@@ -121,8 +121,73 @@ kith_store::store_tests!(
     pages_forms_and_the_due_list,
     api_speaks_json_and_problems,
     sign_in_tokens_and_limits,
-    import_preview_confirm_duplicates_and_export
+    import_preview_confirm_duplicates_and_export,
+    settings_create_and_revoke_device_secrets
 );
+
+/// Settings creates an app password (it then signs a DAV client in) and a feed link (its URL
+/// then serves a calendar), shows each once, and revokes them.
+async fn settings_create_and_revoke_device_secrets(db: &TestDb) {
+    let mut c = Client::new(db, false);
+    c.get("/settings").await;
+    let r = c.form("/settings/secrets", &[("kind", "app-password"), ("name", "iPhone")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("shown only now") && r.body.contains("User name: kith"), "{}", r.body);
+    let secret = r
+        .body
+        .split("<code class=\"secret\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(secret.len(), 32);
+    let tokens = db.store.tokens("app-password").await.unwrap();
+    assert_eq!(tokens.len(), 1);
+    assert!(
+        db.store
+            .use_token("app-password", &kith_web::token_hash(&secret), now())
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    let r = c.form("/settings/secrets", &[("kind", "feed"), ("name", "Work calendar")]).await;
+    let link = r
+        .body
+        .split("/feeds/events.ics?token=")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_string();
+    let feed = c.get(&format!("/feeds/events.ics?token={link}")).await;
+    assert_eq!(feed.status, StatusCode::OK);
+    assert!(feed.body.starts_with("BEGIN:VCALENDAR"));
+
+    let r = c.form("/settings/secrets", &[("kind", "app-password"), ("name", " ")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a name is needed");
+    let r = c.form("/settings/secrets", &[("kind", "root"), ("name", "x")]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+
+    let id = tokens[0].id.simple().to_string();
+    let r = c.form("/settings/secrets/revoke", &[("kind", "app-password"), ("name", &id)]).await;
+    assert!(r.body.contains("Revoked the app password."), "{}", r.body);
+    assert!(
+        db.store
+            .use_token("app-password", &kith_web::token_hash(&secret), now())
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let feeds = db.store.tokens("feed").await.unwrap();
+    let id = feeds[0].id.simple().to_string();
+    c.form("/settings/secrets/revoke", &[("kind", "feed"), ("name", &id)]).await;
+    let feed = c.get(&format!("/feeds/events.ics?token={link}")).await;
+    assert_eq!(feed.status, StatusCode::FORBIDDEN);
+}
 
 /// Upload a LinkedIn export, see the preview, confirm; re-upload changes nothing; duplicates
 /// are merged and unmerged from their page; exports download; oversize uploads are refused.

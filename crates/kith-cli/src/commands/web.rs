@@ -7,10 +7,16 @@ use anyhow::{Context, Result, bail};
 
 pub async fn serve(ctx: Ctx, a: ServeArgs) -> Result<()> {
     let store = ctx.store.clone();
-    let url = format!("http://{}", a.listen);
+    let scheme = if a.tls_cert.is_some() { "https" } else { "http" };
+    let url = format!("{scheme}://{}", a.listen);
     let signin = if store.password_hash().await?.is_some() { " (sign-in required)" } else { "" };
     eprintln!("Kith is running at {url}{signin}. Press Ctrl-C to stop.");
-    kith_web::serve(store, a.listen).await?;
+    let tls = match (a.tls_cert, a.tls_key) {
+        (Some(cert), Some(key)) => Some(kith_web::Tls { cert, key }),
+        (None, None) => None,
+        _ => bail!("--tls-cert and --tls-key go together: give both PEM files, or neither"),
+    };
+    kith_web::serve(store, a.listen, tls).await?;
     Ok(())
 }
 
@@ -59,45 +65,14 @@ pub async fn auth(ctx: &Ctx, cmd: AuthCommand) -> Result<()> {
     Ok(())
 }
 
-/// API tokens and app passwords: both random secrets stored as hashes, shown once.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Api,
-    AppPassword,
-    Feed,
-}
-
-impl Kind {
-    fn stored(self) -> &'static str {
-        match self {
-            Kind::Api => "api",
-            Kind::AppPassword => kith_web::dav::APP_PASSWORD,
-            Kind::Feed => kith_web::feeds::FEED_TOKEN,
-        }
-    }
-
-    fn noun(self) -> &'static str {
-        match self {
-            Kind::Api => "token",
-            Kind::AppPassword => "app password",
-            Kind::Feed => "feed link",
-        }
-    }
-}
+use kith_web::SecretKind as Kind;
 
 async fn tokens(ctx: &Ctx, kind: Kind, cmd: TokenCommand) -> Result<()> {
     let store = &*ctx.store;
     let noun = kind.noun();
     match cmd {
         TokenCommand::Create(a) => {
-            let secret = match kind {
-                Kind::Api | Kind::Feed => format!("kith_{}", kith_web::random_token()),
-                // Typed on phones: shorter, still 128 random bits.
-                Kind::AppPassword => kith_web::random_token()[..32].to_string(),
-            };
-            let t = store
-                .create_token(&a.name, kind.stored(), &kith_web::token_hash(&secret), ctx.now)
-                .await?;
+            let (secret, t) = kith_web::create_secret(store, kind, &a.name, ctx.now).await?;
             if ctx.json {
                 let key = match kind {
                     Kind::Api | Kind::Feed => "token",

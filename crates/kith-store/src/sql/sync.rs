@@ -282,7 +282,7 @@ pub(crate) async fn put(
             set_card_extras(conn, &id, uid, extra).await?;
             keep_raw(conn, "contact_id = $2", &id, write).await?
         }
-        (CardBody::Group { uid, .. }, existing) => {
+        (CardBody::Group { uid, tag, members }, existing) => {
             if let Some((Some(_), _)) = existing {
                 return Err(StoreError::Conflict(
                     "this address holds a person's card; a group card needs its own address".into(),
@@ -300,10 +300,72 @@ pub(crate) async fn put(
                 vec![write.href.clone().into(), uid.clone().into(), revision.into(), write.raw.clone().into()],
             )
             .await?;
+            if let Some(tag) = tag {
+                tag_members(conn, tag, members).await?;
+            }
             revision
         }
     };
     Ok(CardWritten { created, revision })
+}
+
+/// Gives a group's members (by card UID, or `urn:uuid:` and the id of a card Kith made) the
+/// group's tag; their cards change with it.
+async fn tag_members(conn: &mut AnyConnection, tag: &str, members: &[String]) -> Result<()> {
+    if members.is_empty() {
+        return Ok(());
+    }
+    // Apple writes members as `urn:uuid:` and the member card's UID, whatever that UID is.
+    let mut uids: Vec<String> = members.to_vec();
+    uids.extend(members.iter().filter_map(|m| m.strip_prefix("urn:uuid:")).map(str::to_string));
+    let mut ids: Vec<String> = fetch_in(
+        conn,
+        "SELECT DISTINCT k.contact_id FROM contact_cards k JOIN contacts c ON c.id = k.contact_id \
+         AND c.trash_id IS NULL WHERE k.uid IN ({IN})",
+        &uids,
+    )
+    .await?
+    .iter()
+    .map(|r| text(r, "contact_id"))
+    .collect::<Result<_>>()?;
+    let made: Vec<String> = members
+        .iter()
+        .filter_map(|m| m.strip_prefix("urn:uuid:"))
+        .filter(|id| uuid::Uuid::parse_str(id).is_ok())
+        .map(str::to_string)
+        .collect();
+    for r in fetch_in(
+        conn,
+        "SELECT c.id FROM contacts c WHERE c.trash_id IS NULL AND c.id IN ({IN}) \
+         AND NOT EXISTS (SELECT 1 FROM contact_cards k WHERE k.contact_id = c.id AND k.uid IS NOT NULL)",
+        &made,
+    )
+    .await?
+    {
+        ids.push(text(&r, "id")?);
+    }
+    let mut changed = Vec::new();
+    for id in ids {
+        let added = exec(
+            conn,
+            "INSERT INTO contact_tags (contact_id, tag) VALUES ($1, $2) ON CONFLICT DO NOTHING"
+                .into(),
+            vec![id.clone().into(), tag.into()],
+        )
+        .await?;
+        if added > 0 {
+            changed.push(id);
+        }
+    }
+    if !changed.is_empty() {
+        cards_changed(conn, &changed).await?;
+        let ids = changed
+            .iter()
+            .map(|id| super::util::parse_id(id).map(ContactId))
+            .collect::<Result<Vec<_>>>()?;
+        contacts::reindex(conn, &ids).await?;
+    }
+    Ok(())
 }
 
 /// Stores the client's bytes on the card found by `filter` (`$2` is `key`), renaming it to the

@@ -1032,7 +1032,13 @@ fn read_card(body: &[u8]) -> Result<CardBody, DavError> {
         return Err(invalid("the card has no UID; every card needs one".into()));
     };
     if is_group {
-        return Ok(CardBody::Group { uid });
+        let name = lines.iter().find(|(n, _)| n == "FN").map(|(_, v)| v.trim()).unwrap_or_default();
+        let members = lines
+            .iter()
+            .filter(|(n, _)| n == "MEMBER" || n == "X-ADDRESSBOOKSERVER-MEMBER")
+            .map(|(_, v)| v.trim().to_string())
+            .collect();
+        return Ok(CardBody::Group { uid, tag: kith_core::sync::group_tag(name), members });
     }
     let parsed = kith_formats::vcard::read(body);
     if let Some(p) = parsed.problems.first() {
