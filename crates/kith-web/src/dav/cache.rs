@@ -70,8 +70,11 @@ impl DavCache {
         let (mut next, since) = if same_epoch {
             ((**current).clone(), current.revision)
         } else {
-            // Another epoch (a restored backup): revisions may repeat with other content.
-            if let Ok(mut cache) = self.rendered.lock() {
+            // Another epoch (a restored backup): revisions may repeat with other content. (The
+            // first snapshot has no epoch yet; what PUTs cached before it stays.)
+            if !current.epoch.is_empty()
+                && let Ok(mut cache) = self.rendered.lock()
+            {
                 *cache = Rendered::default();
             }
             (Snapshot::default(), 0)
