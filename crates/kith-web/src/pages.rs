@@ -1080,6 +1080,8 @@ async fn revoke_secret(
 ) -> PageResult {
     let kind = secret_kind(&f.kind)?;
     let n = app.store.revoke_token(kind.stored(), &f.name, (app.clock)()).await?;
+    // A device signed in a moment ago must not keep syncing on the remembered credential.
+    app.dav_auth.clear();
     if n == 0 {
         return Err(
             WebError::NotFound(format!("no live {} matches {:?}", kind.noun(), f.name)).into()

@@ -90,6 +90,25 @@ impl DavCache {
         Ok(current.clone())
     }
 
+    /// Records a card this server just wrote at `revision`. When that revision directly follows
+    /// the snapshot's, nothing else changed in between and the snapshot moves forward in place:
+    /// a client that uploads its address book and then syncs finds it warm. Otherwise the next
+    /// request's refresh reads the changes.
+    pub async fn written(&self, store: &dyn Store, href: &str, revision: i64) {
+        let mut current = self.snapshot.lock().await;
+        if current.epoch.is_empty() {
+            drop(current);
+            // Never built: build it now (cheap while the book is small, e.g. a first upload).
+            let _ = self.snapshot(store).await;
+            return;
+        }
+        if current.revision + 1 == revision {
+            let snapshot = Arc::make_mut(&mut current);
+            snapshot.members.insert(href.to_string(), Member { revision, live: true });
+            snapshot.revision = revision;
+        }
+    }
+
     /// A rendered card, if it is cached at this revision.
     pub fn rendered(&self, href: &str, revision: i64) -> Option<Arc<str>> {
         let cache = self.rendered.lock().ok()?;

@@ -51,6 +51,13 @@ impl AuthCache {
         map.contains_key(key)
     }
 
+    /// Forgets every verified credential (after a revocation in this process).
+    pub fn clear(&self) {
+        if let Ok(mut map) = self.0.lock() {
+            map.clear();
+        }
+    }
+
     fn remember(&self, key: String) {
         if let Ok(mut map) = self.0.lock() {
             map.insert(key, Instant::now());
@@ -1085,6 +1092,7 @@ async fn put(app: &AppState, res: &Resource, headers: &HeaderMap, body: &[u8]) -
     };
     let written = app.store.put_card(&write, (app.clock)()).await?;
     app.dav_cache.keep(name, written.revision, write.raw.into());
+    app.dav_cache.written(&*app.store, name, written.revision).await;
     let status = if written.created { StatusCode::CREATED } else { StatusCode::NO_CONTENT };
     Ok((status, [(header::ETAG, etag(written.revision))]).into_response())
 }
