@@ -65,6 +65,19 @@ fn run(cmd: &mut Command, what: &str) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Starts `kith serve` with these arguments and waits until `listen` accepts connections.
+fn serve(url: &str, home: &Path, listen: &str, extra: &[&str], log: Stdio) -> Server {
+    let mut args = vec!["serve", "--listen", listen];
+    args.extend_from_slice(extra);
+    let server = Server(kith(url, home, &args).stdout(Stdio::null()).stderr(log).spawn().unwrap());
+    let started = Instant::now();
+    while std::net::TcpStream::connect(listen).is_err() {
+        assert!(started.elapsed() < Duration::from_secs(30), "kith serve did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    server
+}
+
 fn card(uid: &str, given: &str, family: &str, email: &str) -> String {
     format!(
         "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{uid}\r\nFN:{given} {family}\r\nN:{family};{given};;;\r\nEMAIL;TYPE=INTERNET:{email}\r\nX-PHONE-ONLY:kept {uid}\r\nEND:VCARD\r\n"
@@ -138,18 +151,7 @@ async fn vdirsyncer_keeps_a_folder_and_kith_in_sync() {
     let port = free_port();
     let listen = format!("127.0.0.1:{port}");
     let log = std::fs::File::create(work.path().join("serve.log")).unwrap();
-    let server = Server(
-        kith(&url, home.path(), &["serve", "--listen", &listen])
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .unwrap(),
-    );
-    let started = Instant::now();
-    while std::net::TcpStream::connect(&listen).is_err() {
-        assert!(started.elapsed() < Duration::from_secs(30), "kith serve did not start");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let server = serve(&url, home.path(), &listen, &[], log.into());
 
     for i in 0..1000 {
         let uid = format!("folder-{i:04}");
@@ -293,9 +295,10 @@ async fn vdirsyncer_keeps_a_folder_and_kith_in_sync() {
 /// a bad certificate is a clear error.
 #[test]
 fn serve_over_tls() {
-    let have =
-        |tool: &str| Command::new(tool).arg("--version").output().is_ok_and(|o| o.status.success());
-    if !have("openssl") || !have("curl") {
+    let have = |tool: &str, arg: &str| {
+        Command::new(tool).arg(arg).output().is_ok_and(|o| o.status.success())
+    };
+    if !have("openssl", "version") || !have("curl", "--version") {
         assert!(std::env::var_os("CI").is_none(), "openssl and curl are needed for the TLS test");
         eprintln!("SKIPPED: openssl or curl missing");
         return;
@@ -326,22 +329,13 @@ fn serve_over_tls() {
     let port = free_port();
     let listen = format!("127.0.0.1:{port}");
     let (cert_s, key_s) = (cert.to_str().unwrap(), key.to_str().unwrap());
-    let _server = Server(
-        kith(
-            &url,
-            home.path(),
-            &["serve", "--listen", &listen, "--tls-cert", cert_s, "--tls-key", key_s],
-        )
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap(),
+    let _server = serve(
+        &url,
+        home.path(),
+        &listen,
+        &["--tls-cert", cert_s, "--tls-key", key_s],
+        Stdio::null(),
     );
-    let started = Instant::now();
-    while std::net::TcpStream::connect(&listen).is_err() {
-        assert!(started.elapsed() < Duration::from_secs(30), "kith serve did not start");
-        std::thread::sleep(Duration::from_millis(100));
-    }
     let headers = run(
         Command::new("curl")
             .args(["-sk", "-D", "-", "-o", "/dev/null", "-X", "OPTIONS"])

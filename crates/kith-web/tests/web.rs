@@ -133,15 +133,10 @@ async fn settings_create_and_revoke_device_secrets(db: &TestDb) {
     let r = c.form("/settings/secrets", &[("kind", "app-password"), ("name", "iPhone")]).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(r.body.contains("shown only now") && r.body.contains("User name: kith"), "{}", r.body);
-    let secret = r
-        .body
-        .split("<code class=\"secret\">")
-        .nth(1)
-        .unwrap()
-        .split('<')
-        .next()
-        .unwrap()
-        .to_string();
+    let after = |body: &str, marker: &str| {
+        body.split(marker).nth(1).unwrap().split('<').next().unwrap().to_string()
+    };
+    let secret = after(&r.body, "<code class=\"secret\">");
     assert_eq!(secret.len(), 32);
     let tokens = db.store.tokens("app-password").await.unwrap();
     assert_eq!(tokens.len(), 1);
@@ -154,15 +149,7 @@ async fn settings_create_and_revoke_device_secrets(db: &TestDb) {
     );
 
     let r = c.form("/settings/secrets", &[("kind", "feed"), ("name", "Work calendar")]).await;
-    let link = r
-        .body
-        .split("/feeds/events.ics?token=")
-        .nth(1)
-        .unwrap()
-        .split('<')
-        .next()
-        .unwrap()
-        .to_string();
+    let link = after(&r.body, "/feeds/events.ics?token=");
     let feed = c.get(&format!("/feeds/events.ics?token={link}")).await;
     assert_eq!(feed.status, StatusCode::OK);
     assert!(feed.body.starts_with("BEGIN:VCALENDAR"));

@@ -165,7 +165,7 @@ pub(crate) async fn cards(conn: &mut AnyConnection, hrefs: &[String]) -> Result<
     Ok(out)
 }
 
-/// What is at `href`: (contact id, group?, revision) when live.
+/// What is live at `href`: its contact (`None` for a group card) and revision.
 async fn at(conn: &mut AnyConnection, href: &str) -> Result<Option<(Option<String>, i64)>> {
     let rows = fetch(
         conn,
