@@ -226,7 +226,7 @@ pub(crate) async fn insert_contacts(
         items.iter().map(|(id, c)| (*id, kith_core::search::contact_terms(c, &[]))).collect();
     index_contacts(conn, terms, true).await?;
     let ids: Vec<String> = items.iter().map(|(id, _)| id.to_string()).collect();
-    super::sync::cards_created(conn, &ids).await?;
+    super::sync::cards_changed(conn, &ids).await?;
     Ok(())
 }
 

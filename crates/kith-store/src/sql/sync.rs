@@ -1,8 +1,8 @@
 //! Address-book sync state: one revision counter, a card row per contact (and per group card
 //! a client wrote), tombstones kept as rows whose contact is gone or in the trash.
 //!
-//! Every write path that changes what a contact's card shows calls [`cards_created`] or
-//! [`cards_changed`] inside its transaction. Bumping the counter is an `UPDATE` of one row, so
+//! Every write path that changes what a contact's card shows calls [`cards_changed`] inside
+//! its transaction. Bumping the counter is an `UPDATE` of one row, so
 //! on PostgreSQL concurrent writers queue on its row lock and revisions follow commit order:
 //! a client that synced up to revision N never misses a change that commits later.
 
@@ -31,8 +31,9 @@ pub(crate) async fn bump(conn: &mut AnyConnection) -> Result<i64> {
     int(row, "revision")
 }
 
-/// Gives newly stored contacts their cards (`{id}.vcf`).
-pub(crate) async fn cards_created(conn: &mut AnyConnection, ids: &[String]) -> Result<i64> {
+/// Stamps contacts' cards with a new revision (created, edited, trashed, restored, merged):
+/// a new contact gets its card (`{id}.vcf`), a known one keeps its href. Returns the revision.
+pub(crate) async fn cards_changed(conn: &mut AnyConnection, ids: &[String]) -> Result<i64> {
     let revision = bump(conn).await?;
     let rows = ids
         .iter()
@@ -47,11 +48,6 @@ pub(crate) async fn cards_created(conn: &mut AnyConnection, ids: &[String]) -> R
     )
     .await?;
     Ok(revision)
-}
-
-/// Marks contacts' cards changed (edited, trashed, restored, merged). Returns the revision.
-pub(crate) async fn cards_changed(conn: &mut AnyConnection, ids: &[String]) -> Result<i64> {
-    cards_created(conn, ids).await
 }
 
 /// Marks the cards of everyone whose current job is at `organization` changed (a rename).

@@ -65,15 +65,10 @@ impl AuthCache {
     }
 }
 
-fn principal_path() -> String {
-    format!("/dav/principals/{USER}/")
-}
-fn home_path() -> String {
-    format!("/dav/addressbooks/{USER}/")
-}
-fn book_path() -> String {
-    format!("/dav/addressbooks/{USER}/default/")
-}
+// The user's collections, as written in hrefs (the account name is [`USER`]).
+const PRINCIPAL_HREF: &str = "/dav/principals/kith/";
+const HOME_HREF: &str = "/dav/addressbooks/kith/";
+const BOOK_HREF: &str = "/dav/addressbooks/kith/default/";
 
 /// Whether a request is for the DAV server.
 pub fn claims(method: &Method, path: &str) -> bool {
@@ -100,10 +95,14 @@ impl Resource {
         match self {
             Resource::Root => "/dav/".into(),
             Resource::Principals => "/dav/principals/".into(),
-            Resource::Principal => principal_path(),
-            Resource::Home => home_path(),
-            Resource::Book => book_path(),
-            Resource::Card(name) => format!("{}{}", book_path(), encode(name)),
+            Resource::Principal => PRINCIPAL_HREF.into(),
+            Resource::Home => HOME_HREF.into(),
+            Resource::Book => BOOK_HREF.into(),
+            Resource::Card(name) => {
+                let mut path = String::from(BOOK_HREF);
+                push_encoded(&mut path, name);
+                path
+            }
             Resource::Missing => String::new(),
         }
     }
@@ -144,19 +143,6 @@ fn decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
-}
-
-/// Percent-encodes a card name for an href.
-fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~@+=".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 fn etag(revision: i64) -> String {
@@ -391,10 +377,12 @@ struct Context {
     own_emails: Vec<String>,
 }
 
-async fn context(app: &AppState) -> Result<Context, DavError> {
+/// Reads what the properties need; the user's addresses only when the principal is listed.
+async fn context(app: &AppState, principal: bool) -> Result<Context, DavError> {
     let snapshot = app.dav_cache.snapshot(&*app.store).await?;
     let token = sync_token(&snapshot);
-    Ok(Context { snapshot, token, own_emails: app.store.own_emails().await? })
+    let own_emails = if principal { app.store.own_emails().await? } else { Vec::new() };
+    Ok(Context { snapshot, token, own_emails })
 }
 
 /// A live card rendered: href, revision, vCard text.
@@ -467,11 +455,11 @@ fn collection_prop(res: &Resource, ns: &str, name: &str, ctx: &Context) -> Optio
             Resource::Home => "Address books".into(),
             _ => "Kith".into(),
         },
-        (DAV, "current-user-principal") => href(principal_path()),
-        (DAV, "principal-URL") if principal => href(principal_path()),
-        (DAV, "owner") if book || principal => href(principal_path()),
+        (DAV, "current-user-principal") => href(PRINCIPAL_HREF.into()),
+        (DAV, "principal-URL") if principal => href(PRINCIPAL_HREF.into()),
+        (DAV, "owner") if book || principal => href(PRINCIPAL_HREF.into()),
         (DAV, "principal-collection-set") => href("/dav/principals/".into()),
-        (CARDDAV, "addressbook-home-set") if principal => href(home_path()),
+        (CARDDAV, "addressbook-home-set") if principal => href(HOME_HREF.into()),
         (CARDDAV, "email-address-set") if principal => ctx
             .own_emails
             .iter()
@@ -588,9 +576,6 @@ fn collection_response(out: &mut String, res: &Resource, request: &PropRequest, 
     }
     write_response(out, &res.path(), &found, &missing);
 }
-
-/// The address book's path, as written in hrefs.
-const BOOK_HREF: &str = "/dav/addressbooks/kith/default/";
 
 /// Appends a card name percent-encoded (hrefs then need no XML escaping).
 fn push_encoded(out: &mut String, name: &str) {
@@ -713,7 +698,9 @@ async fn propfind(app: &AppState, res: &Resource, headers: &HeaderMap, body: &[u
     if *res == Resource::Missing {
         return Err(DavError::new(StatusCode::NOT_FOUND, "nothing here"));
     }
-    let ctx = context(app).await?;
+    let principal_listed = matches!(res, Resource::Principal)
+        || (depth == 1 && matches!(res, Resource::Root | Resource::Principals));
+    let ctx = context(app, principal_listed).await?;
     let mut out = String::new();
     if let Resource::Card(name) = res {
         let cards = rendered(app, &ctx.snapshot, &[name.as_str()], version_of(&request)).await?;
@@ -820,7 +807,7 @@ async fn report(app: &AppState, res: &Resource, body: &[u8]) -> DavResult {
     let snapshot = app.dav_cache.snapshot(&*app.store).await?;
     let version4 = version_of(&request);
     if root.is(CARDDAV, "addressbook-multiget") {
-        let book = book_path();
+        let book = BOOK_HREF;
         let mut names = Vec::new();
         let mut outside = Vec::new();
         for h in root.all(DAV, "href") {
@@ -828,7 +815,7 @@ async fn report(app: &AppState, res: &Resource, body: &[u8]) -> DavResult {
             let path = path
                 .split_once("://")
                 .map_or(path.as_str(), |(_, rest)| rest.find('/').map_or("", |i| &rest[i..]));
-            match path.strip_prefix(&book) {
+            match path.strip_prefix(book) {
                 Some(name) if !name.is_empty() && !name.contains('/') => {
                     names.push(name.to_string())
                 }
@@ -1129,10 +1116,10 @@ mod tests {
             "/dav/addressbooks/kith/default/a%20b@c.vcf"
         );
         assert_eq!(decode("%zz%41"), "%zzA");
-        assert_eq!(BOOK_HREF, book_path());
-        let mut pushed = String::new();
-        push_encoded(&mut pushed, "a b@c/é.vcf");
-        assert_eq!(pushed, encode("a b@c/é.vcf"));
+        for href in [PRINCIPAL_HREF, HOME_HREF, BOOK_HREF] {
+            assert!(href.contains(&format!("/{USER}/")), "{href}");
+        }
+        assert_eq!(Resource::Card("a/é.vcf".into()).path(), format!("{BOOK_HREF}a%2F%C3%A9.vcf"));
     }
 
     #[test]
