@@ -298,6 +298,10 @@ pub(crate) async fn reindex(conn: &mut AnyConnection, ids: &[ContactId]) -> Resu
 
 /// Loads contacts by id, in the order given; missing or trashed ids are skipped unless
 /// `include_trashed`.
+///
+/// One query per 1,000 ids: the lists (emails, phones, links, tags, jobs) come back as JSON
+/// arrays from correlated subqueries, because each statement is a round trip to the driver's
+/// worker thread and the round trips, not the lookups, are most of a single contact's cost.
 pub(crate) async fn load_contacts(
     conn: &mut AnyConnection,
     ids: &[ContactId],
@@ -306,16 +310,34 @@ pub(crate) async fn load_contacts(
     let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
     let live = if include_trashed { "" } else { "c.trash_id IS NULL AND " };
     let cols = CONTACT_COLS.split(", ").map(|c| format!("c.{c}")).collect::<Vec<_>>().join(", ");
+    let emails =
+        json_rows(conn, "address, label", "contact_emails WHERE contact_id = c.id", "position");
+    let phones = json_rows(
+        conn,
+        "number, normalized, label",
+        "contact_phones WHERE contact_id = c.id",
+        "position",
+    );
+    let links = json_rows(conn, "url, kind", "contact_links WHERE contact_id = c.id", "position");
+    let tags = json_rows(conn, "tag", "contact_tags WHERE contact_id = c.id", "tag");
+    let jobs = json_rows(
+        conn,
+        "e.organization_id, o.name, e.title, e.start_date, e.end_date",
+        "employment e JOIN organizations o ON o.id = e.organization_id AND o.trash_id IS NULL \
+         WHERE e.contact_id = c.id",
+        "e.position",
+    );
     let rows = fetch_in(
         conn,
         &format!(
-            "SELECT {cols}, s.last_at AS last_interaction_at FROM contacts c \
+            "SELECT {cols}, s.last_at AS last_interaction_at, {emails} AS emails, {phones} AS phones, \
+             {links} AS links, {tags} AS tags, {jobs} AS jobs FROM contacts c \
              LEFT JOIN contact_stats s ON s.contact_id = c.id WHERE {live}c.id IN ({{IN}})"
         ),
         &keys,
     )
     .await?;
-    let mut by_id: HashMap<String, Contact> = HashMap::new();
+    let mut by_id: HashMap<String, Contact> = HashMap::with_capacity(rows.len());
     for r in rows {
         let id = uuid(&r, "id")?;
         let addresses: Vec<Address> =
@@ -328,6 +350,24 @@ pub(crate) async fn load_contacts(
             }),
             _ => None,
         };
+        let emails: Vec<(String, Option<String>)> = json_col(&r, "emails")?;
+        let phones: Vec<(String, String, Option<String>)> = json_col(&r, "phones")?;
+        let links: Vec<(String, String)> = json_col(&r, "links")?;
+        let tags: Vec<(String,)> = json_col(&r, "tags")?;
+        type Job = (String, String, Option<String>, Option<String>, Option<String>);
+        let jobs: Vec<Job> = json_col(&r, "jobs")?;
+        let employment = jobs
+            .into_iter()
+            .map(|(org, name, title, start, end)| {
+                Ok(Employment {
+                    organization_id: OrganizationId(parse_id(&org)?),
+                    organization: name,
+                    title,
+                    start: parse_date(start),
+                    end: parse_date(end),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
         by_id.insert(
             id.to_string(),
             Contact {
@@ -336,14 +376,26 @@ pub(crate) async fn load_contacts(
                 given_name: opt_text(&r, "given_name")?,
                 family_name: opt_text(&r, "family_name")?,
                 nickname: opt_text(&r, "nickname")?,
-                emails: vec![],
-                phones: vec![],
-                links: vec![],
+                emails: emails
+                    .into_iter()
+                    .map(|(address, label)| Email { address, label })
+                    .collect(),
+                phones: phones
+                    .into_iter()
+                    .map(|(number, normalized, label)| Phone { number, normalized, label })
+                    .collect(),
+                links: links
+                    .into_iter()
+                    .map(|(url, kind)| Link {
+                        url,
+                        kind: LinkKind::parse(&kind).unwrap_or(LinkKind::Other),
+                    })
+                    .collect(),
                 addresses,
                 birthday,
-                employment: vec![],
+                employment,
                 location: opt_text(&r, "location")?,
-                tags: vec![],
+                tags: tags.into_iter().map(|(t,)| t).collect(),
                 how_met: opt_text(&r, "how_met")?,
                 first_met: parse_date(opt_text(&r, "first_met")?),
                 notes: text(&r, "notes")?,
@@ -352,47 +404,6 @@ pub(crate) async fn load_contacts(
                 updated_at: from_micros(int(&r, "updated_at")?),
             },
         );
-    }
-    let keys: Vec<String> = by_id.keys().cloned().collect();
-    for r in fetch_in(conn, "SELECT contact_id, address, label FROM contact_emails WHERE contact_id IN ({IN}) ORDER BY contact_id, position", &keys).await? {
-        if let Some(c) = by_id.get_mut(&text(&r, "contact_id")?) {
-            c.emails.push(Email { address: text(&r, "address")?, label: opt_text(&r, "label")? });
-        }
-    }
-    for r in fetch_in(conn, "SELECT contact_id, number, normalized, label FROM contact_phones WHERE contact_id IN ({IN}) ORDER BY contact_id, position", &keys).await? {
-        if let Some(c) = by_id.get_mut(&text(&r, "contact_id")?) {
-            c.phones.push(Phone { number: text(&r, "number")?, normalized: text(&r, "normalized")?, label: opt_text(&r, "label")? });
-        }
-    }
-    for r in fetch_in(conn, "SELECT contact_id, url, kind FROM contact_links WHERE contact_id IN ({IN}) ORDER BY contact_id, position", &keys).await? {
-        if let Some(c) = by_id.get_mut(&text(&r, "contact_id")?) {
-            let kind = LinkKind::parse(&text(&r, "kind")?).unwrap_or(LinkKind::Other);
-            c.links.push(Link { url: text(&r, "url")?, kind });
-        }
-    }
-    for r in fetch_in(conn, "SELECT contact_id, tag FROM contact_tags WHERE contact_id IN ({IN}) ORDER BY contact_id, tag", &keys).await? {
-        if let Some(c) = by_id.get_mut(&text(&r, "contact_id")?) {
-            c.tags.push(text(&r, "tag")?);
-        }
-    }
-    for r in fetch_in(
-        conn,
-        "SELECT e.contact_id, e.organization_id, o.name, e.title, e.start_date, e.end_date FROM employment e \
-         JOIN organizations o ON o.id = e.organization_id AND o.trash_id IS NULL \
-         WHERE e.contact_id IN ({IN}) ORDER BY e.contact_id, e.position",
-        &keys,
-    )
-    .await?
-    {
-        if let Some(c) = by_id.get_mut(&text(&r, "contact_id")?) {
-            c.employment.push(Employment {
-                organization_id: OrganizationId(uuid(&r, "organization_id")?),
-                organization: text(&r, "name")?,
-                title: opt_text(&r, "title")?,
-                start: parse_date(opt_text(&r, "start_date")?),
-                end: parse_date(opt_text(&r, "end_date")?),
-            });
-        }
     }
     Ok(ids.iter().filter_map(|id| by_id.remove(&id.to_string())).collect())
 }

@@ -117,6 +117,9 @@ impl SqlStore {
         let pool = AnyPoolOptions::new()
             .max_connections(if dialect == Dialect::Sqlite { 4 } else { 8 })
             .acquire_timeout(options.busy_timeout + std::time::Duration::from_secs(5))
+            // A SQLite connection is a file handle in this process: pinging it before every
+            // use is one more round trip to its worker thread and finds nothing.
+            .test_before_acquire(dialect != Dialect::Sqlite)
             .after_connect(move |conn, _meta| {
                 let pragmas = pragmas.clone();
                 Box::pin(async move {

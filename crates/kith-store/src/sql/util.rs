@@ -245,6 +245,29 @@ pub fn uuid(row: &AnyRow, col: &str) -> Result<uuid::Uuid> {
     parse_id(&text(row, col)?)
 }
 
+/// A correlated subquery giving the rows of `from` (a table and a `WHERE` tying it to the outer
+/// row) as a JSON array of arrays of `cols`, in `order`; `[]` when there are none. Read it with
+/// [`json_col`].
+pub fn json_rows(conn: &AnyConnection, cols: &str, from: &str, order: &str) -> String {
+    if conn.backend_name() == "SQLite" {
+        format!("(SELECT json_group_array(json_array({cols}) ORDER BY {order}) FROM {from})")
+    } else {
+        format!(
+            "(SELECT COALESCE(json_agg(json_build_array({cols}) ORDER BY {order}), '[]')::text FROM {from})"
+        )
+    }
+}
+
+/// Reads a [`json_rows`] column into tuples (one per row, fields in column order).
+pub fn json_col<T: serde::de::DeserializeOwned>(row: &AnyRow, col: &str) -> Result<Vec<T>> {
+    let raw = opt_text(row, col)?.unwrap_or_default();
+    if raw.is_empty() {
+        return Ok(Vec::new());
+    }
+    serde_json::from_str(&raw)
+        .map_err(|e| crate::StoreError::Other(format!("bad {col} list from the database: {e}")))
+}
+
 /// Parses a stored id.
 pub fn parse_id(s: &str) -> Result<uuid::Uuid> {
     uuid::Uuid::parse_str(s).map_err(|e| crate::StoreError::Other(format!("bad id {s:?}: {e}")))
