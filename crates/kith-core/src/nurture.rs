@@ -6,7 +6,7 @@ use crate::ids::{CommunityId, EventId};
 use crate::ids::{ContactId, ReminderId};
 use crate::ledger::Balance;
 use crate::network::{CommunitySummary, EventRole, EventSummary, FollowUp};
-use crate::strength::{History, StrengthSettings, strength};
+use crate::strength::{History, StrengthSettings, score};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -115,85 +115,148 @@ pub fn rank_due(
     now: DateTime<Utc>,
     settings: &StrengthSettings,
 ) -> Vec<DueItem> {
+    rank_due_top(candidates, follow_ups, now, settings, usize::MAX).0
+}
+
+/// The first `limit` items of [`rank_due`] and how many there are in all. Reasons are only
+/// written for the items returned.
+pub fn rank_due_top(
+    candidates: &[DueCandidate],
+    follow_ups: &[FollowUp],
+    now: DateTime<Utc>,
+    settings: &StrengthSettings,
+    limit: usize,
+) -> (Vec<DueItem>, usize) {
     let today = now.date_naive();
-    let mut out: Vec<DueItem> = candidates
+    let mut ranked: Vec<Ranked<'_>> = candidates
         .iter()
         .filter_map(|c| {
-            let last = c.history.interactions.last_at;
-            let since_date = last.unwrap_or(c.created_at).date_naive();
+            let since_date = c.history.interactions.last_at.unwrap_or(c.created_at).date_naive();
             let elapsed = (today - since_date).num_days();
             let cadence = i64::from(c.cadence_days.max(1));
             if elapsed < cadence {
                 return None;
             }
-            let s = strength(&c.history, now, settings).score;
-            let (role, role_weight) = role_of(c).map_or((None, 1.0), |(r, w)| (Some(r), w));
-            let mut parts: Vec<String> = Vec::new();
-            if let Some(r) = role {
-                parts.push(r);
-            }
-            parts.push(match last {
-                Some(_) => format!("last talked {elapsed} days ago (cadence {cadence})"),
-                None => format!("never talked; added {elapsed} days ago (cadence {cadence})"),
-            });
-            if c.balance.owe_thanks {
-                parts.push("you still owe a thank-you".into());
-            }
-            if let Some((on, what)) = c.balance.open_asks.first() {
-                parts.push(format!("your ask is open since {on}: {what}"));
-            }
-            if let Some((on, what)) = c.balance.offers_pending.first() {
-                parts.push(format!("you offered help on {on}: {what}"));
-            }
-            if c.balance.favours_received > c.balance.favours_given
-                && let Some(s) = c.balance.sentence()
-            {
-                parts.push(s);
-            }
-            Some(DueItem {
+            let strength = score(&c.history, now, settings);
+            let role_weight = role_of(c).map_or(1.0, |(_, w)| w);
+            Some(Ranked {
                 contact_id: c.contact_id,
-                display_name: c.display_name.clone(),
-                days_since: last.map(|_| elapsed),
-                cadence_days: Some(c.cadence_days),
-                overdue_days: elapsed - cadence,
+                display_name: &c.display_name,
+                due: Some(Cadenced { candidate: c, elapsed, cadence, strength }),
                 follow_up: None,
-                strength: s,
-                priority: (elapsed as f64 / cadence as f64) * (0.5 + s) * role_weight,
-                reason: parts.join(" · "),
+                priority: (elapsed as f64 / cadence as f64) * (0.5 + strength) * role_weight,
             })
         })
         .collect();
+    let mut at: std::collections::HashMap<ContactId, usize> =
+        ranked.iter().enumerate().map(|(i, r)| (r.contact_id, i)).collect();
     for f in follow_ups.iter().filter(|f| f.event_ended <= today) {
         let priority = follow_up_priority(f, today);
-        let reason = f.reason(today);
-        match out.iter_mut().find(|d| d.contact_id == f.contact.contact_id) {
-            Some(d) if d.follow_up.is_none() => {
-                d.reason = format!("{reason} · {}", d.reason);
-                d.priority = d.priority.max(priority);
-                d.overdue_days = d.overdue_days.max((today - f.due_on).num_days());
-                d.follow_up = Some(f.clone());
+        match at.get(&f.contact.contact_id) {
+            Some(&i) if ranked[i].follow_up.is_none() => {
+                ranked[i].priority = ranked[i].priority.max(priority);
+                ranked[i].follow_up = Some(f);
             }
             Some(_) => {}
-            None => out.push(DueItem {
-                contact_id: f.contact.contact_id,
-                display_name: f.contact.display_name.clone(),
-                days_since: None,
-                cadence_days: None,
-                overdue_days: (today - f.due_on).num_days(),
-                follow_up: Some(f.clone()),
-                strength: 0.0,
-                priority,
-                reason,
-            }),
+            None => {
+                at.insert(f.contact.contact_id, ranked.len());
+                ranked.push(Ranked {
+                    contact_id: f.contact.contact_id,
+                    display_name: &f.contact.display_name,
+                    due: None,
+                    follow_up: Some(f),
+                    priority,
+                });
+            }
         }
     }
-    out.sort_by(|a, b| {
+    ranked.sort_by(|a, b| {
         b.priority
             .total_cmp(&a.priority)
-            .then_with(|| a.display_name.cmp(&b.display_name))
+            .then_with(|| a.display_name.cmp(b.display_name))
             .then(a.contact_id.cmp(&b.contact_id))
     });
-    out
+    let total = ranked.len();
+    (ranked.into_iter().take(limit).map(|r| r.item(today)).collect(), total)
+}
+
+/// A due list entry before its reason is written.
+struct Ranked<'a> {
+    contact_id: ContactId,
+    display_name: &'a str,
+    due: Option<Cadenced<'a>>,
+    follow_up: Option<&'a FollowUp>,
+    priority: f64,
+}
+
+/// Why a candidate's cadence makes them due.
+struct Cadenced<'a> {
+    candidate: &'a DueCandidate,
+    elapsed: i64,
+    cadence: i64,
+    strength: f64,
+}
+
+impl Ranked<'_> {
+    fn item(self, today: NaiveDate) -> DueItem {
+        let follow_reason = self.follow_up.map(|f| f.reason(today));
+        let follow_overdue = self.follow_up.map(|f| (today - f.due_on).num_days());
+        let (days_since, cadence_days, overdue_days, strength, reason) = match self.due {
+            Some(d) => {
+                let reason = cadence_reason(&d);
+                let reason = match follow_reason {
+                    Some(f) => format!("{f} · {reason}"),
+                    None => reason,
+                };
+                let overdue = (d.elapsed - d.cadence).max(follow_overdue.unwrap_or(i64::MIN));
+                let days_since = d.candidate.history.interactions.last_at.map(|_| d.elapsed);
+                (days_since, Some(d.candidate.cadence_days), overdue, d.strength, reason)
+            }
+            None => {
+                (None, None, follow_overdue.unwrap_or(0), 0.0, follow_reason.unwrap_or_default())
+            }
+        };
+        DueItem {
+            contact_id: self.contact_id,
+            display_name: self.display_name.to_string(),
+            days_since,
+            cadence_days,
+            overdue_days,
+            follow_up: self.follow_up.cloned(),
+            strength,
+            priority: self.priority,
+            reason,
+        }
+    }
+}
+
+/// `mentor · last talked 47 days ago (cadence 30) · you still owe a thank-you`.
+fn cadence_reason(d: &Cadenced<'_>) -> String {
+    let c = d.candidate;
+    let (elapsed, cadence) = (d.elapsed, d.cadence);
+    let mut parts: Vec<String> = Vec::new();
+    if let Some((role, _)) = role_of(c) {
+        parts.push(role);
+    }
+    parts.push(match c.history.interactions.last_at {
+        Some(_) => format!("last talked {elapsed} days ago (cadence {cadence})"),
+        None => format!("never talked; added {elapsed} days ago (cadence {cadence})"),
+    });
+    if c.balance.owe_thanks {
+        parts.push("you still owe a thank-you".into());
+    }
+    if let Some((on, what)) = c.balance.open_asks.first() {
+        parts.push(format!("your ask is open since {on}: {what}"));
+    }
+    if let Some((on, what)) = c.balance.offers_pending.first() {
+        parts.push(format!("you offered help on {on}: {what}"));
+    }
+    if c.balance.favours_received > c.balance.favours_given
+        && let Some(s) = c.balance.sentence()
+    {
+        parts.push(s);
+    }
+    parts.join(" · ")
 }
 
 /// A reminder: one-off on a date, or yearly on that month and day.

@@ -237,51 +237,90 @@ fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
-/// Computes the score and its explanation.
-pub fn strength(h: &History, now: DateTime<Utc>, settings: &StrengthSettings) -> Strength {
+/// The five factor values and the figures their explanations quote.
+struct Values {
+    /// recency, frequency, reciprocity, multiplexity, duration; each in [0, 1].
+    factors: [f64; 5],
+    half_life: f64,
+    days_since_last: Option<f64>,
+    decayed: f64,
+    years_known: Option<f64>,
+}
+
+fn values(h: &History, now: DateTime<Utc>, settings: &StrengthSettings) -> Values {
     let i = &h.interactions;
     let hl = settings.half_life_days.max(1.0);
-    let (recency, recency_detail) = match i.last_at {
-        Some(last) => {
-            let days = days_between(last, now).max(0.0);
-            (
-                decay(days, hl),
-                format!("last interaction {:.0} days ago (half-life {:.0} days)", days, hl),
-            )
-        }
-        None => (0.0, "no interactions yet".to_string()),
-    };
+    let days_since_last = i.last_at.map(|last| days_between(last, now).max(0.0));
+    let recency = days_since_last.map_or(0.0, |days| decay(days, hl));
     let decayed = match i.last_at {
         Some(last) => i.decayed_at_last * decay(days_between(last, now), 2.0 * hl),
         None => 0.0,
     };
     let frequency = 1.0 - (-decayed / 4.0).exp();
-    let plural = if i.count == 1 { "" } else { "s" };
-    let frequency_detail =
-        format!("{} interaction{plural}, {:.1} counting recent ones more", i.count, decayed);
     let mutual = i.mutual as f64 / 2.0;
     let init = balance(i.outbound as f64 + mutual, i.inbound as f64 + mutual);
-    let ledger_total = h.ledger.given + h.ledger.received;
-    let (reciprocity, reciprocity_detail) = if ledger_total > 0 {
-        let l = balance(h.ledger.given as f64, h.ledger.received as f64);
-        (
-            (init + l) / 2.0,
-            format!(
-                "you reached out {} times, they did {} times, {} mutual; favours given {}, received {}",
-                i.outbound, i.inbound, i.mutual, h.ledger.given, h.ledger.received
-            ),
-        )
+    let reciprocity = if h.ledger.given + h.ledger.received > 0 {
+        (init + balance(h.ledger.given as f64, h.ledger.received as f64)) / 2.0
     } else {
-        (
-            init,
-            format!(
-                "you reached out {} times, they did {} times, {} mutual",
-                i.outbound, i.inbound, i.mutual
-            ),
-        )
+        init
     };
     let kinds = i.kinds.count_ones() + h.ledger.kinds.count_ones();
     let multiplexity = (f64::from(kinds) / 5.0).min(1.0);
+    let since = [h.known_since, i.first_at].into_iter().flatten().min();
+    let years_known = since.map(|s| days_between(s, now).max(0.0) / 365.25);
+    let duration = years_known.map_or(0.0, |years| 1.0 - (-years / 2.0).exp());
+    Values {
+        factors: [recency, frequency, reciprocity, multiplexity, duration]
+            .map(|v| v.clamp(0.0, 1.0)),
+        half_life: hl,
+        days_since_last,
+        decayed,
+        years_known,
+    }
+}
+
+/// Each factor's contribution (weight × value, rounded to 3 decimals) and the computed score.
+fn combine(factors: &[f64; 5]) -> ([f64; 5], f64) {
+    let mut contributions = [0.0; 5];
+    for (c, ((_, weight), value)) in contributions.iter_mut().zip(WEIGHTS.iter().zip(factors)) {
+        *c = round3(weight * value);
+    }
+    (contributions, round3(contributions.iter().sum::<f64>()).clamp(0.0, 1.0))
+}
+
+/// The score alone (what [`strength`] returns as `score`), without building the explanation:
+/// for ranking thousands of contacts.
+pub fn score(h: &History, now: DateTime<Utc>, settings: &StrengthSettings) -> f64 {
+    match h.closeness {
+        Some(c) => round3(c.clamp(0.0, 1.0)),
+        None => combine(&values(h, now, settings).factors).1,
+    }
+}
+
+/// Computes the score and its explanation.
+pub fn strength(h: &History, now: DateTime<Utc>, settings: &StrengthSettings) -> Strength {
+    let i = &h.interactions;
+    let v = values(h, now, settings);
+    let recency_detail = match v.days_since_last {
+        Some(days) => {
+            format!("last interaction {:.0} days ago (half-life {:.0} days)", days, v.half_life)
+        }
+        None => "no interactions yet".to_string(),
+    };
+    let plural = if i.count == 1 { "" } else { "s" };
+    let frequency_detail =
+        format!("{} interaction{plural}, {:.1} counting recent ones more", i.count, v.decayed);
+    let reciprocity_detail = if h.ledger.given + h.ledger.received > 0 {
+        format!(
+            "you reached out {} times, they did {} times, {} mutual; favours given {}, received {}",
+            i.outbound, i.inbound, i.mutual, h.ledger.given, h.ledger.received
+        )
+    } else {
+        format!(
+            "you reached out {} times, they did {} times, {} mutual",
+            i.outbound, i.inbound, i.mutual
+        )
+    };
     let kind_names: Vec<&str> = InteractionKind::ALL
         .iter()
         .filter(|k| i.kinds & kind_bit(**k) != 0)
@@ -300,36 +339,31 @@ pub fn strength(h: &History, now: DateTime<Utc>, settings: &StrengthSettings) ->
             }
         )
     };
-    let since = [h.known_since, i.first_at].into_iter().flatten().min();
-    let (duration, duration_detail) = match since {
-        Some(s) => {
-            let years = days_between(s, now).max(0.0) / 365.25;
-            (1.0 - (-years / 2.0).exp(), format!("known for {years:.1} years"))
-        }
-        None => (0.0, "unknown".to_string()),
+    let duration_detail = match v.years_known {
+        Some(years) => format!("known for {years:.1} years"),
+        None => "unknown".to_string(),
     };
-    let values = [
-        (recency, recency_detail),
-        (frequency, frequency_detail),
-        (reciprocity, reciprocity_detail),
-        (multiplexity, multiplexity_detail),
-        (duration, duration_detail),
+    let details = [
+        recency_detail,
+        frequency_detail,
+        reciprocity_detail,
+        multiplexity_detail,
+        duration_detail,
     ];
+    let (contributions, computed) = combine(&v.factors);
     let factors: Vec<Factor> = WEIGHTS
         .iter()
-        .zip(values)
-        .map(|((name, weight), (value, detail))| {
-            let value = value.clamp(0.0, 1.0);
-            Factor {
-                name: name.to_string(),
-                value,
-                weight: *weight,
-                contribution: round3(weight * value),
-                detail,
-            }
+        .zip(v.factors)
+        .zip(contributions)
+        .zip(details)
+        .map(|((((name, weight), value), contribution), detail)| Factor {
+            name: name.to_string(),
+            value,
+            weight: *weight,
+            contribution,
+            detail,
         })
         .collect();
-    let computed = round3(factors.iter().map(|f| f.contribution).sum::<f64>()).clamp(0.0, 1.0);
     let closeness = h.closeness.map(|c| round3(c.clamp(0.0, 1.0)));
     let score = closeness.unwrap_or(computed);
     Strength { score, computed, closeness, band: Band::of(score), factors }

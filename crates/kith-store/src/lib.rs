@@ -198,6 +198,10 @@ pub trait Store: Send + Sync {
     ) -> Result<u64>;
     /// Counts of live records.
     async fn stats(&self) -> Result<Stats>;
+    /// A value that changes whenever anyone (this process or another) commits a change to the
+    /// database, so a reader can keep results until it changes; `None` when the backend
+    /// cannot tell (an in-memory database).
+    async fn data_version(&self) -> Result<Option<String>>;
     /// Contacts by id, in the order given; ids not found (or in the trash) are left out.
     async fn get_contacts(&self, ids: &[ContactId]) -> Result<Vec<Contact>>;
 
@@ -344,10 +348,17 @@ pub trait Store: Send + Sync {
     /// The ranked reach-out list at `now`: cadences that ran out and event follow-ups (see
     /// `kith_core::nurture::rank_due`).
     async fn due_list(&self, now: DateTime<Utc>) -> Result<Vec<DueItem>> {
-        let settings = self.strength_settings().await?;
-        let candidates = self.due_candidates(now).await?;
-        let follow_ups = self.follow_ups(now.date_naive()).await?;
-        Ok(kith_core::nurture::rank_due(&candidates, &follow_ups, now, &settings))
+        Ok(self.due_inputs(now).await?.rank(now))
+    }
+
+    /// What the due list at `now` is ranked from.
+    async fn due_inputs(&self, now: DateTime<Utc>) -> Result<DueInputs> {
+        Ok(DueInputs {
+            date: now.date_naive(),
+            settings: self.strength_settings().await?,
+            candidates: self.due_candidates(now).await?,
+            follow_ups: self.follow_ups(now.date_naive()).await?,
+        })
     }
 
     // --- events ---
@@ -604,7 +615,7 @@ pub trait Store: Send + Sync {
             .into_iter()
             .map(|(id, name, h)| MyTie {
                 contact: Participant { contact_id: id, display_name: name },
-                strength: kith_core::strength::strength(&h, now, &settings).score,
+                strength: kith_core::strength::score(&h, now, &settings),
                 roles: roles
                     .get(&id)
                     .map(|r| r.iter().map(|x| x.as_str().to_string()).collect())

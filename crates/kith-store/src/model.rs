@@ -96,6 +96,40 @@ pub struct Stats {
     pub trash: u64,
 }
 
+/// What the due list is ranked from ([`Store::due_inputs`](crate::Store::due_inputs)).
+///
+/// Good for any time on `date`: the candidates are read a day early (everyone whose cadence
+/// runs out within a day of the time asked), and [`DueInputs::rank`] makes the exact cut.
+#[derive(Clone, Debug)]
+pub struct DueInputs {
+    pub date: chrono::NaiveDate,
+    pub settings: kith_core::strength::StrengthSettings,
+    pub candidates: Vec<kith_core::nurture::DueCandidate>,
+    pub follow_ups: Vec<kith_core::network::FollowUp>,
+}
+
+impl DueInputs {
+    /// The ranked due list at `now` (a time on `date`).
+    pub fn rank(&self, now: chrono::DateTime<chrono::Utc>) -> Vec<kith_core::nurture::DueItem> {
+        kith_core::nurture::rank_due(&self.candidates, &self.follow_ups, now, &self.settings)
+    }
+
+    /// The first `limit` items of [`DueInputs::rank`], and how many there are in all.
+    pub fn rank_top(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+        limit: usize,
+    ) -> (Vec<kith_core::nurture::DueItem>, usize) {
+        kith_core::nurture::rank_due_top(
+            &self.candidates,
+            &self.follow_ups,
+            now,
+            &self.settings,
+            limit,
+        )
+    }
+}
+
 /// Filters and paging for the ledger.
 #[derive(Clone, Debug, Default)]
 pub struct LedgerQuery {

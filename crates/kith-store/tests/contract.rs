@@ -76,6 +76,7 @@ kith_store::store_tests!(
     opportunities_move_through_the_pipeline,
     collaborations_and_insights,
     lists_filter_by_strength_band_and_overdue,
+    data_version_changes_with_every_commit,
 );
 
 async fn lists_filter_by_strength_band_and_overdue(db: &TestDb) {
@@ -1404,4 +1405,30 @@ async fn nurture_bad_input_changes_nothing(db: &TestDb) {
     assert_eq!(s.list_ledger(&Default::default()).await.unwrap().total, 0);
     assert!(s.list_reminders(true).await.unwrap().is_empty());
     assert!(s.tag_cadences().await.unwrap().is_empty());
+}
+
+/// The data version stays put while nothing is written and moves with every commit, whether
+/// it came from this store or another one on the same database (the CLI next to the server).
+async fn data_version_changes_with_every_commit(db: &TestDb) {
+    let s = &*db.store;
+    let v0 = s.data_version().await.unwrap().expect("file and server databases have one");
+    s.stats().await.unwrap();
+    s.list_contacts(&ContactQuery::default()).await.unwrap();
+    // PostgreSQL's version covers the whole server (other tests write to it meanwhile).
+    let sqlite = db.url.starts_with("sqlite");
+    if sqlite {
+        assert_eq!(s.data_version().await.unwrap().unwrap(), v0, "reads change nothing");
+    }
+    let ada = s.create_contact(&ContactInput::named("Ada Lovelace"), now()).await.unwrap();
+    let v1 = s.data_version().await.unwrap().unwrap();
+    assert_ne!(v1, v0, "this store's commit");
+    let other = kith_store::open(&db.url).await.unwrap();
+    other.log_interaction(&log(vec![ada.id], 1, InteractionKind::Call), now()).await.unwrap();
+    let v2 = s.data_version().await.unwrap().unwrap();
+    assert_ne!(v2, v1, "another store's commit");
+    // A write that fails validation commits nothing.
+    assert!(s.create_contact(&ContactInput::named(" "), now()).await.is_err());
+    if sqlite {
+        assert_eq!(s.data_version().await.unwrap().unwrap(), v2);
+    }
 }

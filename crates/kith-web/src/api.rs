@@ -277,7 +277,7 @@ async fn list_contacts(
         limit: Some(p.limit()),
         offset: p.offset.unwrap_or(0),
     };
-    ok(&app.store.list_contacts(&q).await?)
+    ok(&*app.list_contacts(&q).await?)
 }
 
 /// Create a contact.
@@ -461,13 +461,13 @@ async fn move_opportunity(
 /// Every goal's progress.
 #[utoipa::path(get, path = "/api/v1/goals", responses((status = 200, body = Object)))]
 async fn goals(State(app): State<AppState>) -> ApiResult {
-    ok(&app.store.goal_progress((app.clock)().date_naive()).await?)
+    ok(&*app.goal_progress((app.clock)().date_naive()).await?)
 }
 
 /// Who to reach out to, most urgent first, with reasons.
 #[utoipa::path(get, path = "/api/v1/due", responses((status = 200, body = Object)))]
 async fn due(State(app): State<AppState>) -> ApiResult {
-    ok(&app.store.due_list((app.clock)()).await?)
+    ok(&app.due_list((app.clock)()).await?)
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -520,7 +520,7 @@ async fn paths(State(app): State<AppState>, Query(q): Query<PathsQuery>) -> ApiR
 /// Network insights.
 #[utoipa::path(get, path = "/api/v1/insights", responses((status = 200, body = Object)))]
 async fn insights(State(app): State<AppState>) -> ApiResult {
-    ok(&app.store.insights((app.clock)()).await?)
+    ok(&*app.insights((app.clock)()).await?)
 }
 
 /// What is in the trash.

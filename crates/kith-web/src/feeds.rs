@@ -65,10 +65,10 @@ async fn reminders(State(app): State<AppState>, Query(q): Query<FeedQuery>) -> R
     let s = &*app.store;
     let loaded = async {
         Ok::<_, kith_store::StoreError>((
-            s.due_list(now).await?,
-            s.upcoming(today, 366).await?,
+            app.due_list(now).await?,
+            app.upcoming(today, 366).await?,
             s.follow_ups(today).await?,
-            s.next_steps(today + Duration::days(366)).await?,
+            app.next_steps(today + Duration::days(366)).await?,
         ))
     };
     match loaded.await {

@@ -15,6 +15,7 @@ mod charts;
 pub mod dav;
 mod error;
 pub mod feeds;
+mod memo;
 mod pages;
 mod transfer;
 mod views;
@@ -47,6 +48,8 @@ pub struct AppState {
     dav_auth: Arc<dav::AuthCache>,
     /// The CardDAV index and rendered cards.
     dav_cache: Arc<dav::cache::DavCache>,
+    /// Expensive reads kept until the database changes.
+    memo: Arc<memo::Memo>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -72,6 +75,7 @@ impl AppState {
             staged: Arc::default(),
             dav_auth: Arc::default(),
             dav_cache: Arc::default(),
+            memo: Arc::default(),
         }
     }
 }

@@ -102,12 +102,11 @@ fn form_errors(e: StoreError) -> Result<FormErrors, PageError> {
 async fn today(State(app): State<AppState>, Extension(csrf): Extension<CsrfToken>) -> PageResult {
     let s = &*app.store;
     let now = (app.clock)();
-    if s.stats().await?.contacts == 0 {
+    if app.stats().await?.contacts == 0 {
         return render(&WelcomePage { nav: nav(&app, &csrf, "today") });
     }
     let today = now.date_naive();
-    let due = s.due_list(now).await?;
-    let due_total = due.len();
+    let (due, due_total) = app.due_top(now, 25).await?;
     let open_asks = s
         .list_ledger(&LedgerQuery {
             kind: Some(LedgerKind::Ask),
@@ -119,11 +118,11 @@ async fn today(State(app): State<AppState>, Extension(csrf): Extension<CsrfToken
         .items;
     render(&TodayPage {
         nav: nav(&app, &csrf, "today"),
-        due: due.into_iter().take(25).collect(),
+        due,
         due_total,
-        next_steps: s.next_steps(today + Duration::days(7)).await?,
-        upcoming: s.upcoming(today, 7).await?,
-        goals: s.goal_progress(today).await?,
+        next_steps: app.next_steps(today + Duration::days(7)).await?.to_vec(),
+        upcoming: app.upcoming(today, 7).await?.to_vec(),
+        goals: app.goal_progress(today).await?.to_vec(),
         open_asks,
         today,
     })
@@ -183,7 +182,6 @@ async fn people(
         (vec![], vec![], 0)
     } else if q.q.trim().is_empty() {
         let list = app
-            .store
             .list_contacts(&ContactQuery {
                 now: Some(now),
                 tag: Some(q.tag.trim().to_lowercase()).filter(|t| !t.is_empty()),
@@ -196,7 +194,7 @@ async fn people(
                 offset: (page - 1) * PAGE_SIZE,
             })
             .await?;
-        (list.items, vec![], list.total)
+        (list.items.clone(), vec![], list.total)
     } else {
         let hits = app.store.search(&q.q, 50).await?;
         let n = hits.len() as u64;
@@ -744,7 +742,7 @@ async fn goals_view(
     let now = (app.clock)();
     Ok(GoalsPage {
         nav: nav(app, csrf, "goals"),
-        goals: app.store.goal_progress(now.date_naive()).await?,
+        goals: app.goal_progress(now.date_naive()).await?.to_vec(),
         review: app.store.review(Period::Week, now).await?,
         errors,
     })
@@ -946,7 +944,7 @@ async fn insights(
     State(app): State<AppState>,
     Extension(csrf): Extension<CsrfToken>,
 ) -> PageResult {
-    let i = app.store.insights((app.clock)()).await?;
+    let i = app.insights((app.clock)()).await?;
     let growth: Vec<(String, f64)> =
         i.growth.iter().map(|g| (g.label[5..].to_string(), g.count as f64)).collect();
     let strength: Vec<(String, f64)> = i
@@ -1264,7 +1262,7 @@ async fn logout(State(app): State<AppState>, headers: HeaderMap) -> PageResult {
 }
 
 async fn load_demo(State(app): State<AppState>) -> PageResult {
-    if app.store.stats().await?.contacts > 0 {
+    if app.stats().await?.contacts > 0 {
         return Err(WebError::Conflict("the demo loads into an empty database only".into()).into());
     }
     kith_store::demo::load(&*app.store, (app.clock)()).await?;

@@ -321,7 +321,7 @@ pub struct PathsPage {
 #[template(path = "insights.html")]
 pub struct InsightsPage {
     pub nav: Nav,
-    pub i: Insights,
+    pub i: std::sync::Arc<Insights>,
     pub growth_svg: String,
     pub strength_svg: String,
     pub layers_svg: String,

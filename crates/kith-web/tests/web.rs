@@ -122,8 +122,48 @@ kith_store::store_tests!(
     api_speaks_json_and_problems,
     sign_in_tokens_and_limits,
     import_preview_confirm_duplicates_and_export,
-    settings_create_and_revoke_device_secrets
+    settings_create_and_revoke_device_secrets,
+    kept_results_follow_changes_from_anywhere
 );
+
+/// Today, People, the due list and Insights are kept between requests until the database
+/// changes. A change made by another process (here a second store on the same database, as
+/// the CLI would be) shows on the next request.
+async fn kept_results_follow_changes_from_anywhere(db: &TestDb) {
+    let mut c = Client::new(db, false);
+    let other = kith_store::open(&db.url).await.unwrap();
+    let mut mia = kith_core::ContactInput::named("Mia Mentor");
+    mia.tags = vec!["mentor".into()];
+    let mia = other.create_contact(&mia, now() - chrono::Duration::days(40)).await.unwrap();
+    other.set_tag_cadence("mentor", Some(30)).await.unwrap();
+    for _ in 0..2 {
+        assert!(c.get("/").await.body.contains("data-due=\"Mia Mentor\""));
+        assert!(c.get("/people").await.body.contains("Mia Mentor"));
+        assert!(c.get("/api/v1/due").await.body.contains("Mia Mentor"));
+    }
+    let insights = c.get("/api/v1/insights").await.body;
+
+    // Coffee logged elsewhere takes her off the due list.
+    let coffee = kith_core::InteractionInput {
+        occurred_at: now() - chrono::Duration::hours(1),
+        kind: kith_core::InteractionKind::Coffee,
+        direction: kith_core::Direction::Outbound,
+        participants: vec![mia.id],
+        summary: "Coffee".into(),
+        notes: String::new(),
+    };
+    other.log_interaction(&coffee, now()).await.unwrap();
+    assert!(!c.get("/").await.body.contains("data-due=\"Mia Mentor\""));
+    assert_eq!(c.get("/api/v1/due").await.body, "[]");
+    assert_ne!(c.get("/api/v1/insights").await.body, insights, "insights count the coffee");
+
+    // A new person elsewhere appears on People; a person trashed elsewhere leaves it.
+    let ben = other.create_contact(&kith_core::ContactInput::named("Ben Builder"), now()).await;
+    assert!(c.get("/people").await.body.contains("Ben Builder"));
+    other.trash_contact(ben.unwrap().id, now()).await.unwrap();
+    assert!(!c.get("/people").await.body.contains("Ben Builder"));
+    assert!(c.get("/people").await.body.contains("Mia Mentor"));
+}
 
 /// Settings creates an app password (it then signs a DAV client in) and a feed link (its URL
 /// then serves a calendar), shows each once, and revokes them.

@@ -41,6 +41,57 @@ pub enum Dialect {
 pub struct SqlStore {
     pub(crate) pool: AnyPool,
     pub(crate) dialect: Dialect,
+    /// Tells whether anything was committed since the last look (see `data_version`).
+    pub(crate) probe: std::sync::Arc<Probe>,
+}
+
+/// A SQLite connection of its own that only ever asks `PRAGMA data_version`, which changes
+/// whenever *another* connection (in this process or any other) commits. It never writes, so
+/// every commit counts. Opened on first use; `generation` counts (re)connections, because a
+/// new connection starts its own count.
+pub(crate) struct Probe {
+    url: Option<String>,
+    busy_ms: u128,
+    conn: futures_util::lock::Mutex<(u64, Option<sqlx::AnyConnection>)>,
+}
+
+impl std::fmt::Debug for Probe {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Probe").field("sqlite", &self.url.is_some()).finish()
+    }
+}
+
+impl Probe {
+    /// The SQLite data version, tagged with the connection's generation; `None` for an
+    /// in-memory database (no other connection can see it).
+    pub(crate) async fn version(&self) -> Result<Option<String>> {
+        let Some(url) = &self.url else { return Ok(None) };
+        let mut guard = self.conn.lock().await;
+        let (generation, slot) = &mut *guard;
+        if slot.is_none() {
+            let mut conn = sqlx::AnyConnection::connect(url).await?;
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("PRAGMA busy_timeout = {};", self.busy_ms)))
+                .execute(&mut conn)
+                .await?;
+            *generation += 1;
+            *slot = Some(conn);
+        }
+        let Some(conn) = slot.as_mut() else { return Ok(None) };
+        match util::fetch(conn, "PRAGMA data_version".into(), vec![]).await {
+            Ok(rows) => {
+                let v = rows
+                    .first()
+                    .map(|r| util::int(r, "data_version"))
+                    .transpose()?
+                    .unwrap_or_default();
+                Ok(Some(format!("{generation}.{v}")))
+            }
+            Err(e) => {
+                *slot = None;
+                Err(e)
+            }
+        }
+    }
 }
 
 /// Splits a user's database URL into the dialect and the URL sqlx should open.
@@ -132,7 +183,10 @@ impl SqlStore {
             .connect(&sqlx_url)
             .await
             .map_err(|e| map_open(StoreError::from(e)))?;
-        Ok(SqlStore { pool, dialect })
+        let probe_url =
+            (dialect == Dialect::Sqlite && sqlx_url != "sqlite::memory:").then_some(sqlx_url);
+        let probe = Probe { url: probe_url, busy_ms, conn: Default::default() };
+        Ok(SqlStore { pool, dialect, probe: std::sync::Arc::new(probe) })
     }
 
     /// The backend behind this store.

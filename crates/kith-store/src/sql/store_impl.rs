@@ -1,7 +1,8 @@
 //! `Store` for `SqlStore`: each method opens a transaction (for writes), calls the module that
 //! does the work, and commits.
 
-use super::util::{fetch, int, micros};
+use super::Dialect;
+use super::util::{fetch, int, micros, text};
 use super::{
     SqlStore, auth, contacts, goals, imports, interactions, ledger, leverage, network, nurture,
     organizations, search, trash,
@@ -130,7 +131,7 @@ impl Store for SqlStore {
             .await?
             .into_iter()
             .map(|(id, name, h)| {
-                (id.to_string(), (kith_core::strength::strength(&h, now, &settings).score, name))
+                (id.to_string(), (kith_core::strength::score(&h, now, &settings), name))
             })
             .collect();
         let mut ranked: Vec<(f64, String, String)> = ordered
@@ -399,6 +400,18 @@ impl Store for SqlStore {
         tx.commit().await?;
         self.refresh_planner_stats(items.len()).await?;
         Ok(items.len() as u64)
+    }
+
+    async fn data_version(&self) -> Result<Option<String>> {
+        if self.dialect == Dialect::Postgres {
+            // A snapshot lists which transactions have finished; any commit (or rollback) of
+            // a writing transaction changes it, and read-only ones never get an id.
+            let mut conn = self.pool.acquire().await?;
+            let rows =
+                fetch(&mut conn, "SELECT pg_current_snapshot()::text AS v".into(), vec![]).await?;
+            return rows.first().map(|r| text(r, "v")).transpose();
+        }
+        self.probe.version().await
     }
 
     async fn stats(&self) -> Result<Stats> {
@@ -1112,7 +1125,7 @@ impl Store for SqlStore {
                 industry,
                 location,
                 met_via,
-                strength: kith_core::strength::strength(&h, now, &settings).score,
+                strength: kith_core::strength::score(&h, now, &settings),
                 interactions: h.interactions.count,
                 last_contact: h.interactions.last_at,
             });
