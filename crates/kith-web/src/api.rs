@@ -355,8 +355,7 @@ async fn log_interaction(
 /// Organizations by name.
 #[utoipa::path(get, path = "/api/v1/organizations", params(Paging), responses((status = 200, body = Object)))]
 async fn list_organizations(State(app): State<AppState>, Query(p): Query<Paging>) -> ApiResult {
-    ok(&app
-        .store
+    ok(&*app
         .list_organizations(&OrganizationQuery {
             limit: Some(p.limit()),
             offset: p.offset.unwrap_or(0),

@@ -180,3 +180,26 @@ impl crate::AppState {
             .await
     }
 }
+
+impl crate::AppState {
+    /// A page of organizations with how many people work there now and did before.
+    pub(crate) async fn list_organizations(
+        &self,
+        query: &kith_store::OrganizationQuery,
+    ) -> Result<Arc<kith_store::Page<kith_core::OrganizationSummary>>, StoreError> {
+        let store = &*self.store;
+        let key = format!("organizations {query:?}");
+        self.memo.get(store, key, || store.list_organizations(query)).await
+    }
+
+    /// The week or month in review, as of the day of `now`.
+    pub(crate) async fn review(
+        &self,
+        period: kith_core::goal::Period,
+        now: DateTime<Utc>,
+    ) -> Result<Arc<kith_core::goal::Review>, StoreError> {
+        let store = &*self.store;
+        let key = format!("review {period:?} {}", now.date_naive());
+        self.memo.get(store, key, || store.review(period, now)).await
+    }
+}

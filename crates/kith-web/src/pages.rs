@@ -554,10 +554,10 @@ async fn organizations(
     Extension(csrf): Extension<CsrfToken>,
 ) -> PageResult {
     let orgs = app
-        .store
         .list_organizations(&OrganizationQuery { limit: Some(500), offset: 0 })
         .await?
-        .items;
+        .items
+        .clone();
     render(&OrganizationsPage { nav: nav(&app, &csrf, "organizations"), orgs })
 }
 
@@ -743,7 +743,7 @@ async fn goals_view(
     Ok(GoalsPage {
         nav: nav(app, csrf, "goals"),
         goals: app.goal_progress(now.date_naive()).await?.to_vec(),
-        review: app.store.review(Period::Week, now).await?,
+        review: app.review(Period::Week, now).await?,
         errors,
     })
 }

@@ -287,7 +287,7 @@ pub struct CommunityPage {
 pub struct GoalsPage {
     pub nav: Nav,
     pub goals: Vec<GoalProgress>,
-    pub review: Review,
+    pub review: std::sync::Arc<Review>,
     pub errors: FormErrors,
 }
 

@@ -6,6 +6,7 @@ use crate::output::{Table, json};
 use anyhow::{Context, Result, bail};
 
 pub async fn serve(ctx: Ctx, a: ServeArgs) -> Result<()> {
+    crate::release_memory_promptly();
     let store = ctx.store.clone();
     let scheme = if a.tls_cert.is_some() { "https" } else { "http" };
     let url = format!("{scheme}://{}", a.listen);

@@ -212,26 +212,31 @@ pub(crate) async fn evidence(conn: &mut AnyConnection) -> Result<Vec<TieEvidence
     }
     let live = "JOIN contacts c1 ON c1.id = p1.contact_id AND c1.trash_id IS NULL \
                 JOIN contacts c2 ON c2.id = p2.contact_id AND c2.trash_id IS NULL";
-    for r in fetch(
+    // Most interactions have one participant: find those with two or more by one pass over
+    // the key (ordered by interaction) before joining anything. Trashed people are few: their
+    // ids are set aside once instead of looking up both people of every pair.
+    let trashed = "SELECT id FROM contacts WHERE trash_id IS NOT NULL";
+    let together: Vec<(String, String, i64, i64)> = fetch_packed(
         conn,
-        format!(
-            "SELECT p1.contact_id AS a, p2.contact_id AS b, COUNT(*) AS n, MAX(i.occurred_at) AS last \
-             FROM interaction_participants p1 \
-             JOIN interaction_participants p2 ON p2.interaction_id = p1.interaction_id AND p1.contact_id < p2.contact_id \
-             JOIN interactions i ON i.id = p1.interaction_id AND i.trash_id IS NULL {live} \
+        &format!(
+            "WITH shared AS (SELECT interaction_id FROM interaction_participants \
+             GROUP BY interaction_id HAVING COUNT(*) > 1) \
+             SELECT p1.contact_id AS a, p2.contact_id AS b, COUNT(*) AS n, MAX(i.occurred_at) AS last \
+             FROM shared m JOIN interactions i ON i.id = m.interaction_id AND i.trash_id IS NULL \
+             JOIN interaction_participants p1 ON p1.interaction_id = m.interaction_id \
+             JOIN interaction_participants p2 ON p2.interaction_id = m.interaction_id AND p1.contact_id < p2.contact_id \
+             WHERE p1.contact_id NOT IN ({trashed}) AND p2.contact_id NOT IN ({trashed}) \
              GROUP BY p1.contact_id, p2.contact_id"
         ),
+        &["a", "b", "n", "last"],
         vec![],
     )
-    .await?
-    {
+    .await?;
+    for (a, b, count, last) in together {
         out.push(TieEvidence {
-            a: ContactId(uuid(&r, "a")?),
-            b: ContactId(uuid(&r, "b")?),
-            evidence: Evidence::Together {
-                count: int(&r, "n")?,
-                last: from_micros(int(&r, "last")?).date_naive(),
-            },
+            a: ContactId(parse_id(&a)?),
+            b: ContactId(parse_id(&b)?),
+            evidence: Evidence::Together { count, last: from_micros(last).date_naive() },
         });
     }
     for r in fetch(
@@ -258,24 +263,27 @@ pub(crate) async fn evidence(conn: &mut AnyConnection) -> Result<Vec<TieEvidence
 /// Who works or worked where, for live contacts at live organizations of at most
 /// [`MAX_ORG_FOR_TIES`] known people.
 pub(crate) async fn memberships(conn: &mut AnyConnection) -> Result<Vec<Membership>> {
-    let rows = fetch(
+    let rows: Vec<(String, String, String, i64)> = fetch_packed(
         conn,
-        "SELECT e.contact_id, e.organization_id, o.name, MIN(CASE WHEN e.end_date IS NULL THEN 0 ELSE 1 END) AS past \
-         FROM employment e JOIN organizations o ON o.id = e.organization_id AND o.trash_id IS NULL \
+        "WITH sizes AS (SELECT organization_id, COUNT(DISTINCT contact_id) AS n FROM employment \
+         GROUP BY organization_id) \
+         SELECT e.contact_id, e.organization_id, o.name, MIN(CASE WHEN e.end_date IS NULL THEN 0 ELSE 1 END) AS past \
+         FROM sizes z JOIN employment e ON e.organization_id = z.organization_id \
+         JOIN organizations o ON o.id = e.organization_id AND o.trash_id IS NULL \
          JOIN contacts c ON c.id = e.contact_id AND c.trash_id IS NULL \
-         WHERE (SELECT COUNT(DISTINCT x.contact_id) FROM employment x WHERE x.organization_id = o.id) <= $1 \
-         GROUP BY e.contact_id, e.organization_id, o.name"
-            .into(),
+         WHERE z.n <= $1 GROUP BY e.contact_id, e.organization_id, o.name"
+            ,
+        &["contact_id", "organization_id", "name", "past"],
         vec![MAX_ORG_FOR_TIES.into()],
     )
     .await?;
-    rows.iter()
-        .map(|r| {
+    rows.into_iter()
+        .map(|(contact, organization, name, past)| {
             Ok(Membership {
-                contact: ContactId(uuid(r, "contact_id")?),
-                organization: OrganizationId(uuid(r, "organization_id")?),
-                name: text(r, "name")?,
-                current: int(r, "past")? == 0,
+                contact: ContactId(parse_id(&contact)?),
+                organization: OrganizationId(parse_id(&organization)?),
+                name,
+                current: past == 0,
             })
         })
         .collect()
@@ -809,7 +817,17 @@ pub(crate) type InsightRow =
 
 /// [`InsightRow`]s of every live contact.
 pub(crate) async fn insight_rows(conn: &mut AnyConnection) -> Result<Vec<InsightRow>> {
-    let rows = fetch(
+    type Packed = (
+        String,
+        Option<String>,
+        i64,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    let rows: Vec<Packed> = fetch_packed(
         conn,
         "SELECT c.id, c.first_met, c.created_at, c.location, c.how_met, \
          (SELECT o.name FROM employment e JOIN organizations o ON o.id = e.organization_id AND o.trash_id IS NULL \
@@ -818,25 +836,18 @@ pub(crate) async fn insight_rows(conn: &mut AnyConnection) -> Result<Vec<Insight
           WHERE e.contact_id = c.id AND e.end_date IS NULL ORDER BY e.position LIMIT 1) AS industry, \
          (SELECT ev.name FROM event_attendees a JOIN events ev ON ev.id = a.event_id AND ev.trash_id IS NULL \
           WHERE a.contact_id = c.id AND a.met_here = 1 LIMIT 1) AS met_event \
-         FROM contacts c WHERE c.trash_id IS NULL"
-            .into(),
+         FROM contacts c WHERE c.trash_id IS NULL",
+        &["id", "first_met", "created_at", "location", "how_met", "org", "industry", "met_event"],
         vec![],
     )
     .await?;
-    rows.iter()
-        .map(|r| {
-            let added = match parse_date(opt_text(r, "first_met")?) {
+    rows.into_iter()
+        .map(|(id, first_met, created_at, location, how_met, org, industry, met_event)| {
+            let added = match parse_date(first_met) {
                 Some(d) => d,
-                None => from_micros(int(r, "created_at")?).date_naive(),
+                None => from_micros(created_at).date_naive(),
             };
-            Ok((
-                ContactId(uuid(r, "id")?),
-                added,
-                opt_text(r, "org")?,
-                opt_text(r, "industry")?,
-                opt_text(r, "location")?,
-                opt_text(r, "met_event")?.or(opt_text(r, "how_met")?),
-            ))
+            Ok((ContactId(parse_id(&id)?), added, org, industry, location, met_event.or(how_met)))
         })
         .collect()
 }

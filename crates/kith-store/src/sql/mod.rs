@@ -146,7 +146,7 @@ impl SqlStore {
         let pragmas = format!(
             "PRAGMA busy_timeout = {busy_ms}; PRAGMA foreign_keys = ON; \
              PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-             PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;"
+             PRAGMA cache_size = -8192; PRAGMA temp_store = MEMORY;"
         );
         let map_open = |e: StoreError| match e {
             StoreError::Other(reason) => open_err(describe_open_error(&StoreError::Other(reason))),

@@ -318,12 +318,99 @@ pub(crate) async fn tag_cadences(conn: &mut AnyConnection) -> Result<Vec<(String
     .collect()
 }
 
-const CANDIDATE_SELECT: &str = "SELECT c.id, c.display_name, c.created_at, c.first_met, c.cadence_days, c.snoozed_until, c.closeness, \
-    (SELECT MIN(tc.cadence_days) FROM contact_tags t JOIN tag_cadences tc ON tc.tag = t.tag WHERE t.contact_id = c.id) AS tag_cadence, \
+/// The columns of a candidate row, in [`CandidateCols`] order. `{tag}` is the cadence tag's
+/// pair of columns (read per contact, or given by the query).
+fn candidate_select(conn: &AnyConnection, tag: &str) -> String {
+    format!(
+        "SELECT c.id, c.display_name, c.created_at, c.first_met, c.cadence_days, c.snoozed_until, \
+         {} AS closeness, {tag}, s.interaction_count, s.first_at, s.last_at, {} AS decayed, \
+         s.outbound, s.inbound, s.mutual, s.kinds \
+         FROM contacts c LEFT JOIN contact_stats s ON s.contact_id = c.id",
+        real_text(conn, "c.closeness"),
+        real_text(conn, "s.decayed_at_last"),
+    )
+}
+
+/// The cadence a contact gets from its tags (the shortest), for [`candidate_select`].
+const TAG_CADENCE_COLS: &str = "(SELECT MIN(tc.cadence_days) FROM contact_tags t JOIN tag_cadences tc ON tc.tag = t.tag WHERE t.contact_id = c.id) AS tag_cadence, \
     (SELECT t.tag FROM contact_tags t JOIN tag_cadences tc ON tc.tag = t.tag WHERE t.contact_id = c.id \
-       ORDER BY tc.cadence_days, t.tag LIMIT 1) AS cadence_tag, \
-    s.interaction_count, s.first_at, s.last_at, s.decayed_at_last, s.outbound, s.inbound, s.mutual, s.kinds \
-    FROM contacts c LEFT JOIN contact_stats s ON s.contact_id = c.id";
+       ORDER BY tc.cadence_days, t.tag LIMIT 1) AS cadence_tag";
+
+const CANDIDATE_NAMES: [&str; 17] = [
+    "id",
+    "display_name",
+    "created_at",
+    "first_met",
+    "cadence_days",
+    "snoozed_until",
+    "closeness",
+    "tag_cadence",
+    "cadence_tag",
+    "interaction_count",
+    "first_at",
+    "last_at",
+    "decayed",
+    "outbound",
+    "inbound",
+    "mutual",
+    "kinds",
+];
+
+/// A candidate row as [`fetch_packed`] returns it (a JSON array in [`CANDIDATE_NAMES`] order;
+/// reals as exact text).
+#[derive(serde::Deserialize)]
+struct CandidateCols {
+    id: String,
+    display_name: String,
+    created_at: i64,
+    first_met: Option<String>,
+    cadence_days: Option<i64>,
+    snoozed_until: Option<String>,
+    closeness: Option<String>,
+    tag_cadence: Option<i64>,
+    cadence_tag: Option<String>,
+    interaction_count: Option<i64>,
+    first_at: Option<i64>,
+    last_at: Option<i64>,
+    decayed: Option<String>,
+    outbound: Option<i64>,
+    inbound: Option<i64>,
+    mutual: Option<i64>,
+    kinds: Option<i64>,
+}
+
+/// A real read back from [`real_text`].
+fn real(v: Option<String>) -> Result<Option<f64>> {
+    v.map(|t| {
+        t.trim().parse::<f64>().map_err(|e| StoreError::Other(format!("bad number {t:?}: {e}")))
+    })
+    .transpose()
+}
+
+/// Interaction aggregates from packed columns; no aggregates row means no interactions.
+#[allow(clippy::too_many_arguments)]
+fn packed_stats(
+    count: Option<i64>,
+    first_at: Option<i64>,
+    last_at: Option<i64>,
+    decayed: Option<String>,
+    outbound: Option<i64>,
+    inbound: Option<i64>,
+    mutual: Option<i64>,
+    kinds: Option<i64>,
+) -> Result<InteractionStats> {
+    let Some(count) = count else { return Ok(InteractionStats::default()) };
+    Ok(InteractionStats {
+        count,
+        first_at: first_at.map(from_micros),
+        last_at: last_at.map(from_micros),
+        decayed_at_last: real(decayed)?.unwrap_or(0.0),
+        outbound: outbound.unwrap_or(0),
+        inbound: inbound.unwrap_or(0),
+        mutual: mutual.unwrap_or(0),
+        kinds: kinds.unwrap_or(0) as u32,
+    })
+}
 
 struct CandidateRow {
     id: String,
@@ -334,38 +421,44 @@ struct CandidateRow {
     stats: InteractionStats,
 }
 
-fn candidate_row(r: &sqlx::any::AnyRow) -> Result<CandidateRow> {
-    let tag = match (opt_int(r, "tag_cadence")?, opt_text(r, "cadence_tag")?) {
-        (Some(d), Some(t)) => Some((d as u32, t)),
-        _ => None,
-    };
-    row_with_tag(r, tag)
-}
-
-/// A candidate row whose tag cadence (if any) is given rather than read from the row. The
-/// contact's own cadence wins over the tag's.
-fn row_with_tag(r: &sqlx::any::AnyRow, tag: Option<(u32, String)>) -> Result<CandidateRow> {
-    let created_at = from_micros(int(r, "created_at")?);
-    let known_since = known_since(created_at, parse_date(opt_text(r, "first_met")?));
-    let own = opt_int(r, "cadence_days")?.map(|d| d as u32);
-    let (cadence_days, cadence_source) = match (own, tag) {
-        (Some(d), _) => (Some(d), Some(CadenceSource::Contact)),
-        (None, Some((d, t))) => (Some(d), Some(CadenceSource::Tag(t))),
-        (None, None) => (None, None),
-    };
-    Ok(CandidateRow {
-        id: text(r, "id")?,
-        display_name: text(r, "display_name")?,
-        created_at,
-        known_since,
-        settings: NurtureSettings {
-            cadence_days,
-            cadence_source,
-            snoozed_until: parse_date(opt_text(r, "snoozed_until")?),
-            closeness: r.try_get::<Option<f64>, _>("closeness")?,
-        },
-        stats: stats_from_row(r)?.unwrap_or_default(),
-    })
+impl CandidateCols {
+    /// The row; the contact's own cadence wins over its tag's (from the row, or `tag` when
+    /// the query was for one tag).
+    fn row(self, tag: Option<(u32, String)>) -> Result<CandidateRow> {
+        let created_at = from_micros(self.created_at);
+        let known_since = known_since(created_at, parse_date(self.first_met));
+        let tag = tag.or(match (self.tag_cadence, self.cadence_tag) {
+            (Some(d), Some(t)) => Some((d as u32, t)),
+            _ => None,
+        });
+        let (cadence_days, cadence_source) = match (self.cadence_days, tag) {
+            (Some(d), _) => (Some(d as u32), Some(CadenceSource::Contact)),
+            (None, Some((d, t))) => (Some(d), Some(CadenceSource::Tag(t))),
+            (None, None) => (None, None),
+        };
+        Ok(CandidateRow {
+            id: self.id,
+            display_name: self.display_name,
+            created_at,
+            known_since,
+            settings: NurtureSettings {
+                cadence_days,
+                cadence_source,
+                snoozed_until: parse_date(self.snoozed_until),
+                closeness: real(self.closeness)?,
+            },
+            stats: packed_stats(
+                self.interaction_count,
+                self.first_at,
+                self.last_at,
+                self.decayed,
+                self.outbound,
+                self.inbound,
+                self.mutual,
+                self.kinds,
+            )?,
+        })
+    }
 }
 
 /// A live contact's keep-in-touch settings and strength inputs.
@@ -373,16 +466,16 @@ pub(crate) async fn contact_nurture(
     conn: &mut AnyConnection,
     id: ContactId,
 ) -> Result<(NurtureSettings, History, Balance)> {
-    let rows = fetch(
-        conn,
-        format!("{CANDIDATE_SELECT} WHERE c.id = $1 AND c.trash_id IS NULL"),
-        vec![id.to_string().into()],
-    )
-    .await?;
-    let Some(r) = rows.first() else {
+    let sql = format!(
+        "{} WHERE c.id = $1 AND c.trash_id IS NULL",
+        candidate_select(conn, TAG_CADENCE_COLS)
+    );
+    let rows: Vec<CandidateCols> =
+        fetch_packed(conn, &sql, &CANDIDATE_NAMES, vec![id.to_string().into()]).await?;
+    let Some(cols) = rows.into_iter().next() else {
         return Err(StoreError::not_found("contact", id.to_string()));
     };
-    let row = candidate_row(r)?;
+    let row = cols.row(None)?;
     let mut ledger = entries_for_contacts(conn, std::slice::from_ref(&row.id)).await?;
     let entries = ledger.remove(&row.id).unwrap_or_default();
     let balance = Balance::of(&entries);
@@ -404,23 +497,21 @@ pub(crate) async fn due_candidates(
     // Driven from the cadences, not from every contact: people with their own cadence, then,
     // tag by tag, people whose cadence comes from that tag. A day early; rank_due makes the cut.
     let today = now.date_naive().to_string();
-    let base = format!(
-        "SELECT c.id, c.display_name, c.created_at, c.first_met, c.cadence_days, c.snoozed_until, c.closeness, {STATS_COLS} \
-         FROM contacts c LEFT JOIN contact_stats s ON s.contact_id = c.id"
-    );
+    let base = candidate_select(conn, "NULL AS tag_cadence, NULL AS cadence_tag");
     let live = "c.trash_id IS NULL AND (c.snoozed_until IS NULL OR c.snoozed_until <= $1)";
-    let own = fetch(
+    let own: Vec<CandidateCols> = fetch_packed(
         conn,
-        format!(
+        &format!(
             "{base} WHERE c.cadence_days IS NOT NULL AND {live} \
              AND COALESCE(s.last_at, c.created_at) <= $2 - (c.cadence_days - 1) * 86400000000"
         ),
+        &CANDIDATE_NAMES,
         vec![today.clone().into(), micros(now).into()],
     )
     .await?;
     let mut by_id: HashMap<String, CandidateRow> = HashMap::new();
-    for r in &own {
-        let row = row_with_tag(r, None)?;
+    for cols in own {
+        let row = cols.row(None)?;
         by_id.insert(row.id.clone(), row);
     }
     let cadences: Vec<(String, u32)> =
@@ -430,13 +521,14 @@ pub(crate) async fn due_candidates(
             .map(|r| Ok((text(r, "tag")?, int(r, "cadence_days")? as u32)))
             .collect::<Result<_>>()?;
     for (tag, cadence) in cadences {
-        let rows = fetch(
+        let rows: Vec<CandidateCols> = fetch_packed(
             conn,
-            format!(
+            &format!(
                 "{base} JOIN contact_tags t ON t.contact_id = c.id AND t.tag = $3 \
                  WHERE c.cadence_days IS NULL AND {live} \
                  AND COALESCE(s.last_at, c.created_at) <= $2 - $4 * 86400000000"
             ),
+            &CANDIDATE_NAMES,
             vec![
                 today.clone().into(),
                 micros(now).into(),
@@ -445,8 +537,8 @@ pub(crate) async fn due_candidates(
             ],
         )
         .await?;
-        for r in &rows {
-            let row = row_with_tag(r, Some((cadence, tag.clone())))?;
+        for cols in rows {
+            let row = cols.row(Some((cadence, tag.clone())))?;
             let shorter = by_id
                 .get(&row.id)
                 .is_none_or(|old| old.settings.cadence_days.is_some_and(|d| cadence < d));
@@ -515,12 +607,47 @@ pub(crate) async fn due_candidates(
 pub(crate) async fn all_histories(
     conn: &mut AnyConnection,
 ) -> Result<Vec<(ContactId, String, History)>> {
-    let rows = fetch(
+    // 100k rows: packed into one JSON text (see `fetch_packed`), reals as exact text.
+    type Packed = (
+        String,
+        String,
+        i64,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<String>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+    );
+    let closeness = real_text(conn, "c.closeness");
+    let decayed = real_text(conn, "s.decayed_at_last");
+    let rows: Vec<Packed> = fetch_packed(
         conn,
-        format!(
-            "SELECT c.id, c.display_name, c.created_at, c.first_met, c.closeness, {STATS_COLS} \
+        &format!(
+            "SELECT c.id, c.display_name, c.created_at, c.first_met, {closeness} AS closeness, \
+             s.interaction_count, s.first_at, s.last_at, {decayed} AS decayed, s.outbound, s.inbound, \
+             s.mutual, s.kinds \
              FROM contacts c LEFT JOIN contact_stats s ON s.contact_id = c.id WHERE c.trash_id IS NULL"
         ),
+        &[
+            "id",
+            "display_name",
+            "created_at",
+            "first_met",
+            "closeness",
+            "interaction_count",
+            "first_at",
+            "last_at",
+            "decayed",
+            "outbound",
+            "inbound",
+            "mutual",
+            "kinds",
+        ],
         vec![],
     )
     .await?;
@@ -549,17 +676,18 @@ pub(crate) async fn all_histories(
             st.kinds |= 1 << kith_core::ledger::LedgerKind::ALL.iter().position(|x| *x == k).unwrap_or(0);
         }
     }
-    rows.iter()
+    rows.into_iter()
         .map(|r| {
-            let id = text(r, "id")?;
-            let created_at = from_micros(int(r, "created_at")?);
+            let (id, name, created_at, first_met, closeness) = (r.0, r.1, r.2, r.3, r.4);
+            let created_at = from_micros(created_at);
+            let interactions = packed_stats(r.5, r.6, r.7, r.8, r.9, r.10, r.11, r.12)?;
             let history = History {
-                interactions: stats_from_row(r)?.unwrap_or_default(),
+                interactions,
                 ledger: ledger.remove(&id).unwrap_or_default(),
-                known_since: Some(known_since(created_at, parse_date(opt_text(r, "first_met")?))),
-                closeness: r.try_get::<Option<f64>, _>("closeness")?,
+                known_since: Some(known_since(created_at, parse_date(first_met))),
+                closeness: real(closeness)?,
             };
-            Ok((ContactId(parse_id(&id)?), text(r, "display_name")?, history))
+            Ok((ContactId(parse_id(&id)?), name, history))
         })
         .collect()
 }
