@@ -336,6 +336,9 @@ const TAG_CADENCE_COLS: &str = "(SELECT MIN(tc.cadence_days) FROM contact_tags t
     (SELECT t.tag FROM contact_tags t JOIN tag_cadences tc ON tc.tag = t.tag WHERE t.contact_id = c.id \
        ORDER BY tc.cadence_days, t.tag LIMIT 1) AS cadence_tag";
 
+/// For [`candidate_select`] when the tag cadence is not wanted or comes from the query.
+const NO_TAG_COLS: &str = "NULL AS tag_cadence, NULL AS cadence_tag";
+
 const CANDIDATE_NAMES: [&str; 17] = [
     "id",
     "display_name",
@@ -497,7 +500,7 @@ pub(crate) async fn due_candidates(
     // Driven from the cadences, not from every contact: people with their own cadence, then,
     // tag by tag, people whose cadence comes from that tag. A day early; rank_due makes the cut.
     let today = now.date_naive().to_string();
-    let base = candidate_select(conn, "NULL AS tag_cadence, NULL AS cadence_tag");
+    let base = candidate_select(conn, NO_TAG_COLS);
     let live = "c.trash_id IS NULL AND (c.snoozed_until IS NULL OR c.snoozed_until <= $1)";
     let own: Vec<CandidateCols> = fetch_packed(
         conn,
@@ -607,50 +610,9 @@ pub(crate) async fn due_candidates(
 pub(crate) async fn all_histories(
     conn: &mut AnyConnection,
 ) -> Result<Vec<(ContactId, String, History)>> {
-    // 100k rows: packed into one JSON text (see `fetch_packed`), reals as exact text.
-    type Packed = (
-        String,
-        String,
-        i64,
-        Option<String>,
-        Option<String>,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-        Option<String>,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-    );
-    let closeness = real_text(conn, "c.closeness");
-    let decayed = real_text(conn, "s.decayed_at_last");
-    let rows: Vec<Packed> = fetch_packed(
-        conn,
-        &format!(
-            "SELECT c.id, c.display_name, c.created_at, c.first_met, {closeness} AS closeness, \
-             s.interaction_count, s.first_at, s.last_at, {decayed} AS decayed, s.outbound, s.inbound, \
-             s.mutual, s.kinds \
-             FROM contacts c LEFT JOIN contact_stats s ON s.contact_id = c.id WHERE c.trash_id IS NULL"
-        ),
-        &[
-            "id",
-            "display_name",
-            "created_at",
-            "first_met",
-            "closeness",
-            "interaction_count",
-            "first_at",
-            "last_at",
-            "decayed",
-            "outbound",
-            "inbound",
-            "mutual",
-            "kinds",
-        ],
-        vec![],
-    )
-    .await?;
+    // 100k rows: packed into one JSON text (see `fetch_packed`).
+    let sql = format!("{} WHERE c.trash_id IS NULL", candidate_select(conn, NO_TAG_COLS));
+    let rows: Vec<CandidateCols> = fetch_packed(conn, &sql, &CANDIDATE_NAMES, vec![]).await?;
     let mut ledger: HashMap<String, kith_core::strength::LedgerStats> = HashMap::new();
     for r in fetch(
         conn,
@@ -677,17 +639,15 @@ pub(crate) async fn all_histories(
         }
     }
     rows.into_iter()
-        .map(|r| {
-            let (id, name, created_at, first_met, closeness) = (r.0, r.1, r.2, r.3, r.4);
-            let created_at = from_micros(created_at);
-            let interactions = packed_stats(r.5, r.6, r.7, r.8, r.9, r.10, r.11, r.12)?;
+        .map(|cols| {
+            let row = cols.row(None)?;
             let history = History {
-                interactions,
-                ledger: ledger.remove(&id).unwrap_or_default(),
-                known_since: Some(known_since(created_at, parse_date(first_met))),
-                closeness: real(closeness)?,
+                interactions: row.stats,
+                ledger: ledger.remove(&row.id).unwrap_or_default(),
+                known_since: Some(row.known_since),
+                closeness: row.settings.closeness,
             };
-            Ok((ContactId(parse_id(&id)?), name, history))
+            Ok((ContactId(parse_id(&row.id)?), row.display_name, history))
         })
         .collect()
 }
