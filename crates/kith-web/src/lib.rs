@@ -12,6 +12,7 @@ mod api;
 mod assets;
 mod auth;
 mod charts;
+mod collaborations;
 pub mod dav;
 mod error;
 pub mod feeds;
@@ -85,6 +86,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     pages::routes()
         .merge(transfer::routes(state.max_upload))
+        .merge(collaborations::routes())
         .merge(api::routes(state.max_upload))
         .merge(assets::routes())
         .merge(feeds::routes())

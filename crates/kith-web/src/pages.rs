@@ -26,7 +26,7 @@ use kith_store::{
 use serde::Deserialize;
 use std::net::SocketAddr;
 
-type PageResult = Result<Response, PageError>;
+pub(crate) type PageResult = Result<Response, PageError>;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -73,11 +73,11 @@ pub(crate) fn render<T: Template>(t: &T) -> PageResult {
     Ok(Html(t.render()?).into_response())
 }
 
-fn render_status<T: Template>(status: StatusCode, t: &T) -> PageResult {
+pub(crate) fn render_status<T: Template>(status: StatusCode, t: &T) -> PageResult {
     Ok((status, Html(t.render()?)).into_response())
 }
 
-fn see_other(to: &str) -> PageResult {
+pub(crate) fn see_other(to: &str) -> PageResult {
     Ok(Redirect::to(to).into_response())
 }
 
@@ -87,7 +87,7 @@ pub(crate) fn parse_id(kind: &str, raw: &str) -> Result<uuid::Uuid, PageError> {
 }
 
 /// Field errors of a failed write, or the failure itself.
-fn form_errors(e: StoreError) -> Result<FormErrors, PageError> {
+pub(crate) fn form_errors(e: StoreError) -> Result<FormErrors, PageError> {
     match e {
         StoreError::Invalid(v) => Ok(FormErrors(v.errors)),
         StoreError::Conflict(m) => Ok(FormErrors(vec![kith_core::FieldError {
@@ -987,6 +987,7 @@ async fn restore(State(app): State<AppState>, Path(id): Path<String>) -> PageRes
         kith_core::TrashKind::Event => format!("/events/{}", e.entity_id),
         kith_core::TrashKind::Community => format!("/communities/{}", e.entity_id),
         kith_core::TrashKind::Organization => format!("/organizations/{}", e.entity_id),
+        kith_core::TrashKind::Collaboration => format!("/collaborations/{}", e.entity_id),
         _ => "/trash".to_string(),
     };
     see_other(&to)

@@ -26,7 +26,7 @@ pub struct Nav {
 
 impl Nav {
     /// The navigation entries: (path, label, key).
-    pub fn items(&self) -> [(&'static str, &'static str, &'static str); 13] {
+    pub fn items(&self) -> [(&'static str, &'static str, &'static str); 14] {
         [
             ("/", "Today", "today"),
             ("/people", "People", "people"),
@@ -35,6 +35,7 @@ impl Nav {
             ("/communities", "Communities", "communities"),
             ("/goals", "Goals", "goals"),
             ("/opportunities", "Opportunities", "opportunities"),
+            ("/collaborations", "Collaborations", "collaborations"),
             ("/paths", "Intro paths", "paths"),
             ("/insights", "Insights", "insights"),
             ("/import", "Import", "import"),
@@ -272,6 +273,26 @@ pub struct EventPage {
 pub struct CommunitiesPage {
     pub nav: Nav,
     pub communities: Vec<CommunitySummary>,
+    pub errors: FormErrors,
+}
+
+#[derive(Template)]
+#[template(path = "collaborations.html")]
+pub struct CollaborationsPage {
+    pub nav: Nav,
+    pub collaborations: Vec<kith_core::pipeline::Collaboration>,
+    pub statuses: Vec<&'static str>,
+    pub form: crate::collaborations::CollaborationForm,
+    pub errors: FormErrors,
+}
+
+#[derive(Template)]
+#[template(path = "collaboration.html")]
+pub struct CollaborationPage {
+    pub nav: Nav,
+    pub c: kith_core::pipeline::Collaboration,
+    pub statuses: Vec<&'static str>,
+    pub form: crate::collaborations::CollaborationForm,
     pub errors: FormErrors,
 }
 

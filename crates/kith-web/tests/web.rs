@@ -123,8 +123,74 @@ kith_store::store_tests!(
     sign_in_tokens_and_limits,
     import_preview_confirm_duplicates_and_export,
     settings_create_and_revoke_device_secrets,
-    kept_results_follow_changes_from_anywhere
+    kept_results_follow_changes_from_anywhere,
+    collaborations_have_their_pages
 );
+
+/// Collaborations: start one (bad dates come back next to the field, nothing saved), add a
+/// person with a role, edit its status, and find it on the list and on the trash's restore
+/// path.
+async fn collaborations_have_their_pages(db: &TestDb) {
+    let mut c = Client::new(db, false);
+    let ada = kith_core::ContactInput::named("Ada Lovelace");
+    let ada = db.store.create_contact(&ada, now()).await.unwrap();
+    let empty = c.get("/collaborations").await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert!(empty.body.contains("No collaborations yet"));
+    let bad = c
+        .form(
+            "/collaborations",
+            &[("title", "Engine notes"), ("start", "2026-05-01"), ("end", "2026-04-01")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("id=\"e-end\"") && bad.body.contains("value=\"Engine notes\""));
+    let bad_date = c.form("/collaborations", &[("title", "Engine notes"), ("start", "May")]).await;
+    assert!(bad_date.body.contains("id=\"e-start\""), "{}", bad_date.body);
+    assert!(db.store.list_collaborations(None).await.unwrap().is_empty());
+
+    let made = c
+        .form(
+            "/collaborations",
+            &[("title", "Engine notes"), ("description", "A paper"), ("start", "2026-05-01")],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER);
+    let page = made.location.clone();
+    assert!(c.get(&page).await.body.contains("<h1>Engine notes</h1>"));
+    let nobody = c.form(&format!("{page}/people"), &[("person", "Nobody Known")]).await;
+    assert_eq!(nobody.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(nobody.body.contains("id=\"e-person\""));
+    let added =
+        c.form(&format!("{page}/people"), &[("person", "Ada"), ("role", "co-author")]).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER);
+    let shown = c.get(&page).await.body;
+    assert!(shown.contains("data-participant=\"Ada Lovelace\"") && shown.contains("co-author"));
+    let edited = c
+        .form(&page, &[("title", "Engine notes"), ("status", "done"), ("outcome", "Published")])
+        .await;
+    assert_eq!(edited.status, StatusCode::SEE_OTHER);
+    let stored = db.store.list_collaborations(Some(ada.id)).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].status.as_str(), "done");
+    assert_eq!(stored[0].outcome, "Published");
+    let list = c.get("/collaborations").await.body;
+    assert!(list.contains("data-collaboration=\"Engine notes\"") && list.contains("Ada Lovelace"));
+    assert_eq!(c.get("/collaborations/not-an-id").await.status, StatusCode::NOT_FOUND);
+
+    // To the trash and back.
+    let trashed = c.form(&format!("{page}/delete"), &[]).await;
+    assert_eq!(
+        (trashed.status, trashed.location.as_str()),
+        (StatusCode::SEE_OTHER, "/collaborations")
+    );
+    assert!(!c.get("/collaborations").await.body.contains("data-collaboration"));
+    assert_eq!(c.get(&page).await.status, StatusCode::NOT_FOUND);
+    let entry = db.store.list_trash().await.unwrap().into_iter().next().unwrap();
+    let restored = c.form(&format!("/trash/{}/restore", entry.id), &[]).await;
+    assert_eq!(restored.location, page);
+    assert!(c.get(&page).await.body.contains("Published"));
+}
 
 /// Today, People, the due list and Insights are kept between requests until the database
 /// changes. A change made by another process (here a second store on the same database, as
@@ -426,6 +492,7 @@ async fn pages_forms_and_the_due_list(db: &TestDb) {
         "/communities",
         "/goals",
         "/opportunities",
+        "/collaborations",
         "/paths?to=Ada",
         "/insights",
         "/trash",
