@@ -390,31 +390,6 @@ fn real(v: Option<String>) -> Result<Option<f64>> {
     .transpose()
 }
 
-/// Interaction aggregates from packed columns; no aggregates row means no interactions.
-#[allow(clippy::too_many_arguments)]
-fn packed_stats(
-    count: Option<i64>,
-    first_at: Option<i64>,
-    last_at: Option<i64>,
-    decayed: Option<String>,
-    outbound: Option<i64>,
-    inbound: Option<i64>,
-    mutual: Option<i64>,
-    kinds: Option<i64>,
-) -> Result<InteractionStats> {
-    let Some(count) = count else { return Ok(InteractionStats::default()) };
-    Ok(InteractionStats {
-        count,
-        first_at: first_at.map(from_micros),
-        last_at: last_at.map(from_micros),
-        decayed_at_last: real(decayed)?.unwrap_or(0.0),
-        outbound: outbound.unwrap_or(0),
-        inbound: inbound.unwrap_or(0),
-        mutual: mutual.unwrap_or(0),
-        kinds: kinds.unwrap_or(0) as u32,
-    })
-}
-
 struct CandidateRow {
     id: String,
     display_name: String,
@@ -450,16 +425,20 @@ impl CandidateCols {
                 snoozed_until: parse_date(self.snoozed_until),
                 closeness: real(self.closeness)?,
             },
-            stats: packed_stats(
-                self.interaction_count,
-                self.first_at,
-                self.last_at,
-                self.decayed,
-                self.outbound,
-                self.inbound,
-                self.mutual,
-                self.kinds,
-            )?,
+            stats: match self.interaction_count {
+                Some(count) => InteractionStats {
+                    count,
+                    first_at: self.first_at.map(from_micros),
+                    last_at: self.last_at.map(from_micros),
+                    decayed_at_last: real(self.decayed)?.unwrap_or(0.0),
+                    outbound: self.outbound.unwrap_or(0),
+                    inbound: self.inbound.unwrap_or(0),
+                    mutual: self.mutual.unwrap_or(0),
+                    kinds: self.kinds.unwrap_or(0) as u32,
+                },
+                // No aggregates row: no interactions.
+                None => InteractionStats::default(),
+            },
         })
     }
 }
