@@ -267,11 +267,25 @@ pub fn content_hash(bytes: &[u8]) -> u64 {
     h
 }
 
-/// The hash of a person record: its content, not its line.
-pub fn person_hash(record: &PersonRecord) -> u64 {
-    let mut r = record.clone();
-    r.line = 0;
-    content_hash(format!("{r:?}").as_bytes())
+/// The hash of a person record: its content, not its line. It is the FNV-1a hash of the
+/// record's `Debug` text with `line` set to 0, fed to the hash as it is written (no copy of the
+/// record, no string); stored hashes depend on it staying the same.
+pub fn person_hash(record: &mut PersonRecord) -> u64 {
+    struct Fnv(u64);
+    impl fmt::Write for Fnv {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            for b in s.bytes() {
+                self.0 ^= u64::from(b);
+                self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+            }
+            Ok(())
+        }
+    }
+    let line = std::mem::take(&mut record.line);
+    let mut h = Fnv(content_hash(&[]));
+    let _ = fmt::Write::write_fmt(&mut h, format_args!("{record:?}"));
+    record.line = line;
+    h.0
 }
 
 /// Builds a link record with its kind inferred.
@@ -483,7 +497,7 @@ pub fn plan(
     let mut update_of: HashMap<ContactId, usize> = HashMap::new();
     let mut seen_keys: std::collections::HashSet<String> = std::collections::HashSet::new();
     for mut record in parsed.people {
-        let hash = person_hash(&record);
+        let hash = person_hash(&mut record);
         // Formats without ids: the record's content is its key, so the same row imported again
         // is recognised even when it has no email, phone or link to match on.
         if record.key.is_none() {
@@ -792,4 +806,34 @@ pub fn merge(
         }
     }
     m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn person_hash_is_the_hash_of_the_debug_text_without_the_line() {
+        let mut record = PersonRecord {
+            line: 42,
+            key: Some("uid-1".into()),
+            contact: ContactInput {
+                display_name: "Zoë O'Brien".into(),
+                emails: vec![email("zoe@example.com", Some("work"))],
+                tags: vec!["friends".into()],
+                ..Default::default()
+            },
+            organization_card: false,
+            extra: vec!["X-SOCIALPROFILE:x".into()],
+        };
+        let mut without_line = record.clone();
+        without_line.line = 0;
+        let expected = content_hash(format!("{without_line:?}").as_bytes());
+        assert_eq!(person_hash(&mut record), expected);
+        assert_eq!(record.line, 42, "the line is put back");
+        record.line = 7;
+        assert_eq!(person_hash(&mut record), expected, "the line is not content");
+        record.contact.tags.push("work".into());
+        assert_ne!(person_hash(&mut record), expected);
+    }
 }

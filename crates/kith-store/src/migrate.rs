@@ -54,6 +54,11 @@ pub const MIGRATIONS: &[Migration] = &[
         description: "address-book sync: revisions, cards and tombstones",
         template: include_str!("../migrations/0007_sync.sql"),
     },
+    Migration {
+        version: 8,
+        description: "search postings without a foreign key (the store deletes them)",
+        template: include_str!("../migrations/0008_search_postings.sql"),
+    },
 ];
 
 /// The schema version this build writes.

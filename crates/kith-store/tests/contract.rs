@@ -1000,13 +1000,33 @@ async fn trash_restore_and_purge_contacts(db: &TestDb) {
     assert!(s.list_trash().await.unwrap().is_empty());
     // Purge is final.
     let t = s.trash_contact(a.id, now()).await.unwrap();
+    assert!(postings_of(db, a.id).await > 0, "a trashed contact keeps its postings");
     s.purge(t.id).await.unwrap();
+    assert_eq!(postings_of(db, a.id).await, 0, "purged with the contact");
     assert!(matches!(s.restore(t.id, now()).await, Err(StoreError::NotFound { .. })));
     let stats = s.stats().await.unwrap();
     assert_eq!((stats.contacts, stats.interactions, stats.notes, stats.trash), (1, 1, 0, 0));
     s.trash_contact(b.id, now()).await.unwrap();
     assert_eq!(s.purge_all().await.unwrap(), 1);
     assert_eq!(s.stats().await.unwrap(), kith_store::Stats::default());
+    assert_eq!(postings_of(db, b.id).await, 0);
+}
+
+/// How many search postings a contact has, read straight from the database.
+async fn postings_of(db: &TestDb, id: kith_core::ContactId) -> i64 {
+    use sqlx::Connection;
+    let sql = "SELECT COUNT(*) FROM search_postings WHERE contact_id = $1";
+    if db.url.starts_with("sqlite") {
+        let mut conn = sqlx::sqlite::SqliteConnection::connect(&db.url).await.unwrap();
+        let n = sqlx::query_scalar(sql).bind(id.to_string()).fetch_one(&mut conn).await.unwrap();
+        conn.close().await.unwrap();
+        n
+    } else {
+        let mut conn = sqlx::postgres::PgConnection::connect(&db.url).await.unwrap();
+        let n = sqlx::query_scalar(sql).bind(id.to_string()).fetch_one(&mut conn).await.unwrap();
+        conn.close().await.unwrap();
+        n
+    }
 }
 
 async fn organizations_are_unique_and_restorable(db: &TestDb) {

@@ -96,6 +96,8 @@ const BULK_TABLES: &[&str] = &[
     "import_sources",
     "interactions",
     "interaction_participants",
+    "contact_cards",
+    "dav_cards",
 ];
 
 /// What [`apply`] wrote.
@@ -117,25 +119,11 @@ pub(crate) async fn apply(
 ) -> Result<Applied> {
     let mut sources: Vec<(&SourceKey, &'static str, String)> = Vec::new();
     let mut cards: Vec<(String, &CardExtras)> = Vec::new();
-    // New contacts.
+    // New contacts get their ids now and are written after the changed ones.
     let ids: Vec<ContactId> = plan.new_contacts.iter().map(|_| ContactId(new_id())).collect();
     let items: Vec<(ContactId, &ContactInput)> =
         ids.iter().copied().zip(plan.new_contacts.iter().map(|n| &n.input)).collect();
-    // A big import into a small database: build the indexes once at the end.
-    let existing = fetch(conn, "SELECT COUNT(*) AS n FROM contacts".into(), vec![]).await?;
-    let existing = existing.first().map(|r| int(r, "n")).transpose()?.unwrap_or(0);
-    let bulk = items.len() >= 10_000 && items.len() as i64 >= existing;
-    let rebuild = if bulk { drop_indexes(conn, BULK_TABLES).await? } else { Vec::new() };
-    contacts::insert_contacts(conn, &items, now).await?;
-    for (id, n) in ids.iter().zip(&plan.new_contacts) {
-        for s in &n.sources {
-            sources.push((s, "contact", id.to_string()));
-        }
-        if let Some(c) = &n.card {
-            cards.push((id.to_string(), c));
-        }
-    }
-    // Changed contacts.
+    // Changed contacts, while every index is in place (rewriting one looks up its rows).
     for (id, input, seen) in updates {
         // Planned outside this transaction: refuse rather than overwrite a later edit.
         let rows = fetch(
@@ -155,6 +143,20 @@ pub(crate) async fn apply(
             )));
         }
         contacts::replace_contact(conn, *id, input, now).await?;
+    }
+    // A big import into a small database: build the indexes once at the end.
+    let existing = fetch(conn, "SELECT COUNT(*) AS n FROM contacts".into(), vec![]).await?;
+    let existing = existing.first().map(|r| int(r, "n")).transpose()?.unwrap_or(0);
+    let bulk = items.len() >= 10_000 && items.len() as i64 >= existing;
+    let rebuild = if bulk { drop_indexes(conn, BULK_TABLES).await? } else { Vec::new() };
+    contacts::insert_contacts(conn, &items, now).await?;
+    for (id, n) in ids.iter().zip(&plan.new_contacts) {
+        for s in &n.sources {
+            sources.push((s, "contact", id.to_string()));
+        }
+        if let Some(c) = &n.card {
+            cards.push((id.to_string(), c));
+        }
     }
     let mut fill_cards: Vec<(String, &CardExtras)> = Vec::new();
     for u in &plan.updates {
@@ -253,19 +255,22 @@ pub(crate) async fn apply(
         let (f, k) = key2(&r);
         dedup.insert((f.to_string(), k.to_string()), r);
     }
+    // In key order, so the rows go into the (format, key) index one page after another.
+    let mut rows: Vec<Vec<Val>> = dedup.into_values().collect();
+    rows.sort_by(|a, b| key2(a).cmp(&key2(b)));
     insert_rows(
         conn,
         "INSERT INTO import_sources (format, source_key, entity_kind, entity_id, content_hash, imported_at)",
         6,
-        dedup.into_values().collect(),
+        rows,
         "ON CONFLICT (format, source_key) DO UPDATE SET entity_kind = excluded.entity_kind, \
          entity_id = excluded.entity_id, content_hash = excluded.content_hash, \
          imported_at = excluded.imported_at",
     )
     .await?;
-    restore_indexes(conn, rebuild).await?;
+    // One row per contact (the last card wins), in key order.
     let rows_of = |list: Vec<(String, &CardExtras)>| {
-        let mut by_id: HashMap<String, Vec<Val>> = HashMap::new();
+        let mut by_id: std::collections::BTreeMap<String, Vec<Val>> = Default::default();
         for (id, c) in list {
             let row = vec![id.clone().into(), c.uid.clone().into(), c.lines.join("\n").into()];
             by_id.insert(id, row);
@@ -289,6 +294,7 @@ pub(crate) async fn apply(
         "ON CONFLICT (contact_id) DO UPDATE SET uid = excluded.uid, extra = excluded.extra",
     )
     .await?;
+    restore_indexes(conn, rebuild).await?;
     Ok(Applied {
         contacts: ids,
         interactions: interaction_ids.len() as u64,

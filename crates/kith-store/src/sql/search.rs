@@ -52,44 +52,47 @@ pub(crate) async fn index_contacts(
     register_words(conn, words).await
 }
 
-/// Postings on SQLite, as `{"contact id": {"weight": ["word", ...]}}` expanded by nested
-/// `json_each`: every value arrives as an atom, with no per-field JSON extraction, and rows go
-/// into the (word, contact) key in order.
+/// Postings on SQLite, as `{"word": {"contact id": weight, ...}, ...}` expanded by nested
+/// `json_each`: every value arrives as an atom, with no per-field JSON extraction. The postings
+/// are sorted by the table's key (word, contact) here, so SQLite appends them in document order
+/// without sorting, and each chunk continues where the last one stopped.
 async fn insert_postings_sqlite(
     conn: &mut AnyConnection,
     items: &[(ContactId, Vec<(String, u8)>)],
 ) -> Result<()> {
-    let sql = "INSERT INTO search_postings (word, contact_id, weight)                SELECT w.value, c.key, CAST(g.key AS INTEGER)                FROM json_each(?) c, json_each(c.value) g, json_each(g.value) w                WHERE true ORDER BY 1, 2";
-    for chunk in items.chunks(20_000) {
-        let mut json = String::with_capacity(chunk.len() * 200);
+    const PER_STATEMENT: usize = 250_000;
+    let sql = "INSERT INTO search_postings (word, contact_id, weight) \
+               SELECT w.key, p.key, p.value FROM json_each(?) w, json_each(w.value) p WHERE true";
+    let ids: Vec<String> = items.iter().map(|(id, _)| id.to_string()).collect();
+    let mut postings: Vec<(&str, &str, u8)> = items
+        .iter()
+        .zip(&ids)
+        .flat_map(|((_, terms), id)| {
+            terms.iter().map(move |(w, weight)| (w.as_str(), id.as_str(), *weight))
+        })
+        .collect();
+    postings.sort_unstable();
+    for chunk in postings.chunks(PER_STATEMENT) {
+        let mut json = String::with_capacity(chunk.len() * 56);
         json.push('{');
-        for (i, (id, terms)) in chunk.iter().enumerate() {
-            if i > 0 {
+        let mut word: Option<&str> = None;
+        for &(w, id, weight) in chunk {
+            if word == Some(w) {
                 json.push(',');
+            } else {
+                if word.is_some() {
+                    json.push_str("},");
+                }
+                push_json_string(&mut json, w);
+                json.push_str(":{");
+                word = Some(w);
             }
             json.push('"');
-            json.push_str(&id.to_string());
-            json.push_str("\":{");
-            let mut by_weight: Vec<(u8, Vec<&str>)> = Vec::new();
-            for (word, weight) in terms {
-                match by_weight.iter_mut().find(|(w, _)| w == weight) {
-                    Some((_, list)) => list.push(word),
-                    None => by_weight.push((*weight, vec![word])),
-                }
-            }
-            for (j, (weight, list)) in by_weight.iter().enumerate() {
-                if j > 0 {
-                    json.push(',');
-                }
-                json.push_str(&format!("\"{weight}\":["));
-                for (k, word) in list.iter().enumerate() {
-                    if k > 0 {
-                        json.push(',');
-                    }
-                    push_json_string(&mut json, word);
-                }
-                json.push(']');
-            }
+            json.push_str(id);
+            json.push_str("\":");
+            json.push_str(&weight.to_string());
+        }
+        if word.is_some() {
             json.push('}');
         }
         json.push('}');
@@ -103,6 +106,31 @@ async fn register_words(conn: &mut AnyConnection, words: HashSet<String>) -> Res
     let mut words: Vec<String> = words.into_iter().collect();
     words.sort();
     let mut new_words = Vec::new();
+    if conn.backend_name() == "SQLite" {
+        // One packed read of the words already known and one insert of the rest: rows
+        // returned one by one (`RETURNING`) cost several µs each through the driver.
+        let mut list = String::with_capacity(words.len() * 12);
+        list.push('[');
+        for (i, w) in words.iter().enumerate() {
+            if i > 0 {
+                list.push(',');
+            }
+            push_json_string(&mut list, w);
+        }
+        list.push(']');
+        let known: Vec<(String,)> = fetch_packed(
+            conn,
+            "SELECT word FROM search_words WHERE word IN (SELECT value FROM json_each($1))",
+            &["word"],
+            vec![Val::Text(list)],
+        )
+        .await?;
+        let known: HashSet<String> = known.into_iter().map(|(w,)| w).collect();
+        new_words = words.into_iter().filter(|w| !known.contains(w)).collect();
+        let rows = new_words.iter().map(|w| vec![Val::Text(w.clone())]).collect();
+        insert_rows(conn, "INSERT INTO search_words (word)", 1, rows, "").await?;
+        words = Vec::new();
+    }
     for chunk in words.chunks(1000) {
         let sql = format!(
             "INSERT INTO search_words (word) VALUES {} ON CONFLICT DO NOTHING RETURNING word",

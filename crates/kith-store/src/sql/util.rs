@@ -478,7 +478,8 @@ pub fn secondary_indexes(tables: &[&str]) -> Vec<(String, String)> {
                 continue;
             };
             let table = target.split('(').next().unwrap_or_default();
-            if tables.contains(&table) {
+            // A later migration may build an index again (after rebuilding its table).
+            if tables.contains(&table) && !out.iter().any(|(n, _)| n == name) {
                 out.push((name.to_string(), line.trim_end_matches(';').to_string()));
             }
         }
