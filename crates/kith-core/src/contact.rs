@@ -9,6 +9,7 @@ use std::fmt;
 
 /// An email address with an optional label (`work`, `home`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Email {
     pub address: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17,6 +18,7 @@ pub struct Email {
 
 /// A phone number as entered, its normalised form (for matching) and an optional label.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Phone {
     pub number: String,
     pub normalized: String,
@@ -26,6 +28,7 @@ pub struct Phone {
 
 /// What a link points at; inferred from the URL when not given.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum LinkKind {
     Linkedin,
@@ -97,6 +100,7 @@ impl fmt::Display for LinkKind {
 
 /// A web link (profile, website).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Link {
     pub url: String,
     pub kind: LinkKind,
@@ -104,6 +108,7 @@ pub struct Link {
 
 /// A postal address; every part optional.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Address {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
@@ -133,6 +138,7 @@ impl Address {
 
 /// A birthday; the year is optional (many people share only the day).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Birthday {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<i32>,
@@ -181,6 +187,7 @@ impl fmt::Display for Birthday {
 
 /// A role at an organization, current when it has no end date.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Employment {
     pub organization_id: OrganizationId,
     pub organization: String,
@@ -194,6 +201,7 @@ pub struct Employment {
 
 /// A role as entered: the organization by name (created when it does not exist yet).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EmploymentInput {
     pub organization: String,
     #[serde(default)]
@@ -206,6 +214,7 @@ pub struct EmploymentInput {
 
 /// A dated note on a contact's timeline (markdown).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Note {
     pub id: NoteId,
     pub contact_id: ContactId,
@@ -215,6 +224,7 @@ pub struct Note {
 
 /// A person in the user's network.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Contact {
     pub id: ContactId,
     pub display_name: String,
@@ -293,6 +303,7 @@ impl Contact {
 
 /// What lists show of a contact.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContactSummary {
     pub id: ContactId,
     pub display_name: String,
@@ -309,6 +320,7 @@ pub struct ContactSummary {
 /// A contact as entered or edited. [`ContactInput::normalized`] checks it and returns the form
 /// the store saves.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContactInput {
     pub display_name: String,
     #[serde(default)]

@@ -44,6 +44,7 @@ impl Direction {
 
 /// A contact taking part in an interaction.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Participant {
     pub contact_id: ContactId,
     pub display_name: String,
@@ -51,6 +52,7 @@ pub struct Participant {
 
 /// Something that happened with one or more contacts.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Interaction {
     pub id: InteractionId,
     pub occurred_at: DateTime<Utc>,
@@ -65,6 +67,7 @@ pub struct Interaction {
 
 /// An interaction as entered.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InteractionInput {
     pub occurred_at: DateTime<Utc>,
     pub kind: InteractionKind,

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// An organization and the people linked to it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Organization {
     pub id: OrganizationId,
     pub name: String,
@@ -25,6 +26,7 @@ pub struct Organization {
 
 /// A contact's role at an organization.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Role {
     pub contact_id: ContactId,
     pub display_name: String,
@@ -35,6 +37,7 @@ pub struct Role {
 
 /// What lists show of an organization.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrganizationSummary {
     pub id: OrganizationId,
     pub name: String,
@@ -46,6 +49,7 @@ pub struct OrganizationSummary {
 
 /// An organization as entered or edited.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrganizationInput {
     pub name: String,
     #[serde(default)]

@@ -27,6 +27,7 @@ word_enum!(
 
 /// One deletion: the record the user deleted and how many linked records went with it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrashEntry {
     pub id: TrashId,
     pub kind: TrashKind,

@@ -54,6 +54,7 @@ pub struct InteractionQuery {
 
 /// One page of a list and the total number of matches.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: u64,

@@ -11,12 +11,14 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use kith_core::network::EventInput;
 use kith_core::pipeline::OpportunityInput;
+use kith_core::trash::TrashEntry;
 use kith_core::{
-    ContactId, ContactInput, EventId, InteractionInput, OpportunityId, OrganizationId,
-    OrganizationInput, TrashId,
+    Contact, ContactId, ContactInput, ContactSummary, EventId, Interaction, InteractionInput,
+    OpportunityId, Organization, OrganizationId, OrganizationInput, OrganizationSummary, TrashId,
 };
 use kith_store::{
     ContactQuery, ContactSort, EventQuery, InteractionQuery, OpportunityQuery, OrganizationQuery,
+    Page,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi};
@@ -222,7 +224,7 @@ struct ContactFilter {
 }
 
 /// List contacts.
-#[utoipa::path(get, path = "/api/v1/contacts", params(Paging, ContactFilter), responses((status = 200, description = "A page of contacts: {items, total}", body = Object)))]
+#[utoipa::path(get, path = "/api/v1/contacts", params(Paging, ContactFilter), responses((status = 200, description = "A page of contacts: {items, total}", body = Page<ContactSummary>)))]
 async fn list_contacts(
     State(app): State<AppState>,
     Query(p): Query<Paging>,
@@ -281,7 +283,7 @@ async fn list_contacts(
 }
 
 /// Create a contact.
-#[utoipa::path(post, path = "/api/v1/contacts", request_body = Object, responses((status = 201, body = Object), (status = 422, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/contacts", request_body = ContactInput, responses((status = 201, body = Contact), (status = 422, body = Problem)))]
 async fn create_contact(
     State(app): State<AppState>,
     ApiJson(input): ApiJson<ContactInput>,
@@ -290,13 +292,13 @@ async fn create_contact(
 }
 
 /// Get a contact.
-#[utoipa::path(get, path = "/api/v1/contacts/{id}", params(("id" = String, Path)), responses((status = 200, body = Object), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/contacts/{id}", params(("id" = String, Path)), responses((status = 200, body = Contact), (status = 404, body = Problem)))]
 async fn get_contact(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
     ok(&app.store.get_contact(ContactId(id_of("contact", &id)?)).await?)
 }
 
 /// Replace a contact's fields.
-#[utoipa::path(put, path = "/api/v1/contacts/{id}", params(("id" = String, Path)), request_body = Object, responses((status = 200, body = Object), (status = 422, body = Problem)))]
+#[utoipa::path(put, path = "/api/v1/contacts/{id}", params(("id" = String, Path)), request_body = ContactInput, responses((status = 200, body = Contact), (status = 422, body = Problem)))]
 async fn update_contact(
     State(app): State<AppState>,
     Path(id): Path<String>,
@@ -306,13 +308,13 @@ async fn update_contact(
 }
 
 /// Move a contact to the trash.
-#[utoipa::path(delete, path = "/api/v1/contacts/{id}", params(("id" = String, Path)), responses((status = 200, description = "The trash entry", body = Object)))]
+#[utoipa::path(delete, path = "/api/v1/contacts/{id}", params(("id" = String, Path)), responses((status = 200, description = "The trash entry", body = TrashEntry)))]
 async fn delete_contact(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
     ok(&app.store.trash_contact(ContactId(id_of("contact", &id)?), (app.clock)()).await?)
 }
 
 /// A contact's interactions, newest first.
-#[utoipa::path(get, path = "/api/v1/contacts/{id}/interactions", params(("id" = String, Path), Paging), responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/contacts/{id}/interactions", params(("id" = String, Path), Paging), responses((status = 200, body = Page<Interaction>)))]
 async fn contact_interactions(
     State(app): State<AppState>,
     Path(id): Path<String>,
@@ -331,7 +333,7 @@ async fn contact_interactions(
 }
 
 /// Interactions, newest first.
-#[utoipa::path(get, path = "/api/v1/interactions", params(Paging), responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/interactions", params(Paging), responses((status = 200, body = Page<Interaction>)))]
 async fn list_interactions(State(app): State<AppState>, Query(p): Query<Paging>) -> ApiResult {
     ok(&app
         .store
@@ -344,7 +346,7 @@ async fn list_interactions(State(app): State<AppState>, Query(p): Query<Paging>)
 }
 
 /// Record an interaction.
-#[utoipa::path(post, path = "/api/v1/interactions", request_body = Object, responses((status = 201, body = Object), (status = 422, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/interactions", request_body = InteractionInput, responses((status = 201, body = Interaction), (status = 422, body = Problem)))]
 async fn log_interaction(
     State(app): State<AppState>,
     ApiJson(input): ApiJson<InteractionInput>,
@@ -353,7 +355,7 @@ async fn log_interaction(
 }
 
 /// Organizations by name.
-#[utoipa::path(get, path = "/api/v1/organizations", params(Paging), responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/organizations", params(Paging), responses((status = 200, body = Page<OrganizationSummary>)))]
 async fn list_organizations(State(app): State<AppState>, Query(p): Query<Paging>) -> ApiResult {
     ok(&*app
         .list_organizations(&OrganizationQuery {
@@ -364,7 +366,7 @@ async fn list_organizations(State(app): State<AppState>, Query(p): Query<Paging>
 }
 
 /// Create an organization.
-#[utoipa::path(post, path = "/api/v1/organizations", request_body = Object, responses((status = 201, body = Object), (status = 409, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/organizations", request_body = OrganizationInput, responses((status = 201, body = Organization), (status = 409, body = Problem)))]
 async fn create_organization(
     State(app): State<AppState>,
     ApiJson(input): ApiJson<OrganizationInput>,
@@ -373,7 +375,7 @@ async fn create_organization(
 }
 
 /// Get an organization with its people.
-#[utoipa::path(get, path = "/api/v1/organizations/{id}", params(("id" = String, Path)), responses((status = 200, body = Object), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/organizations/{id}", params(("id" = String, Path)), responses((status = 200, body = Organization), (status = 404, body = Problem)))]
 async fn get_organization(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
     ok(&app.store.get_organization(OrganizationId(id_of("organization", &id)?)).await?)
 }
@@ -523,25 +525,25 @@ async fn insights(State(app): State<AppState>) -> ApiResult {
 }
 
 /// What is in the trash.
-#[utoipa::path(get, path = "/api/v1/trash", responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/trash", responses((status = 200, body = Vec<TrashEntry>)))]
 async fn trash(State(app): State<AppState>) -> ApiResult {
     ok(&app.store.list_trash().await?)
 }
 
 /// Restore a trash entry with everything that went with it.
-#[utoipa::path(post, path = "/api/v1/trash/{id}/restore", params(("id" = String, Path)), responses((status = 200, body = Object), (status = 409, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/trash/{id}/restore", params(("id" = String, Path)), responses((status = 200, body = TrashEntry), (status = 409, body = Problem)))]
 async fn restore(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
     ok(&app.store.restore(TrashId(id_of("trash entry", &id)?), (app.clock)()).await?)
 }
 
 /// Get an interaction.
-#[utoipa::path(get, path = "/api/v1/interactions/{id}", params(("id" = String, Path)), responses((status = 200, body = Object), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/interactions/{id}", params(("id" = String, Path)), responses((status = 200, body = Interaction), (status = 404, body = Problem)))]
 async fn get_interaction(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
     ok(&app.store.get_interaction(kith_core::InteractionId(id_of("interaction", &id)?)).await?)
 }
 
 /// Move an interaction to the trash.
-#[utoipa::path(delete, path = "/api/v1/interactions/{id}", params(("id" = String, Path)), responses((status = 200, description = "The trash entry", body = Object)))]
+#[utoipa::path(delete, path = "/api/v1/interactions/{id}", params(("id" = String, Path)), responses((status = 200, description = "The trash entry", body = TrashEntry)))]
 async fn delete_interaction(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
     ok(&app
         .store
@@ -550,7 +552,7 @@ async fn delete_interaction(State(app): State<AppState>, Path(id): Path<String>)
 }
 
 /// Replace an organization's fields.
-#[utoipa::path(put, path = "/api/v1/organizations/{id}", params(("id" = String, Path)), request_body = Object, responses((status = 200, body = Object), (status = 422, body = Problem)))]
+#[utoipa::path(put, path = "/api/v1/organizations/{id}", params(("id" = String, Path)), request_body = OrganizationInput, responses((status = 200, body = Organization), (status = 422, body = Problem)))]
 async fn update_organization(
     State(app): State<AppState>,
     Path(id): Path<String>,
@@ -563,7 +565,7 @@ async fn update_organization(
 }
 
 /// Move an organization to the trash.
-#[utoipa::path(delete, path = "/api/v1/organizations/{id}", params(("id" = String, Path)), responses((status = 200, description = "The trash entry", body = Object)))]
+#[utoipa::path(delete, path = "/api/v1/organizations/{id}", params(("id" = String, Path)), responses((status = 200, description = "The trash entry", body = TrashEntry)))]
 async fn delete_organization(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
     ok(&app
         .store

@@ -562,7 +562,14 @@ async fn pages_forms_and_the_due_list(db: &TestDb) {
         .await
         .unwrap();
     let ada = c.get(&format!("/people/{id}")).await;
-    assert!(ada.body.contains("Parser library (active) — co-author"), "{}", ada.body);
+    assert!(
+        ada.body.contains(&format!(
+            "<a href=\"/collaborations/{}\">Parser library</a> (active) — co-author",
+            collab.id
+        )),
+        "{}",
+        ada.body
+    );
     let paths = c.get("/paths?org=Acme").await;
     assert!(
         paths.body.contains("You know there now") && paths.body.contains("Ada Lovelace"),
@@ -634,6 +641,22 @@ async fn api_speaks_json_and_problems(db: &TestDb) {
     let doc: serde_json::Value =
         serde_json::from_str(&c.get("/api/openapi.json").await.body).unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    // Request and response schemas come from the types the handlers read and write.
+    let contact_get = &doc["paths"]["/api/v1/contacts/{id}"]["get"]["responses"]["200"];
+    assert_eq!(
+        contact_get["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/Contact"
+    );
+    let schemas = &doc["components"]["schemas"];
+    assert_eq!(schemas["ContactInput"]["required"], serde_json::json!(["display_name"]));
+    assert!(
+        schemas["Contact"]["properties"]["emails"]["items"]["$ref"] == "#/components/schemas/Email"
+    );
+    assert!(schemas["Page_ContactSummary"]["properties"]["total"].is_object());
+    assert!(
+        schemas["InteractionKind"]["enum"].as_array().unwrap().contains(&"coffee".into()),
+        "{doc}"
+    );
     assert!(doc["paths"]["/api/v1/contacts/{id}"]["get"].is_object());
     assert!(doc["paths"]["/api/v1/paths"]["get"].is_object());
     let deleted = c.json("DELETE", &format!("/api/v1/contacts/{id}"), "").await;
