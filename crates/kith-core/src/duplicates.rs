@@ -36,6 +36,7 @@ impl DuplicateCandidate {
 
 /// Why two people look like the same person.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", content = "value", rename_all = "kebab-case")]
 pub enum Evidence {
     SameEmail(String),
@@ -71,6 +72,7 @@ impl Evidence {
 
 /// Two people who may be one, with the evidence and a score in (0, 1).
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DuplicatePair {
     pub a: ContactId,
     pub a_name: String,

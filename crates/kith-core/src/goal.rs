@@ -119,6 +119,7 @@ impl GoalMetric {
 
 /// A networking goal.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Goal {
     pub id: GoalId,
     pub metric: GoalMetric,
@@ -172,6 +173,7 @@ fn describe(
 
 /// A goal as entered.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GoalInput {
     pub metric: GoalMetric,
     pub target: i64,
@@ -233,6 +235,7 @@ pub struct GoalFact {
 
 /// A goal's count in one period.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PeriodCount {
     pub start: NaiveDate,
     /// The last day of the period.
@@ -243,6 +246,7 @@ pub struct PeriodCount {
 
 /// Where a goal stands.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GoalProgress {
     pub goal: Goal,
     pub description: String,
@@ -332,6 +336,7 @@ fn bar_char(p: &PeriodCount, goal: &Goal) -> char {
 
 /// A contact whose cadence ran out during a review period.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WentStale {
     pub contact: Participant,
     pub cadence_days: u32,
@@ -377,6 +382,7 @@ pub fn went_stale(
 
 /// Someone new in a review period, and where they were met.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewPerson {
     pub contact: Participant,
     pub met_on: NaiveDate,
@@ -386,6 +392,7 @@ pub struct NewPerson {
 
 /// A week or month in review.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Review {
     pub period: Period,
     pub start: NaiveDate,

@@ -34,6 +34,7 @@ pub struct InsightContact {
 
 /// A label and how many.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Count {
     pub label: String,
     pub count: i64,
@@ -41,6 +42,7 @@ pub struct Count {
 
 /// One Dunbar layer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Layer {
     /// 5, 15, 50 or 150.
     pub size: usize,
@@ -52,6 +54,7 @@ pub struct Layer {
 
 /// A spread of values over categories, with how even it is.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Spread {
     /// The largest categories, most first (at most 8).
     pub top: Vec<Count>,
@@ -65,6 +68,7 @@ pub struct Spread {
 
 /// A person and a score, for rankings.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Ranked {
     pub contact: Participant,
     pub score: f64,
@@ -74,6 +78,7 @@ pub struct Ranked {
 
 /// Everything `kith insights` shows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Insights {
     pub contacts: usize,
     /// New contacts per month over the last 12 months, oldest first (`YYYY-MM`).

@@ -65,6 +65,7 @@ impl LedgerKind {
 
 /// A ledger record.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LedgerEntry {
     pub id: LedgerEntryId,
     pub kind: LedgerKind,
@@ -107,6 +108,7 @@ impl LedgerEntry {
 
 /// A ledger record as entered.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LedgerInput {
     pub kind: LedgerKind,
     #[serde(default)]
@@ -182,6 +184,7 @@ impl LedgerInput {
 
 /// What the ledger says between the user and one contact.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Balance {
     pub favours_given: i64,
     pub favours_received: i64,

@@ -37,6 +37,7 @@ pub const MIN_MY_TIE: f64 = 0.05;
 
 /// "Ada knows Grace", as entered by the user.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Connection {
     pub id: ConnectionId,
     pub a: Participant,
@@ -50,6 +51,7 @@ pub struct Connection {
 
 /// A connection as entered.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConnectionInput {
     pub a: ContactId,
     pub b: ContactId,
@@ -91,6 +93,7 @@ impl ConnectionInput {
 
 /// Why two contacts are thought to know each other.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "source", rename_all = "snake_case")]
 pub enum Evidence {
     /// The user said so.
@@ -167,6 +170,7 @@ pub struct MyTie {
 
 /// One step of an introduction path.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Hop {
     /// `None` for the user.
     pub from: Option<Participant>,
@@ -178,6 +182,7 @@ pub struct Hop {
 
 /// A ranked route to someone through people the user knows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IntroPath {
     /// The product of the strengths along the path.
     pub strength: f64,
@@ -618,6 +623,7 @@ mod tests {
 
 /// The answer to "how do I reach this person or organization?".
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PathReport {
     /// The person or organization, by name.
     pub target: String,

@@ -105,6 +105,7 @@ impl ContributionKind {
 
 /// A contact at an event.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Attendee {
     pub contact_id: ContactId,
     pub display_name: String,
@@ -114,6 +115,7 @@ pub struct Attendee {
 
 /// An event the user attended, spoke at, volunteered at or organised.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Event {
     pub id: EventId,
     pub name: String,
@@ -148,6 +150,7 @@ pub fn date_range(start: NaiveDate, end: NaiveDate) -> String {
 
 /// What lists show of an event.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventSummary {
     pub id: EventId,
     pub name: String,
@@ -169,6 +172,7 @@ impl EventSummary {
 
 /// An event as entered or edited. The organizer is resolved by the caller.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventInput {
     pub name: String,
     #[serde(default)]
@@ -252,6 +256,7 @@ impl EventInput {
 /// A follow-up owed to someone first met at an event: open until an interaction with them is
 /// logged on or after the event's first day.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FollowUp {
     pub contact: Participant,
     pub event_id: EventId,
@@ -281,6 +286,7 @@ impl FollowUp {
 
 /// A community the user belongs to.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Community {
     pub id: CommunityId,
     pub name: String,
@@ -301,6 +307,7 @@ pub struct Community {
 
 /// What lists show of a community.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CommunitySummary {
     pub id: CommunityId,
     pub name: String,
@@ -314,6 +321,7 @@ pub struct CommunitySummary {
 
 /// A community as entered or edited.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CommunityInput {
     pub name: String,
     #[serde(default)]
@@ -373,6 +381,7 @@ impl CommunityInput {
 
 /// Something the user gave a community: a talk, a post, an answer, a pull request.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Contribution {
     pub id: ContributionId,
     pub community_id: CommunityId,
@@ -386,6 +395,7 @@ pub struct Contribution {
 
 /// A contribution as entered.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContributionInput {
     pub community: CommunityId,
     pub kind: ContributionKind,

@@ -35,6 +35,7 @@ pub fn parse_cadence(field: &str, raw: &str) -> Result<u32, ValidationError> {
 
 /// Where a contact's cadence comes from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "from", content = "tag", rename_all = "lowercase")]
 pub enum CadenceSource {
     /// Set on the contact.
@@ -45,6 +46,7 @@ pub enum CadenceSource {
 
 /// What the due list is computed from, per contact.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DueCandidate {
     pub contact_id: ContactId,
     pub display_name: String,
@@ -59,6 +61,7 @@ pub struct DueCandidate {
 
 /// One person to reach out to.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DueItem {
     pub contact_id: ContactId,
     pub display_name: String,
@@ -261,6 +264,7 @@ fn cadence_reason(d: &Cadenced<'_>) -> String {
 
 /// A reminder: one-off on a date, or yearly on that month and day.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Reminder {
     pub id: ReminderId,
     pub contact: Option<crate::interaction::Participant>,
@@ -273,6 +277,7 @@ pub struct Reminder {
 
 /// A reminder as entered.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReminderInput {
     pub contact: Option<ContactId>,
     pub title: String,
@@ -312,6 +317,7 @@ pub fn next_on_or_after(month: u32, day: u32, today: NaiveDate) -> Option<NaiveD
 
 /// What an upcoming date is.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum UpcomingKind {
     Birthday { turns: Option<i32> },
@@ -323,6 +329,7 @@ pub enum UpcomingKind {
 
 /// A date coming up.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Upcoming {
     pub on: NaiveDate,
     pub contact: Option<crate::interaction::Participant>,

@@ -53,6 +53,7 @@ pub const DEFAULT_OPEN_STAGES: &[&str] =
 
 /// The pipeline's stages, in order: the open ones, then [`CLOSED_STAGES`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Pipeline {
     pub open: Vec<String>,
 }
@@ -109,6 +110,7 @@ impl Pipeline {
 
 /// A contact on an opportunity.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpportunityContact {
     pub contact: Participant,
     pub role: OpportunityRole,
@@ -116,6 +118,7 @@ pub struct OpportunityContact {
 
 /// When an opportunity entered a stage.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StageChange {
     pub stage: String,
     pub on: NaiveDate,
@@ -123,6 +126,7 @@ pub struct StageChange {
 
 /// A job, client, collaboration or speaking opportunity.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Opportunity {
     pub id: OpportunityId,
     pub title: String,
@@ -141,6 +145,7 @@ pub struct Opportunity {
 
 /// An opportunity as entered; the stage must be one of the pipeline's.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpportunityInput {
     pub title: String,
     pub kind: OpportunityKind,
@@ -209,6 +214,7 @@ impl OpportunityInput {
 
 /// A next step coming due in the pipeline.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NextStep {
     pub opportunity: OpportunityId,
     pub title: String,
@@ -241,6 +247,7 @@ impl NextStep {
 
 /// A project or initiative with colleagues.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Collaboration {
     pub id: CollaborationId,
     pub title: String,
@@ -257,6 +264,7 @@ pub struct Collaboration {
 
 /// A collaboration as entered.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CollaborationInput {
     pub title: String,
     #[serde(default)]

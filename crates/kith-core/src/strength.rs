@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 /// Tunable parameters.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StrengthSettings {
     /// Days after which recency halves.
     pub half_life_days: f64,
@@ -38,6 +39,7 @@ impl Default for StrengthSettings {
 /// interactions, so at any later `now` the decayed count is that times
 /// 0.5^((now − last) / (2 × half-life)).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InteractionStats {
     pub count: i64,
     pub first_at: Option<DateTime<Utc>>,
@@ -128,6 +130,7 @@ pub fn kind_bit(kind: InteractionKind) -> u32 {
 
 /// What the ledger says about a contact, for strength and reasons.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LedgerStats {
     /// Favours I gave (help given, done).
     pub given: i64,
@@ -139,6 +142,7 @@ pub struct LedgerStats {
 
 /// Everything strength is computed from.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct History {
     pub interactions: InteractionStats,
     pub ledger: LedgerStats,
@@ -150,6 +154,7 @@ pub struct History {
 
 /// One factor of the score.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Factor {
     pub name: String,
     /// The factor's value in [0, 1].
@@ -163,6 +168,7 @@ pub struct Factor {
 
 /// A score with its explanation.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Strength {
     /// The final score in [0, 1].
     pub score: f64,
@@ -175,6 +181,7 @@ pub struct Strength {
 
 /// Affinity's tie bands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Band {
     Regular,

@@ -80,6 +80,7 @@ impl ContactRef {
 
 /// A search result.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchHit {
     pub contact: ContactSummary,
     pub score: f64,

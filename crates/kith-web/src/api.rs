@@ -9,8 +9,15 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use kith_core::goal::{Goal, GoalInput, GoalProgress};
+use kith_core::insights::Insights;
+use kith_core::ledger::{LedgerEntry, LedgerInput};
+use kith_core::leverage::PathReport;
 use kith_core::network::EventInput;
+use kith_core::network::{Community, CommunityInput, CommunitySummary, Event, EventSummary};
+use kith_core::nurture::DueItem;
 use kith_core::pipeline::OpportunityInput;
+use kith_core::pipeline::{Collaboration, CollaborationInput, Opportunity};
 use kith_core::trash::TrashEntry;
 use kith_core::{
     Contact, ContactId, ContactInput, ContactSummary, EventId, Interaction, InteractionInput,
@@ -18,7 +25,7 @@ use kith_core::{
 };
 use kith_store::{
     ContactQuery, ContactSort, EventQuery, InteractionQuery, OpportunityQuery, OrganizationQuery,
-    Page,
+    Page, SearchHit,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi};
@@ -381,7 +388,7 @@ async fn get_organization(State(app): State<AppState>, Path(id): Path<String>) -
 }
 
 /// Events, latest first.
-#[utoipa::path(get, path = "/api/v1/events", params(Paging), responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/events", params(Paging), responses((status = 200, body = Page<EventSummary>)))]
 async fn list_events(State(app): State<AppState>, Query(p): Query<Paging>) -> ApiResult {
     ok(&app
         .store
@@ -394,7 +401,7 @@ async fn list_events(State(app): State<AppState>, Query(p): Query<Paging>) -> Ap
 }
 
 /// Record an event.
-#[utoipa::path(post, path = "/api/v1/events", request_body = Object, responses((status = 201, body = Object), (status = 422, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/events", request_body = EventInput, responses((status = 201, body = Event), (status = 422, body = Problem)))]
 async fn create_event(
     State(app): State<AppState>,
     ApiJson(input): ApiJson<EventInput>,
@@ -403,7 +410,7 @@ async fn create_event(
 }
 
 /// Get an event with the people there.
-#[utoipa::path(get, path = "/api/v1/events/{id}", params(("id" = String, Path)), responses((status = 200, body = Object), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/events/{id}", params(("id" = String, Path)), responses((status = 200, body = Event), (status = 404, body = Problem)))]
 async fn get_event(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
     ok(&app.store.get_event(EventId(id_of("event", &id)?)).await?)
 }
@@ -417,7 +424,7 @@ struct OpportunityFilter {
 }
 
 /// Opportunities, most recently updated first.
-#[utoipa::path(get, path = "/api/v1/opportunities", params(OpportunityFilter), responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/opportunities", params(OpportunityFilter), responses((status = 200, body = Vec<Opportunity>)))]
 async fn list_opportunities(
     State(app): State<AppState>,
     Query(f): Query<OpportunityFilter>,
@@ -431,7 +438,7 @@ async fn list_opportunities(
 }
 
 /// Add an opportunity.
-#[utoipa::path(post, path = "/api/v1/opportunities", request_body = Object, responses((status = 201, body = Object), (status = 422, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/opportunities", request_body = OpportunityInput, responses((status = 201, body = Opportunity), (status = 422, body = Problem)))]
 async fn create_opportunity(
     State(app): State<AppState>,
     ApiJson(input): ApiJson<OpportunityInput>,
@@ -448,7 +455,7 @@ struct StageMove {
 }
 
 /// Move an opportunity to another stage.
-#[utoipa::path(post, path = "/api/v1/opportunities/{id}/stage", params(("id" = String, Path)), request_body = StageMove, responses((status = 200, body = Object), (status = 422, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/opportunities/{id}/stage", params(("id" = String, Path)), request_body = StageMove, responses((status = 200, body = Opportunity), (status = 422, body = Problem)))]
 async fn move_opportunity(
     State(app): State<AppState>,
     Path(id): Path<String>,
@@ -460,13 +467,13 @@ async fn move_opportunity(
 }
 
 /// Every goal's progress.
-#[utoipa::path(get, path = "/api/v1/goals", responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/goals", responses((status = 200, body = Vec<GoalProgress>)))]
 async fn goals(State(app): State<AppState>) -> ApiResult {
     ok(&*app.goal_progress((app.clock)().date_naive()).await?)
 }
 
 /// Who to reach out to, most urgent first, with reasons.
-#[utoipa::path(get, path = "/api/v1/due", responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/due", responses((status = 200, body = Vec<DueItem>)))]
 async fn due(State(app): State<AppState>) -> ApiResult {
     ok(&app.due_list((app.clock)()).await?)
 }
@@ -480,7 +487,7 @@ struct SearchQuery {
 }
 
 /// Ranked, typo-tolerant search.
-#[utoipa::path(get, path = "/api/v1/search", params(SearchQuery), responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/search", params(SearchQuery), responses((status = 200, body = Vec<SearchHit>)))]
 async fn search(State(app): State<AppState>, Query(q): Query<SearchQuery>) -> ApiResult {
     ok(&app.store.search(&q.q, q.limit.unwrap_or(20).clamp(1, 200)).await?)
 }
@@ -496,7 +503,7 @@ struct PathsQuery {
 }
 
 /// Warm-introduction paths to a person or organization.
-#[utoipa::path(get, path = "/api/v1/paths", params(PathsQuery), responses((status = 200, body = Object), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/paths", params(PathsQuery), responses((status = 200, body = PathReport), (status = 404, body = Problem)))]
 async fn paths(State(app): State<AppState>, Query(q): Query<PathsQuery>) -> ApiResult {
     let now = (app.clock)();
     let k = q.k.unwrap_or(3).clamp(1, 20);
@@ -519,7 +526,7 @@ async fn paths(State(app): State<AppState>, Query(q): Query<PathsQuery>) -> ApiR
 }
 
 /// Network insights.
-#[utoipa::path(get, path = "/api/v1/insights", responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/insights", responses((status = 200, body = Insights)))]
 async fn insights(State(app): State<AppState>) -> ApiResult {
     ok(&*app.insights((app.clock)()).await?)
 }
@@ -574,7 +581,7 @@ async fn delete_organization(State(app): State<AppState>, Path(id): Path<String>
 }
 
 /// Replace an event's fields.
-#[utoipa::path(put, path = "/api/v1/events/{id}", params(("id" = String, Path)), request_body = Object, responses((status = 200, body = Object), (status = 422, body = Problem)))]
+#[utoipa::path(put, path = "/api/v1/events/{id}", params(("id" = String, Path)), request_body = EventInput, responses((status = 200, body = Event), (status = 422, body = Problem)))]
 async fn update_event(
     State(app): State<AppState>,
     Path(id): Path<String>,
@@ -584,19 +591,19 @@ async fn update_event(
 }
 
 /// Move an event to the trash.
-#[utoipa::path(delete, path = "/api/v1/events/{id}", params(("id" = String, Path)), responses((status = 200, description = "The trash entry", body = Object)))]
+#[utoipa::path(delete, path = "/api/v1/events/{id}", params(("id" = String, Path)), responses((status = 200, description = "The trash entry", body = TrashEntry)))]
 async fn delete_event(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
     ok(&app.store.trash_event(EventId(id_of("event", &id)?), (app.clock)()).await?)
 }
 
 /// Communities by name.
-#[utoipa::path(get, path = "/api/v1/communities", responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/communities", responses((status = 200, body = Vec<CommunitySummary>)))]
 async fn list_communities(State(app): State<AppState>) -> ApiResult {
     ok(&app.store.list_communities().await?)
 }
 
 /// Record a community.
-#[utoipa::path(post, path = "/api/v1/communities", request_body = Object, responses((status = 201, body = Object), (status = 409, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/communities", request_body = CommunityInput, responses((status = 201, body = Community), (status = 409, body = Problem)))]
 async fn create_community(
     State(app): State<AppState>,
     ApiJson(input): ApiJson<kith_core::network::CommunityInput>,
@@ -605,13 +612,13 @@ async fn create_community(
 }
 
 /// Get a community with its people and contributions.
-#[utoipa::path(get, path = "/api/v1/communities/{id}", params(("id" = String, Path)), responses((status = 200, body = Object), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/communities/{id}", params(("id" = String, Path)), responses((status = 200, body = Community), (status = 404, body = Problem)))]
 async fn get_community(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
     ok(&app.store.get_community(kith_core::CommunityId(id_of("community", &id)?)).await?)
 }
 
 /// Replace a community's fields.
-#[utoipa::path(put, path = "/api/v1/communities/{id}", params(("id" = String, Path)), request_body = Object, responses((status = 200, body = Object), (status = 422, body = Problem)))]
+#[utoipa::path(put, path = "/api/v1/communities/{id}", params(("id" = String, Path)), request_body = CommunityInput, responses((status = 200, body = Community), (status = 422, body = Problem)))]
 async fn update_community(
     State(app): State<AppState>,
     Path(id): Path<String>,
@@ -624,7 +631,7 @@ async fn update_community(
 }
 
 /// Move a community to the trash.
-#[utoipa::path(delete, path = "/api/v1/communities/{id}", params(("id" = String, Path)), responses((status = 200, description = "The trash entry", body = Object)))]
+#[utoipa::path(delete, path = "/api/v1/communities/{id}", params(("id" = String, Path)), responses((status = 200, description = "The trash entry", body = TrashEntry)))]
 async fn delete_community(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
     ok(&app
         .store
@@ -633,13 +640,13 @@ async fn delete_community(State(app): State<AppState>, Path(id): Path<String>) -
 }
 
 /// Get an opportunity with its stage history and people.
-#[utoipa::path(get, path = "/api/v1/opportunities/{id}", params(("id" = String, Path)), responses((status = 200, body = Object), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/opportunities/{id}", params(("id" = String, Path)), responses((status = 200, body = Opportunity), (status = 404, body = Problem)))]
 async fn get_opportunity(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
     ok(&app.store.get_opportunity(OpportunityId(id_of("opportunity", &id)?)).await?)
 }
 
 /// Move an opportunity to the trash.
-#[utoipa::path(delete, path = "/api/v1/opportunities/{id}", params(("id" = String, Path)), responses((status = 200, description = "The trash entry", body = Object)))]
+#[utoipa::path(delete, path = "/api/v1/opportunities/{id}", params(("id" = String, Path)), responses((status = 200, description = "The trash entry", body = TrashEntry)))]
 async fn delete_opportunity(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
     ok(&app
         .store
@@ -648,13 +655,13 @@ async fn delete_opportunity(State(app): State<AppState>, Path(id): Path<String>)
 }
 
 /// Collaborations, newest first.
-#[utoipa::path(get, path = "/api/v1/collaborations", responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/collaborations", responses((status = 200, body = Vec<Collaboration>)))]
 async fn list_collaborations(State(app): State<AppState>) -> ApiResult {
     ok(&app.store.list_collaborations(None).await?)
 }
 
 /// Record a collaboration.
-#[utoipa::path(post, path = "/api/v1/collaborations", request_body = Object, responses((status = 201, body = Object), (status = 422, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/collaborations", request_body = CollaborationInput, responses((status = 201, body = Collaboration), (status = 422, body = Problem)))]
 async fn create_collaboration(
     State(app): State<AppState>,
     ApiJson(input): ApiJson<kith_core::pipeline::CollaborationInput>,
@@ -663,7 +670,7 @@ async fn create_collaboration(
 }
 
 /// Get a collaboration.
-#[utoipa::path(get, path = "/api/v1/collaborations/{id}", params(("id" = String, Path)), responses((status = 200, body = Object), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/collaborations/{id}", params(("id" = String, Path)), responses((status = 200, body = Collaboration), (status = 404, body = Problem)))]
 async fn get_collaboration(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
     ok(&app
         .store
@@ -672,7 +679,7 @@ async fn get_collaboration(State(app): State<AppState>, Path(id): Path<String>) 
 }
 
 /// Move a collaboration to the trash.
-#[utoipa::path(delete, path = "/api/v1/collaborations/{id}", params(("id" = String, Path)), responses((status = 200, description = "The trash entry", body = Object)))]
+#[utoipa::path(delete, path = "/api/v1/collaborations/{id}", params(("id" = String, Path)), responses((status = 200, description = "The trash entry", body = TrashEntry)))]
 async fn delete_collaboration(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
     ok(&app
         .store
@@ -684,7 +691,7 @@ async fn delete_collaboration(State(app): State<AppState>, Path(id): Path<String
 }
 
 /// Ledger records (help, asks, feedback, acknowledgements), newest first.
-#[utoipa::path(get, path = "/api/v1/ledger", params(Paging), responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/ledger", params(Paging), responses((status = 200, body = Page<LedgerEntry>)))]
 async fn list_ledger(State(app): State<AppState>, Query(p): Query<Paging>) -> ApiResult {
     let q = kith_store::LedgerQuery {
         limit: Some(p.limit()),
@@ -695,7 +702,7 @@ async fn list_ledger(State(app): State<AppState>, Query(p): Query<Paging>) -> Ap
 }
 
 /// Record help, an ask, feedback or an acknowledgement.
-#[utoipa::path(post, path = "/api/v1/ledger", request_body = Object, responses((status = 201, body = Object), (status = 422, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/ledger", request_body = LedgerInput, responses((status = 201, body = LedgerEntry), (status = 422, body = Problem)))]
 async fn create_ledger_entry(
     State(app): State<AppState>,
     ApiJson(input): ApiJson<kith_core::ledger::LedgerInput>,
@@ -704,7 +711,7 @@ async fn create_ledger_entry(
 }
 
 /// Set a networking goal.
-#[utoipa::path(post, path = "/api/v1/goals", request_body = Object, responses((status = 201, body = Object), (status = 422, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/goals", request_body = GoalInput, responses((status = 201, body = Goal), (status = 422, body = Problem)))]
 async fn create_goal(
     State(app): State<AppState>,
     ApiJson(input): ApiJson<kith_core::goal::GoalInput>,
@@ -713,7 +720,7 @@ async fn create_goal(
 }
 
 /// Move a goal to the trash.
-#[utoipa::path(delete, path = "/api/v1/goals/{id}", params(("id" = String, Path)), responses((status = 200, description = "The trash entry", body = Object)))]
+#[utoipa::path(delete, path = "/api/v1/goals/{id}", params(("id" = String, Path)), responses((status = 200, description = "The trash entry", body = TrashEntry)))]
 async fn delete_goal(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
     ok(&app.store.trash_goal(kith_core::GoalId(id_of("goal", &id)?), (app.clock)()).await?)
 }

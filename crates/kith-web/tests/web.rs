@@ -622,6 +622,8 @@ async fn api_speaks_json_and_problems(db: &TestDb) {
 
     let logged = c.json("POST", "/api/v1/interactions", &format!(r#"{{"occurred_at": "2026-11-26T10:00:00Z", "kind": "coffee", "direction": "mutual", "participants": ["{id}"]}}"#)).await;
     assert_eq!(logged.status, StatusCode::CREATED, "{}", logged.body);
+    let doc: serde_json::Value =
+        serde_json::from_str(&c.get("/api/openapi.json").await.body).unwrap();
     for uri in [
         "/api/v1/due",
         "/api/v1/search?q=grase",
@@ -632,15 +634,28 @@ async fn api_speaks_json_and_problems(db: &TestDb) {
         "/api/v1/opportunities",
         "/api/v1/organizations",
         "/api/v1/paths?to=Grace",
+        "/api/v1/contacts",
+        &format!("/api/v1/contacts/{id}"),
+        &format!("/api/v1/contacts/{id}/interactions"),
     ] {
         let r = c.get(uri).await;
         assert_eq!(r.status, StatusCode::OK, "{uri}: {}", r.body);
         assert!(r.content_type.starts_with("application/json"), "{uri}");
+        // The body has the shape the OpenAPI document declares.
+        let path = uri.split('?').next().unwrap().replace(id, "{id}");
+        let declared = &doc["paths"][path.as_str()]["get"]["responses"]["200"]["content"]["application/json"]
+            ["schema"];
+        assert!(declared.is_object(), "{uri}: no declared 200 body");
+        let body: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        if let Err(e) = conforms(&doc, declared, &body, 3) {
+            panic!("{uri}: {e}\n{}", r.body);
+        }
     }
     assert!(c.get("/api/v1/search?q=grase").await.body.contains("Grace Hopper"));
-    let doc: serde_json::Value =
-        serde_json::from_str(&c.get("/api/openapi.json").await.body).unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    let contact_ref = serde_json::json!({"$ref": "#/components/schemas/Contact"});
+    let not_a_contact = serde_json::json!({"id": id, "nickname": 3});
+    assert!(conforms(&doc, &contact_ref, &not_a_contact, 3).is_err(), "the check can fail");
     // Request and response schemas come from the types the handlers read and write.
     let contact_get = &doc["paths"]["/api/v1/contacts/{id}"]["get"]["responses"]["200"];
     assert_eq!(
@@ -666,6 +681,55 @@ async fn api_speaks_json_and_problems(db: &TestDb) {
         .json("POST", &format!("/api/v1/trash/{}/restore", entry["id"].as_str().unwrap()), "")
         .await;
     assert_eq!(restored.status, StatusCode::OK);
+}
+
+/// Checks a JSON value against an OpenAPI schema, `depth` levels down: objects have every
+/// required property and no undeclared one, arrays' items conform, references resolve.
+fn conforms(
+    doc: &serde_json::Value,
+    schema: &serde_json::Value,
+    value: &serde_json::Value,
+    depth: usize,
+) -> Result<(), String> {
+    if let Some(r) = schema["$ref"].as_str() {
+        let name = r.trim_start_matches("#/components/schemas/");
+        let target = &doc["components"]["schemas"][name];
+        if target.is_null() {
+            return Err(format!("{r} is not in the document"));
+        }
+        return conforms(doc, target, value, depth);
+    }
+    if let Some(options) = schema["oneOf"].as_array() {
+        return if options.iter().any(|o| conforms(doc, o, value, depth).is_ok()) {
+            Ok(())
+        } else {
+            Err(format!("{value} matches none of {schema}"))
+        };
+    }
+    if depth == 0 || value.is_null() {
+        return Ok(());
+    }
+    if let Some(items) = value.as_array() {
+        for item in items.iter().take(3) {
+            conforms(doc, &schema["items"], item, depth - 1)?;
+        }
+    } else if let Some(object) = value.as_object()
+        && let Some(properties) = schema["properties"].as_object()
+    {
+        for key in schema["required"].as_array().into_iter().flatten() {
+            let key = key.as_str().unwrap_or_default();
+            if !object.contains_key(key) {
+                return Err(format!("{key} is required but missing"));
+            }
+        }
+        for (key, v) in object {
+            let Some(p) = properties.get(key) else {
+                return Err(format!("{key} is not declared in {schema}"));
+            };
+            conforms(doc, p, v, depth - 1).map_err(|e| format!("{key}: {e}"))?;
+        }
+    }
+    Ok(())
 }
 
 async fn sign_in_tokens_and_limits(db: &TestDb) {
