@@ -59,6 +59,11 @@ pub const MIGRATIONS: &[Migration] = &[
         description: "search postings without a foreign key (the store deletes them)",
         template: include_str!("../migrations/0008_search_postings.sql"),
     },
+    Migration {
+        version: 9,
+        description: "uploads waiting for their import to be confirmed",
+        template: include_str!("../migrations/0009_staged_imports.sql"),
+    },
 ];
 
 /// The schema version this build writes.
@@ -68,14 +73,15 @@ pub fn latest_version() -> i64 {
 
 /// Fills a template's placeholders for a dialect.
 pub fn render(template: &str, dialect: Dialect) -> String {
-    let (key, without_rowid, float) = match dialect {
-        Dialect::Sqlite => ("TEXT", "WITHOUT ROWID", "REAL"),
-        Dialect::Postgres => ("TEXT COLLATE \"C\"", "", "DOUBLE PRECISION"),
+    let (key, without_rowid, float, blob) = match dialect {
+        Dialect::Sqlite => ("TEXT", "WITHOUT ROWID", "REAL", "BLOB"),
+        Dialect::Postgres => ("TEXT COLLATE \"C\"", "", "DOUBLE PRECISION", "BYTEA"),
     };
     template
         .replace("{KEY}", key)
         .replace("{WITHOUT_ROWID}", without_rowid)
         .replace("{FLOAT}", float)
+        .replace("{BLOB}", blob)
         .replace("{NEW_ID}", &uuid::Uuid::new_v4().simple().to_string())
 }
 

@@ -298,3 +298,15 @@ pub struct CardWritten {
     pub created: bool,
     pub revision: i64,
 }
+
+/// An uploaded file waiting for the user to confirm its import (the web app's preview).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StagedImport {
+    /// The random token the confirmation form carries.
+    pub token: String,
+    pub file_name: String,
+    pub format: kith_core::import::ImportFormat,
+    pub content: Vec<u8>,
+    pub add_unknown: bool,
+    pub skip_invalid: bool,
+}

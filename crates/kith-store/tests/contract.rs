@@ -59,6 +59,7 @@ kith_store::store_tests!(
     interactions_update_last_contact,
     search_is_typo_tolerant_and_ranked,
     trash_restore_and_purge_contacts,
+    staged_imports_wait_until_taken,
     organizations_are_unique_and_restorable,
     notes_are_listed_and_searchable,
     bulk_imports_are_all_or_nothing,
@@ -1010,6 +1011,31 @@ async fn trash_restore_and_purge_contacts(db: &TestDb) {
     assert_eq!(s.purge_all().await.unwrap(), 1);
     assert_eq!(s.stats().await.unwrap(), kith_store::Stats::default());
     assert_eq!(postings_of(db, b.id).await, 0);
+}
+
+async fn staged_imports_wait_until_taken(db: &TestDb) {
+    let s = &*db.store;
+    let staged = |n: u8| kith_store::StagedImport {
+        token: format!("token-{n}"),
+        file_name: format!("cards-{n}.vcf"),
+        format: kith_core::import::ImportFormat::Vcard,
+        // Not UTF-8: the file is kept byte for byte.
+        content: vec![0xff, 0xfe, n, 0, b'\n'],
+        add_unknown: n % 2 == 0,
+        skip_invalid: n % 2 == 1,
+    };
+    for n in 1..=4u8 {
+        s.stage_import(&staged(n), now() + Duration::seconds(i64::from(n))).await.unwrap();
+    }
+    // Only the newest three wait.
+    assert_eq!(s.take_staged_import("token-1").await.unwrap(), None);
+    assert_eq!(s.take_staged_import("token-3").await.unwrap(), Some(staged(3)));
+    assert_eq!(s.take_staged_import("token-3").await.unwrap(), None, "taken once");
+    assert_eq!(s.take_staged_import("token-4").await.unwrap(), Some(staged(4)));
+    // Waiting uploads are not the user's data: backups leave them out.
+    let mut out = Vec::new();
+    s.backup(&mut out, now()).await.unwrap();
+    assert!(!String::from_utf8(out).unwrap().contains("staged_imports"));
 }
 
 /// How many search postings a contact has, read straight from the database.

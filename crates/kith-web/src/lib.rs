@@ -43,8 +43,6 @@ pub struct AppState {
     /// The largest upload accepted, in bytes.
     pub max_upload: usize,
     limiter: Arc<auth::LoginLimiter>,
-    /// Uploads waiting for the user to confirm their import.
-    staged: Arc<std::sync::Mutex<Vec<transfer::StagedImport>>>,
     /// CardDAV credentials verified recently.
     dav_auth: Arc<dav::AuthCache>,
     /// The CardDAV index and rendered cards.
@@ -73,7 +71,6 @@ impl AppState {
             auth_required,
             max_upload: 100 << 20,
             limiter: Arc::new(auth::LoginLimiter::default()),
-            staged: Arc::default(),
             dav_auth: Arc::default(),
             dav_cache: Arc::default(),
             memo: Arc::default(),

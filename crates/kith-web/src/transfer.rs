@@ -12,24 +12,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Form, Router};
 use kith_core::import::{ImportFormat, ParseOptions, PlanOptions};
+use kith_store::StagedImport;
 use kith_store::import::{ImportOptions, ImportReport};
 use serde::Deserialize;
 
 type PageResult = Result<Response, PageError>;
-
-/// An uploaded file waiting for the user to confirm its import.
-#[derive(Clone, Debug)]
-pub struct StagedImport {
-    token: String,
-    file_name: String,
-    format: ImportFormat,
-    bytes: std::sync::Arc<Vec<u8>>,
-    add_unknown: bool,
-    skip_invalid: bool,
-}
-
-/// At most this many uploads wait for confirmation (the oldest is dropped).
-const STAGED_MAX: usize = 3;
 
 pub(crate) fn routes(max_upload: usize) -> Router<AppState> {
     Router::new()
@@ -147,18 +134,13 @@ async fn upload(
         token: crate::auth::random_token(),
         file_name,
         format,
-        bytes: std::sync::Arc::new(bytes),
+        content: bytes,
         add_unknown,
         skip_invalid,
     };
     let report = run(&app, &staged, true).await?;
-    {
-        let mut list =
-            app.staged.lock().map_err(|_| WebError::Internal("staged uploads".into()))?;
-        list.push(staged.clone());
-        let excess = list.len().saturating_sub(STAGED_MAX);
-        list.drain(..excess);
-    }
+    // Kept in the database until confirmed: a restart in between loses nothing.
+    app.store.stage_import(&staged, (app.clock)()).await?;
     render(&preview(&app, &csrf, &staged, report, false))
 }
 
@@ -206,7 +188,7 @@ pub(crate) async fn import_upload(
         token: String::new(),
         file_name: upload.file_name,
         format,
-        bytes: std::sync::Arc::new(upload.bytes),
+        content: upload.bytes,
         add_unknown: upload.add_unknown,
         skip_invalid: upload.skip_invalid,
     };
@@ -220,7 +202,7 @@ async fn run(
 ) -> Result<ImportReport, WebError> {
     let now = (app.clock)();
     let opts = ParseOptions::new(now.date_naive(), app.store.own_emails().await?);
-    let parsed = kith_formats::parse(staged.format, &staged.bytes, &opts)
+    let parsed = kith_formats::parse(staged.format, &staged.content, &opts)
         .map_err(|e| WebError::BadRequest(format!("{}: {e}", staged.file_name)))?;
     let options = ImportOptions {
         plan: PlanOptions { add_unknown: staged.add_unknown },
@@ -255,14 +237,9 @@ async fn confirm(
     Extension(csrf): Extension<CsrfToken>,
     Path(token): Path<String>,
 ) -> PageResult {
-    let staged = {
-        let mut list =
-            app.staged.lock().map_err(|_| WebError::Internal("staged uploads".into()))?;
-        let at = list.iter().position(|s| s.token == token).ok_or_else(|| {
-            WebError::NotFound("this upload has expired; upload the file again".into())
-        })?;
-        list.remove(at)
-    };
+    let staged = app.store.take_staged_import(&token).await?.ok_or_else(|| {
+        WebError::NotFound("this upload has expired; upload the file again".into())
+    })?;
     let report = run(&app, &staged, false).await?;
     render(&preview(&app, &csrf, &staged, report, true))
 }

@@ -60,8 +60,10 @@ pub(crate) fn tables() -> Vec<String> {
                 let name = rest.trim_start_matches("IF NOT EXISTS ");
                 let name: String =
                     name.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
-                // Sync revisions are renewed on restore (`sync::after_restore`), not restored.
-                if !name.is_empty() && !out.contains(&name) && name != "sync_state" {
+                // Sync revisions are renewed on restore (`sync::after_restore`), not restored;
+                // uploads waiting for confirmation are not the user's data yet.
+                let skipped = ["sync_state", "staged_imports"];
+                if !name.is_empty() && !out.contains(&name) && !skipped.contains(&name.as_str()) {
                     out.push(name);
                 }
             }

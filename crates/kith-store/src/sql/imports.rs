@@ -328,6 +328,69 @@ pub(crate) async fn cards(
     Ok(out)
 }
 
+/// How many uploads wait for confirmation at most (the oldest is dropped).
+pub(crate) const STAGED_KEPT: i64 = 3;
+
+/// Keeps an upload until its import is confirmed, dropping all but the newest few.
+pub(crate) async fn stage(
+    conn: &mut AnyConnection,
+    s: &crate::StagedImport,
+    now: i64,
+) -> Result<()> {
+    exec(
+        conn,
+        "INSERT INTO staged_imports (token, file_name, format, content, add_unknown, skip_invalid, staged_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)"
+            .into(),
+        vec![
+            s.token.clone().into(),
+            s.file_name.clone().into(),
+            s.format.as_str().into(),
+            Val::Bytes(s.content.clone()),
+            i64::from(s.add_unknown).into(),
+            i64::from(s.skip_invalid).into(),
+            now.into(),
+        ],
+    )
+    .await?;
+    exec(
+        conn,
+        "DELETE FROM staged_imports WHERE token NOT IN \
+         (SELECT token FROM staged_imports ORDER BY staged_at DESC, token LIMIT $1)"
+            .into(),
+        vec![STAGED_KEPT.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Takes a waiting upload out by its token.
+pub(crate) async fn take_staged(
+    conn: &mut AnyConnection,
+    token: &str,
+) -> Result<Option<crate::StagedImport>> {
+    let rows = fetch(
+        conn,
+        "SELECT token, file_name, format, content, add_unknown, skip_invalid FROM staged_imports \
+         WHERE token = $1"
+            .into(),
+        vec![token.into()],
+    )
+    .await?;
+    let Some(r) = rows.first() else { return Ok(None) };
+    let format = word_col(r, "format", ImportFormat::parse)?;
+    let staged = crate::StagedImport {
+        token: text(r, "token")?,
+        file_name: text(r, "file_name")?,
+        format,
+        content: sqlx::Row::try_get::<Vec<u8>, _>(r, "content")?,
+        add_unknown: int(r, "add_unknown")? != 0,
+        skip_invalid: int(r, "skip_invalid")? != 0,
+    };
+    exec(conn, "DELETE FROM staged_imports WHERE token = $1".into(), vec![token.into()]).await?;
+    Ok(Some(staged))
+}
+
 const OWN_EMAILS_KEY: &str = "me.emails";
 
 /// The user's own email addresses (lower-case), newline-separated in `settings`.

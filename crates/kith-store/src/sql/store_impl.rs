@@ -532,6 +532,20 @@ impl Store for SqlStore {
         Ok(r)
     }
 
+    async fn stage_import(&self, staged: &crate::StagedImport, now: DateTime<Utc>) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        imports::stage(&mut tx, staged, micros(now)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn take_staged_import(&self, token: &str) -> Result<Option<crate::StagedImport>> {
+        let mut tx = self.pool.begin().await?;
+        let staged = imports::take_staged(&mut tx, token).await?;
+        tx.commit().await?;
+        Ok(staged)
+    }
+
     async fn own_emails(&self) -> Result<Vec<String>> {
         let mut conn = self.pool.acquire().await?;
         imports::own_emails(&mut conn).await

@@ -46,6 +46,8 @@ pub enum Val {
     OptInt(Option<i64>),
     Float(f64),
     OptFloat(Option<f64>),
+    /// Raw bytes (bound as a single parameter; never sent through the JSON bulk path).
+    Bytes(Vec<u8>),
 }
 
 impl From<String> for Val {
@@ -86,6 +88,7 @@ pub fn bind_all(mut q: AnyQuery<'_>, vals: Vec<Val>) -> AnyQuery<'_> {
             Val::OptInt(i) => q.bind(i),
             Val::Float(f) => q.bind(f),
             Val::OptFloat(f) => q.bind(f),
+            Val::Bytes(b) => q.bind(b),
         };
     }
     q
@@ -156,7 +159,8 @@ pub async fn insert_rows(
     tail: &str,
 ) -> Result<u64> {
     // Each `value->>i` walks the row's JSON, so wide rows bind faster as parameters.
-    if conn.backend_name() == "SQLite" && rows.len() > 1 && ncols <= 5 {
+    let has_bytes = || rows.iter().flatten().any(|v| matches!(v, Val::Bytes(_)));
+    if conn.backend_name() == "SQLite" && rows.len() > 1 && ncols <= 5 && !has_bytes() {
         return insert_rows_json(conn, head, ncols, rows, tail).await;
     }
     let per = (MAX_PARAMS / ncols).clamp(1, 1000);
