@@ -1021,8 +1021,8 @@ async fn staged_imports_wait_until_taken(db: &TestDb) {
         format: kith_core::import::ImportFormat::Vcard,
         // Not UTF-8: the file is kept byte for byte.
         content: vec![0xff, 0xfe, n, 0, b'\n'],
-        add_unknown: n % 2 == 0,
-        skip_invalid: n % 2 == 1,
+        add_unknown: n.is_multiple_of(2),
+        skip_invalid: !n.is_multiple_of(2),
     };
     for n in 1..=4u8 {
         s.stage_import(&staged(n), now() + Duration::seconds(i64::from(n))).await.unwrap();
