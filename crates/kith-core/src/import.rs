@@ -31,6 +31,7 @@ word_enum!(
 
 /// A problem with one record or line of an input file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ImportProblem))]
 pub struct Problem {
     /// 1-based line where the record (or the bad line) starts; 0 when it concerns the file.
     pub line: u64,
@@ -102,6 +103,7 @@ pub struct PersonRecord {
 
 /// Someone taking part in an activity, as the file names them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonHint {
     pub email: Option<String>,
     pub name: Option<String>,
@@ -148,6 +150,7 @@ pub struct Gathering {
 
 /// Why a record was left out on purpose (not an error).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Skipped {
     pub line: u64,
     pub reason: String,
@@ -222,6 +225,7 @@ pub struct MatchIndex {
 
 /// How a planned person was matched to someone already known.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum MatchedBy {
     /// The same record imported before (same source key).

@@ -21,6 +21,7 @@ pub struct ImportOptions {
 
 /// A contact matched to someone already stored.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MatchNote {
     pub line: u64,
     pub contact: ContactId,
@@ -32,6 +33,7 @@ pub struct MatchNote {
 
 /// What an import did (or, for a dry run, would do).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportReport {
     pub format: Option<ImportFormat>,
     pub dry_run: bool,

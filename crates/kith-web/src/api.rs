@@ -9,6 +9,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use kith_core::duplicates::DuplicatePair;
 use kith_core::goal::{Goal, GoalInput, GoalProgress};
 use kith_core::insights::Insights;
 use kith_core::ledger::{LedgerEntry, LedgerInput};
@@ -23,9 +24,10 @@ use kith_core::{
     Contact, ContactId, ContactInput, ContactSummary, EventId, Interaction, InteractionInput,
     OpportunityId, Organization, OrganizationId, OrganizationInput, OrganizationSummary, TrashId,
 };
+use kith_store::import::ImportReport;
 use kith_store::{
-    ContactQuery, ContactSort, EventQuery, InteractionQuery, OpportunityQuery, OrganizationQuery,
-    Page, SearchHit,
+    ContactQuery, ContactSort, EventQuery, InteractionQuery, MergeRecord, OpportunityQuery,
+    OrganizationQuery, Page, SearchHit,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi};
@@ -743,7 +745,7 @@ struct ImportParams {
 /// Import a file sent as the request body (at most the upload limit, 100 MB by default). The
 /// report lists what was created, updated, matched and skipped. With invalid records and
 /// without `skip_invalid`, nothing is written and the report comes back with status 422.
-#[utoipa::path(post, path = "/api/v1/import", params(ImportParams), request_body(content = String, content_type = "application/octet-stream", description = "The file"), responses((status = 200, description = "The import report", body = Object), (status = 422, description = "The report, with the problems that stopped the import", body = Object), (status = 400, body = Problem), (status = 413, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/import", params(ImportParams), request_body(content = String, content_type = "application/octet-stream", description = "The file"), responses((status = 200, description = "The import report", body = ImportReport), (status = 422, description = "The report, with the problems that stopped the import", body = ImportReport), (status = 400, body = Problem), (status = 413, body = Problem)))]
 async fn import_file(
     State(app): State<AppState>,
     Query(p): Query<ImportParams>,
@@ -775,7 +777,7 @@ async fn import_file(
 }
 
 /// Likely duplicate people, best first, with the evidence.
-#[utoipa::path(get, path = "/api/v1/duplicates", responses((status = 200, description = "Pairs: {a, a_name, b, b_name, evidence, score}", body = Object)))]
+#[utoipa::path(get, path = "/api/v1/duplicates", responses((status = 200, description = "Likely duplicates, best first", body = Vec<DuplicatePair>)))]
 async fn duplicates(State(app): State<AppState>) -> ApiResult {
     ok(&app.store.duplicates().await?)
 }
@@ -789,7 +791,7 @@ struct MergeBody {
 }
 
 /// Merge one person into another: every field and linked record is kept.
-#[utoipa::path(post, path = "/api/v1/merges", request_body = MergeBody, responses((status = 200, description = "The merge", body = Object), (status = 404, body = Problem), (status = 409, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/merges", request_body = MergeBody, responses((status = 200, description = "The merge", body = MergeRecord), (status = 404, body = Problem), (status = 409, body = Problem)))]
 async fn merge(State(app): State<AppState>, ApiJson(b): ApiJson<MergeBody>) -> ApiResult {
     let keep = ContactId(id_of("contact", &b.keep)?);
     let other = ContactId(id_of("contact", &b.merge)?);
@@ -797,7 +799,7 @@ async fn merge(State(app): State<AppState>, ApiJson(b): ApiJson<MergeBody>) -> A
 }
 
 /// Undo the last merge.
-#[utoipa::path(post, path = "/api/v1/merges/undo", responses((status = 200, description = "The merge undone", body = Object), (status = 409, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/merges/undo", responses((status = 200, description = "The merge undone", body = MergeRecord), (status = 409, body = Problem)))]
 async fn unmerge(State(app): State<AppState>) -> ApiResult {
     ok(&app.store.unmerge((app.clock)()).await?)
 }

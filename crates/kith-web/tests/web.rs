@@ -637,6 +637,7 @@ async fn api_speaks_json_and_problems(db: &TestDb) {
         "/api/v1/opportunities",
         "/api/v1/organizations",
         "/api/v1/paths?to=Grace",
+        "/api/v1/duplicates",
         "/api/v1/contacts",
         &format!("/api/v1/contacts/{id}"),
         &format!("/api/v1/contacts/{id}/interactions"),

@@ -53,6 +53,7 @@ const SETTINGS: [&str; 3] = ["cadence_days", "snoozed_until", "closeness"];
 
 /// A merge as recorded.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MergeRecord {
     pub kept: ContactId,
     pub kept_name: String,
