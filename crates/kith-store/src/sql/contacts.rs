@@ -1,6 +1,6 @@
 //! Contacts: writing (single and bulk), loading, lookup and lists.
 
-use super::search::index_contacts;
+use super::search::{index_contacts, prepare_index, write_index};
 use super::util::*;
 use crate::{ContactQuery, ContactRef, ContactSort, Page, Result, StoreError};
 use kith_core::text::{fold, prefix_upper_bound};
@@ -219,12 +219,31 @@ pub(crate) async fn insert_contacts(
     for (id, c) in &items {
         rows.push(contact_rows(&id.to_string(), c, &orgs, now, now)?);
     }
+    // The search postings are computed and sorted on another core while the rows are
+    // written (a bulk import); a few contacts are indexed in line.
+    let sqlite = conn.backend_name() == "SQLite";
+    let terms_of = |items: &[(ContactId, &ContactInput)]| -> Vec<(ContactId, Vec<(String, u8)>)> {
+        items.iter().map(|(id, c)| (*id, kith_core::search::contact_terms(c, &[]))).collect()
+    };
+    let background = (items.len() >= 1000).then(|| {
+        let owned: Vec<(ContactId, ContactInput)> =
+            items.iter().map(|(id, c)| (*id, (*c).clone())).collect();
+        tokio::task::spawn_blocking(move || {
+            let borrowed: Vec<(ContactId, &ContactInput)> =
+                owned.iter().map(|(id, c)| (*id, c)).collect();
+            prepare_index(terms_of(&borrowed), sqlite)
+        })
+    });
     let mains = rows.iter_mut().map(|r| std::mem::take(&mut r.contact)).collect();
     insert_rows(conn, &format!("INSERT INTO contacts ({CONTACT_COLS})"), 16, mains, "").await?;
     insert_children(conn, &mut rows).await?;
-    let terms =
-        items.iter().map(|(id, c)| (*id, kith_core::search::contact_terms(c, &[]))).collect();
-    index_contacts(conn, terms, true).await?;
+    let prepared = match background {
+        Some(task) => {
+            task.await.map_err(|e| StoreError::Other(format!("preparing the search index: {e}")))?
+        }
+        None => prepare_index(terms_of(&items), sqlite),
+    };
+    write_index(conn, prepared, true).await?;
     let ids: Vec<String> = items.iter().map(|(id, _)| id.to_string()).collect();
     super::sync::cards_changed(conn, &ids).await?;
     Ok(())

@@ -16,53 +16,28 @@ pub(crate) async fn index_contacts(
     items: Vec<(ContactId, Vec<(String, u8)>)>,
     fresh: bool,
 ) -> Result<()> {
-    if !fresh {
-        let keys: Vec<String> = items.iter().map(|(id, _)| id.to_string()).collect();
-        for chunk in keys.chunks(1000) {
-            let sql = format!(
-                "DELETE FROM search_postings WHERE contact_id IN ({})",
-                placeholders(conn, 1, chunk.len())
-            );
-            exec(conn, sql, chunk.iter().map(|k| Val::Text(k.clone())).collect()).await?;
-        }
-    }
-    let mut words: HashSet<String> = HashSet::new();
-    if conn.backend_name() == "SQLite" && items.len() > 1 {
-        for (_, terms) in &items {
-            words.extend(terms.iter().map(|(w, _)| w.clone()));
-        }
-        insert_postings_sqlite(conn, &items).await?;
-        return register_words(conn, words).await;
-    }
-    let mut postings = Vec::new();
-    for (id, terms) in items {
-        let id = id.to_string();
-        for (word, weight) in terms {
-            words.insert(word.clone());
-            postings.push(vec![
-                Val::Text(word),
-                Val::Text(id.clone()),
-                Val::Int(i64::from(weight)),
-            ]);
-        }
-    }
-    postings.sort_by(|a, b| key2(a).cmp(&key2(b)));
-    insert_rows(conn, "INSERT INTO search_postings (word, contact_id, weight)", 3, postings, "")
-        .await?;
-    register_words(conn, words).await
+    let prepared = prepare_index(items, conn.backend_name() == "SQLite");
+    write_index(conn, prepared, fresh).await
 }
 
-/// Postings on SQLite, as `{"word": {"contact id": weight, ...}, ...}` expanded by nested
-/// `json_each`: every value arrives as an atom, with no per-field JSON extraction. The postings
-/// are sorted by the table's key (word, contact) here, so SQLite appends them in document order
-/// without sorting, and each chunk continues where the last one stopped.
-async fn insert_postings_sqlite(
-    conn: &mut AnyConnection,
-    items: &[(ContactId, Vec<(String, u8)>)],
-) -> Result<()> {
-    const PER_STATEMENT: usize = 250_000;
-    let sql = "INSERT INTO search_postings (word, contact_id, weight) \
-               SELECT w.key, p.key, p.value FROM json_each(?) w, json_each(w.value) p WHERE true";
+/// Postings ready to write: the CPU half of indexing, which needs no connection, so a bulk
+/// import prepares them on another core while its contact rows are being written.
+pub(crate) struct PreparedIndex {
+    /// The contacts indexed (their old postings go first unless they are new).
+    ids: Vec<String>,
+    /// On SQLite (more than one contact): the postings as JSON, one text per statement.
+    sqlite_json: Vec<String>,
+    /// Otherwise: the posting rows, in key order.
+    rows: Vec<Vec<Val>>,
+    /// Every word, sorted, without repeats.
+    words: Vec<String>,
+}
+
+/// Sorts postings by the table's key (word, contact) and shapes them for the backend.
+pub(crate) fn prepare_index(
+    items: Vec<(ContactId, Vec<(String, u8)>)>,
+    sqlite: bool,
+) -> PreparedIndex {
     let ids: Vec<String> = items.iter().map(|(id, _)| id.to_string()).collect();
     let mut postings: Vec<(&str, &str, u8)> = items
         .iter()
@@ -72,6 +47,60 @@ async fn insert_postings_sqlite(
         })
         .collect();
     postings.sort_unstable();
+    // Sorted by word first, so each word's repeats are next to each other.
+    let mut words: Vec<String> = Vec::new();
+    for (w, _, _) in &postings {
+        if words.last().map(String::as_str) != Some(*w) {
+            words.push((*w).to_string());
+        }
+    }
+    let (sqlite_json, rows) = if sqlite && items.len() > 1 {
+        (postings_json(&postings), Vec::new())
+    } else {
+        let rows = postings
+            .iter()
+            .map(|(w, id, weight)| {
+                vec![Val::from(*w), Val::from(*id), Val::Int(i64::from(*weight))]
+            })
+            .collect();
+        (Vec::new(), rows)
+    };
+    PreparedIndex { ids, sqlite_json, rows, words }
+}
+
+/// Writes prepared postings (after deleting the contacts' old ones unless `fresh`) and
+/// registers their words.
+pub(crate) async fn write_index(
+    conn: &mut AnyConnection,
+    p: PreparedIndex,
+    fresh: bool,
+) -> Result<()> {
+    if !fresh {
+        for chunk in p.ids.chunks(1000) {
+            let sql = format!(
+                "DELETE FROM search_postings WHERE contact_id IN ({})",
+                placeholders(conn, 1, chunk.len())
+            );
+            exec(conn, sql, chunk.iter().map(|k| Val::Text(k.clone())).collect()).await?;
+        }
+    }
+    let sql = "INSERT INTO search_postings (word, contact_id, weight) \
+               SELECT w.key, p.key, p.value FROM json_each(?) w, json_each(w.value) p WHERE true";
+    for json in p.sqlite_json {
+        exec(conn, sql.into(), vec![Val::Text(json)]).await?;
+    }
+    insert_rows(conn, "INSERT INTO search_postings (word, contact_id, weight)", 3, p.rows, "")
+        .await?;
+    register_words(conn, p.words).await
+}
+
+/// Postings for SQLite, as `{"word": {"contact id": weight, ...}, ...}` expanded by nested
+/// `json_each`: every value arrives as an atom, with no per-field JSON extraction. The postings
+/// come sorted by the table's key (word, contact), so SQLite appends them in document order
+/// without sorting, and each chunk continues where the last one stopped.
+fn postings_json(postings: &[(&str, &str, u8)]) -> Vec<String> {
+    const PER_STATEMENT: usize = 250_000;
+    let mut out = Vec::new();
     for chunk in postings.chunks(PER_STATEMENT) {
         let mut json = String::with_capacity(chunk.len() * 56);
         json.push('{');
@@ -96,15 +125,13 @@ async fn insert_postings_sqlite(
             json.push('}');
         }
         json.push('}');
-        exec(conn, sql.into(), vec![Val::Text(json)]).await?;
+        out.push(json);
     }
-    Ok(())
+    out
 }
 
 /// Registers new words; only words not seen before need their variants stored.
-async fn register_words(conn: &mut AnyConnection, words: HashSet<String>) -> Result<()> {
-    let mut words: Vec<String> = words.into_iter().collect();
-    words.sort();
+async fn register_words(conn: &mut AnyConnection, mut words: Vec<String>) -> Result<()> {
     let mut new_words = Vec::new();
     if conn.backend_name() == "SQLite" {
         // One packed read of the words already known and one insert of the rest: rows
