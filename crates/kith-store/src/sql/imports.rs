@@ -245,7 +245,6 @@ pub(crate) async fn apply(
                 kind.into(),
                 id.into(),
                 (s.hash as i64).into(),
-                now.into(),
             ]
         })
         .collect::<Vec<_>>();
@@ -258,11 +257,12 @@ pub(crate) async fn apply(
     // In key order, so the rows go into the (format, key) index one page after another.
     let mut rows: Vec<Vec<Val>> = dedup.into_values().collect();
     rows.sort_by(|a, b| key2(a).cmp(&key2(b)));
-    insert_rows(
+    insert_rows_with(
         conn,
         "INSERT INTO import_sources (format, source_key, entity_kind, entity_id, content_hash, imported_at)",
-        6,
+        5,
         rows,
+        vec![now.into()],
         "ON CONFLICT (format, source_key) DO UPDATE SET entity_kind = excluded.entity_kind, \
          entity_id = excluded.entity_id, content_hash = excluded.content_hash, \
          imported_at = excluded.imported_at",

@@ -158,22 +158,41 @@ pub async fn insert_rows(
     rows: Vec<Vec<Val>>,
     tail: &str,
 ) -> Result<u64> {
+    insert_rows_with(conn, head, ncols, rows, Vec::new(), tail).await
+}
+
+/// [`insert_rows`] with values every row shares (`head` names the rows' columns first, then
+/// the shared ones): bound once, so a row of 5 own values and a shared time still travels as
+/// JSON on SQLite.
+pub async fn insert_rows_with(
+    conn: &mut AnyConnection,
+    head: &str,
+    ncols: usize,
+    rows: Vec<Vec<Val>>,
+    shared: Vec<Val>,
+    tail: &str,
+) -> Result<u64> {
     // Each `value->>i` walks the row's JSON, so wide rows bind faster as parameters.
     let has_bytes = || rows.iter().flatten().any(|v| matches!(v, Val::Bytes(_)));
     if conn.backend_name() == "SQLite" && rows.len() > 1 && ncols <= 5 && !has_bytes() {
-        return insert_rows_json(conn, head, ncols, rows, tail).await;
+        return insert_rows_json(conn, head, ncols, rows, shared, tail).await;
     }
-    let per = (MAX_PARAMS / ncols).clamp(1, 1000);
+    let width = ncols + shared.len();
+    let per = (MAX_PARAMS / width).clamp(1, 1000);
     let mut affected = 0;
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<Vec<Val>> = rows.by_ref().take(per).collect();
         let values = (0..chunk.len())
-            .map(|r| format!("({})", placeholders(conn, r * ncols + 1, ncols)))
+            .map(|r| format!("({})", placeholders(conn, r * width + 1, width)))
             .collect::<Vec<_>>()
             .join(", ");
         let sql = format!("{head} VALUES {values} {tail}");
-        affected += exec(conn, sql, chunk.into_iter().flatten().collect()).await?;
+        let vals = chunk
+            .into_iter()
+            .flat_map(|row| row.into_iter().chain(shared.iter().cloned()))
+            .collect();
+        affected += exec(conn, sql, vals).await?;
     }
     Ok(affected)
 }
@@ -221,11 +240,17 @@ async fn insert_rows_json(
     head: &str,
     ncols: usize,
     rows: Vec<Vec<Val>>,
+    shared: Vec<Val>,
     tail: &str,
 ) -> Result<u64> {
-    let cols = (0..ncols).map(|i| format!("value->>{i}")).collect::<Vec<_>>().join(", ");
+    let cols = (0..ncols)
+        .map(|i| format!("value->>{i}"))
+        .chain((1..=shared.len()).map(|i| format!("${i}")))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let json_param = shared.len() + 1;
     // `WHERE true` keeps SQLite from reading an upsert's ON as a join constraint.
-    let sql = format!("{head} SELECT {cols} FROM json_each(?) WHERE true {tail}");
+    let sql = format!("{head} SELECT {cols} FROM json_each(${json_param}) WHERE true {tail}");
     let mut affected = 0;
     for chunk in rows.chunks(20_000) {
         let mut json = String::with_capacity(chunk.len() * ncols * 24);
@@ -244,7 +269,9 @@ async fn insert_rows_json(
             json.push(']');
         }
         json.push(']');
-        affected += exec(conn, sql.clone(), vec![Val::Text(json)]).await?;
+        let mut vals = shared.clone();
+        vals.push(Val::Text(json));
+        affected += exec(conn, sql.clone(), vals).await?;
     }
     Ok(affected)
 }
