@@ -216,7 +216,8 @@ pub(crate) async fn evidence(conn: &mut AnyConnection) -> Result<Vec<TieEvidence
     // the key (ordered by interaction) before joining anything. Trashed people are few: their
     // ids are set aside once instead of looking up both people of every pair.
     let trashed = "SELECT id FROM contacts WHERE trash_id IS NOT NULL";
-    let together: Vec<(String, String, i64, i64)> = fetch_packed(
+    // Ids deserialize straight into 16-byte UUIDs: half a million pairs are not held as text.
+    let together: Vec<(ContactId, ContactId, i64, i64)> = fetch_packed(
         conn,
         &format!(
             "WITH shared AS (SELECT interaction_id FROM interaction_participants \
@@ -232,10 +233,11 @@ pub(crate) async fn evidence(conn: &mut AnyConnection) -> Result<Vec<TieEvidence
         vec![],
     )
     .await?;
+    out.reserve(together.len());
     for (a, b, count, last) in together {
         out.push(TieEvidence {
-            a: ContactId(parse_id(&a)?),
-            b: ContactId(parse_id(&b)?),
+            a,
+            b,
             evidence: Evidence::Together { count, last: from_micros(last).date_naive() },
         });
     }
