@@ -1032,6 +1032,11 @@ async fn staged_imports_wait_until_taken(db: &TestDb) {
     assert_eq!(s.take_staged_import("token-3").await.unwrap(), Some(staged(3)));
     assert_eq!(s.take_staged_import("token-3").await.unwrap(), None, "taken once");
     assert_eq!(s.take_staged_import("token-4").await.unwrap(), Some(staged(4)));
+    // Uploaded at the same instant (a stopped clock): the newest upload still waits.
+    for n in 5..=8u8 {
+        s.stage_import(&staged(n), now()).await.unwrap();
+    }
+    assert_eq!(s.take_staged_import("token-8").await.unwrap(), Some(staged(8)));
     // Waiting uploads are not the user's data: backups leave them out.
     let mut out = Vec::new();
     s.backup(&mut out, now()).await.unwrap();

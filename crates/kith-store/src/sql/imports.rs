@@ -353,12 +353,14 @@ pub(crate) async fn stage(
         ],
     )
     .await?;
+    // The new upload stays whatever the clock says; the newest of the others fill the rest.
     exec(
         conn,
-        "DELETE FROM staged_imports WHERE token NOT IN \
-         (SELECT token FROM staged_imports ORDER BY staged_at DESC, token LIMIT $1)"
+        "DELETE FROM staged_imports WHERE token <> $1 AND token NOT IN \
+         (SELECT token FROM staged_imports WHERE token <> $1 \
+          ORDER BY staged_at DESC, token LIMIT $2)"
             .into(),
-        vec![STAGED_KEPT.into()],
+        vec![s.token.clone().into(), (STAGED_KEPT - 1).into()],
     )
     .await?;
     Ok(())
