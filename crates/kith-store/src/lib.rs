@@ -251,8 +251,8 @@ pub trait Store: Send + Sync {
     /// The vCard UID and kept properties of contacts imported from vCards.
     async fn contact_cards(&self, ids: &[ContactId]) -> Result<HashMap<ContactId, CardExtras>>;
     /// Keeps an uploaded file until its import is confirmed; only the newest few wait (older
-    /// ones are dropped).
-    async fn stage_import(&self, staged: &StagedImport, now: DateTime<Utc>) -> Result<()>;
+    /// ones are dropped). Takes the upload by value: its bytes are bound, not copied.
+    async fn stage_import(&self, staged: StagedImport, now: DateTime<Utc>) -> Result<()>;
     /// Takes a waiting upload out (it is confirmed once); `None` when there is none by that
     /// token (confirmed already, or dropped for newer ones).
     async fn take_staged_import(&self, token: &str) -> Result<Option<StagedImport>>;

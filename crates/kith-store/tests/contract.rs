@@ -1025,7 +1025,7 @@ async fn staged_imports_wait_until_taken(db: &TestDb) {
         skip_invalid: !n.is_multiple_of(2),
     };
     for n in 1..=4u8 {
-        s.stage_import(&staged(n), now() + Duration::seconds(i64::from(n))).await.unwrap();
+        s.stage_import(staged(n), now() + Duration::seconds(i64::from(n))).await.unwrap();
     }
     // Only the newest three wait.
     assert_eq!(s.take_staged_import("token-1").await.unwrap(), None);
@@ -1034,7 +1034,7 @@ async fn staged_imports_wait_until_taken(db: &TestDb) {
     assert_eq!(s.take_staged_import("token-4").await.unwrap(), Some(staged(4)));
     // Uploaded at the same instant (a stopped clock): the newest upload still waits.
     for n in 5..=8u8 {
-        s.stage_import(&staged(n), now()).await.unwrap();
+        s.stage_import(staged(n), now()).await.unwrap();
     }
     assert_eq!(s.take_staged_import("token-8").await.unwrap(), Some(staged(8)));
     // Waiting uploads are not the user's data: backups leave them out.

@@ -139,9 +139,10 @@ async fn upload(
         skip_invalid,
     };
     let report = run(&app, &staged, true).await?;
+    let page = preview(&app, &csrf, &staged, report, false);
     // Kept in the database until confirmed: a restart in between loses nothing.
-    app.store.stage_import(&staged, (app.clock)()).await?;
-    render(&preview(&app, &csrf, &staged, report, false))
+    app.store.stage_import(staged, (app.clock)()).await?;
+    render(&page)
 }
 
 /// A file to import, as the API receives it.

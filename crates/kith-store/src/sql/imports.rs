@@ -334,7 +334,7 @@ pub(crate) const STAGED_KEPT: i64 = 3;
 /// Keeps an upload until its import is confirmed, dropping all but the newest few.
 pub(crate) async fn stage(
     conn: &mut AnyConnection,
-    s: &crate::StagedImport,
+    s: crate::StagedImport,
     now: i64,
 ) -> Result<()> {
     exec(
@@ -344,9 +344,9 @@ pub(crate) async fn stage(
             .into(),
         vec![
             s.token.clone().into(),
-            s.file_name.clone().into(),
+            s.file_name.into(),
             s.format.as_str().into(),
-            Val::Bytes(s.content.clone()),
+            Val::Bytes(s.content),
             i64::from(s.add_unknown).into(),
             i64::from(s.skip_invalid).into(),
             now.into(),
@@ -360,7 +360,7 @@ pub(crate) async fn stage(
          (SELECT token FROM staged_imports WHERE token <> $1 \
           ORDER BY staged_at DESC, token LIMIT $2)"
             .into(),
-        vec![s.token.clone().into(), (STAGED_KEPT - 1).into()],
+        vec![s.token.into(), (STAGED_KEPT - 1).into()],
     )
     .await?;
     Ok(())

@@ -532,7 +532,7 @@ impl Store for SqlStore {
         Ok(r)
     }
 
-    async fn stage_import(&self, staged: &crate::StagedImport, now: DateTime<Utc>) -> Result<()> {
+    async fn stage_import(&self, staged: crate::StagedImport, now: DateTime<Utc>) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         imports::stage(&mut tx, staged, micros(now)).await?;
         tx.commit().await?;
