@@ -4,7 +4,7 @@
 
 use crate::interaction::Participant;
 use crate::leverage::{
-    COLLEAGUES_BEFORE, COLLEAGUES_NOW, Membership, TieEvidence, combined_strength,
+    COLLEAGUES_BEFORE, COLLEAGUES_NOW, Membership, TieEvidence, strength_from_miss,
 };
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use kith_graph::{GraphBuilder, PageRankOptions};
@@ -222,12 +222,13 @@ pub fn insights(
     // The who-knows-whom graph, without the user.
     let index: HashMap<_, u32> =
         contacts.iter().enumerate().map(|(i, c)| (c.contact.contact_id, i as u32)).collect();
-    let mut pairs: HashMap<(u32, u32), Vec<crate::leverage::Evidence>> = HashMap::new();
+    // Π(1 − sᵢ) per pair: half a million pairs need no list of their evidence here.
+    let mut pairs: HashMap<(u32, u32), f64> = HashMap::new();
     for e in evidence {
         if let (Some(&a), Some(&b)) = (index.get(&e.a), index.get(&e.b))
             && a != b
         {
-            pairs.entry((a.min(b), a.max(b))).or_default().push(e.evidence.clone());
+            *pairs.entry((a.min(b), a.max(b))).or_insert(1.0) *= e.evidence.miss();
         }
     }
     // Colleagues meet at one hub node per organization (see `leverage::Network`).
@@ -245,8 +246,8 @@ pub fn insights(
         *members.entry(*hub).or_default() += 1;
     }
     let mut gb = GraphBuilder::with_capacity(base + hubs.len() as u32, pairs.len() + links.len());
-    for ((a, b), ev) in &pairs {
-        let s = combined_strength(ev);
+    for ((a, b), miss) in &pairs {
+        let s = strength_from_miss(*miss);
         if s > 0.0 {
             let _ = gb.add_edge(*a, *b, s);
         }

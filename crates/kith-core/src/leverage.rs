@@ -107,6 +107,11 @@ pub enum Evidence {
 }
 
 impl Evidence {
+    /// The chance this evidence alone does not mean a tie: 1 − its strength (clamped to [0, 1]).
+    pub fn miss(&self) -> f64 {
+        1.0 - self.strength().clamp(0.0, 1.0)
+    }
+
     /// How strong a tie this evidence alone suggests, in (0, 1).
     pub fn strength(&self) -> f64 {
         match self {
@@ -153,7 +158,12 @@ pub struct TieEvidence {
 
 /// Combines independent evidence into one strength: 1 − Π(1 − sᵢ) (a "noisy or"), at most 0.99.
 pub fn combined_strength(evidence: &[Evidence]) -> f64 {
-    let miss: f64 = evidence.iter().map(|e| 1.0 - e.strength().clamp(0.0, 1.0)).product();
+    strength_from_miss(evidence.iter().map(Evidence::miss).product())
+}
+
+/// The combined strength for Π(1 − sᵢ) over the evidence (see [`Evidence::miss`]), for
+/// callers that fold evidence one piece at a time instead of collecting it.
+pub fn strength_from_miss(miss: f64) -> f64 {
     (1.0 - miss).clamp(0.0, 0.99)
 }
 

@@ -74,6 +74,7 @@ kith_store::store_tests!(
     goals_measure_progress_per_period,
     review_summarises_the_week,
     roles_connections_and_intro_paths,
+    shared_interactions_count_every_pair,
     opportunities_move_through_the_pipeline,
     collaborations_and_insights,
     lists_filter_by_strength_band_and_overdue,
@@ -138,6 +139,49 @@ async fn lists_filter_by_strength_band_and_overdue(db: &TestDb) {
     // Paging applies after the filters.
     let one = ContactQuery { limit: Some(1), offset: 0, ..overdue.clone() };
     assert_eq!(s.list_contacts(&one).await.unwrap().total, page.total);
+}
+
+/// Who was together: counted per pair across all interactions (read a few at a time in test
+/// builds), leaving out interactions and people in the trash.
+async fn shared_interactions_count_every_pair(db: &TestDb) {
+    let s = &*db.store;
+    let old = now() - Duration::days(300);
+    let mut ids = Vec::new();
+    for name in ["Ann", "Ben", "Cat", "Dan", "Eve"] {
+        ids.push(s.create_contact(&person(name, None, None, &[]), old).await.unwrap().id);
+    }
+    let [ann, ben, cat, dan, eve] = ids[..] else { unreachable!() };
+    let meet = InteractionKind::Meeting;
+    for (who, days) in [
+        (vec![ann, ben, cat], 30),
+        (vec![ann, ben], 20),
+        (vec![ann], 15),
+        (vec![cat, dan], 5),
+        (vec![ann, dan, eve], 3),
+        (vec![ben, eve], 2),
+    ] {
+        s.log_interaction(&log(who, days, meet), now()).await.unwrap();
+    }
+    let gone = s.log_interaction(&log(vec![ben, cat], 10, meet), now()).await.unwrap();
+    s.trash_interaction(gone.id, now()).await.unwrap();
+    s.trash_contact(dan, now()).await.unwrap();
+
+    let ev = s.tie_evidence().await.unwrap();
+    let mut got: Vec<(kith_core::ContactId, kith_core::ContactId, String)> =
+        ev.iter().map(|e| (e.a.min(e.b), e.a.max(e.b), e.evidence.describe())).collect();
+    got.sort();
+    let on = |days: i64| (now() - Duration::days(days)).date_naive();
+    let pair =
+        |a: kith_core::ContactId, b: kith_core::ContactId, why: String| (a.min(b), a.max(b), why);
+    let mut want = vec![
+        pair(ann, ben, format!("2 interactions together, last {}", on(20))),
+        pair(ann, cat, format!("in a meeting together on {}", on(30))),
+        pair(ben, cat, format!("in a meeting together on {}", on(30))),
+        pair(ann, eve, format!("in a meeting together on {}", on(3))),
+        pair(ben, eve, format!("in a meeting together on {}", on(2))),
+    ];
+    want.sort();
+    assert_eq!(got, want);
 }
 
 async fn roles_connections_and_intro_paths(db: &TestDb) {

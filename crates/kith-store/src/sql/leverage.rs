@@ -2,6 +2,7 @@
 //! collaborations.
 
 use super::network::{check_contact, check_organization};
+use super::nurture::list_agg;
 use super::util::*;
 use crate::{OpportunityQuery, Result, StoreError};
 use chrono::NaiveDate;
@@ -19,13 +20,17 @@ use kith_core::{
 };
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Events with more people than this do not imply everyone there met everyone else.
 pub const MAX_EVENT_FOR_TIES: i64 = 50;
 /// Organizations with more known people than this do not imply everyone there knows each
 /// other (their people still count for paths to the organization).
 pub const MAX_ORG_FOR_TIES: i64 = 500;
+/// Interactions with two or more people read per query when counting who was together. Test
+/// builds (the `testing` feature) read two at a time, so that small test databases cross
+/// chunk boundaries.
+const TOGETHER_CHUNK: i64 = if cfg!(feature = "testing") { 2 } else { 20_000 };
 
 // --- roles ---
 
@@ -212,35 +217,7 @@ pub(crate) async fn evidence(conn: &mut AnyConnection) -> Result<Vec<TieEvidence
     }
     let live = "JOIN contacts c1 ON c1.id = p1.contact_id AND c1.trash_id IS NULL \
                 JOIN contacts c2 ON c2.id = p2.contact_id AND c2.trash_id IS NULL";
-    // Most interactions have one participant: find those with two or more by one pass over
-    // the key (ordered by interaction) before joining anything. Trashed people are few: their
-    // ids are set aside once instead of looking up both people of every pair.
-    let trashed = "SELECT id FROM contacts WHERE trash_id IS NOT NULL";
-    // Ids deserialize straight into 16-byte UUIDs: half a million pairs are not held as text.
-    let together: Vec<(ContactId, ContactId, i64, i64)> = fetch_packed(
-        conn,
-        &format!(
-            "WITH shared AS (SELECT interaction_id FROM interaction_participants \
-             GROUP BY interaction_id HAVING COUNT(*) > 1) \
-             SELECT p1.contact_id AS a, p2.contact_id AS b, COUNT(*) AS n, MAX(i.occurred_at) AS last \
-             FROM shared m JOIN interactions i ON i.id = m.interaction_id AND i.trash_id IS NULL \
-             JOIN interaction_participants p1 ON p1.interaction_id = m.interaction_id \
-             JOIN interaction_participants p2 ON p2.interaction_id = m.interaction_id AND p1.contact_id < p2.contact_id \
-             WHERE p1.contact_id NOT IN ({trashed}) AND p2.contact_id NOT IN ({trashed}) \
-             GROUP BY p1.contact_id, p2.contact_id"
-        ),
-        &["a", "b", "n", "last"],
-        vec![],
-    )
-    .await?;
-    out.reserve(together.len());
-    for (a, b, count, last) in together {
-        out.push(TieEvidence {
-            a,
-            b,
-            evidence: Evidence::Together { count, last: from_micros(last).date_naive() },
-        });
-    }
+    out.extend(together(conn).await?);
     for r in fetch(
         conn,
         format!(
@@ -259,6 +236,93 @@ pub(crate) async fn evidence(conn: &mut AnyConnection) -> Result<Vec<TieEvidence
             evidence: Evidence::SameEvent { event: text(&r, "name")?, on: date_col(&r, "starts_on")? },
         });
     }
+    Ok(out)
+}
+
+/// Pairs of live people who were together in live interactions: how often, and when last.
+///
+/// Most interactions have one participant. A pass over the participants' key finds those
+/// with two or more and joins their people into one text per interaction, [`TOGETHER_CHUNK`]
+/// interactions at a time (each chunk starts where the last one stopped on the key), and the
+/// pairs are counted here, with people numbered in order of appearance. A 1M-interaction
+/// database has ~150k such interactions and ~500k pairs: counting them in SQL and sending them
+/// in one piece held ~100 MB of text at once.
+async fn together(conn: &mut AnyConnection) -> Result<Vec<TieEvidence>> {
+    let trashed: HashSet<ContactId> =
+        fetch(conn, "SELECT id FROM contacts WHERE trash_id IS NOT NULL".into(), vec![])
+            .await?
+            .iter()
+            .map(|r| uuid(r, "id").map(ContactId))
+            .collect::<Result<_>>()?;
+    let people = list_agg(conn, "p.contact_id", false);
+    // Interactions in the trash come too (with no time), so that every chunk is full but the
+    // last.
+    let row = "CASE WHEN i.trash_id IS NULL THEN i.occurred_at END, m.people";
+    let packed = if conn.backend_name() == "SQLite" {
+        format!("json_group_array(json_array({row}))")
+    } else {
+        format!("COALESCE(json_agg(json_build_array({row})), '[]')::text")
+    };
+    let sql = format!(
+        "SELECT {packed} AS packed, MAX(m.interaction_id) AS last, COUNT(*) AS n FROM \
+         (SELECT p.interaction_id, {people} AS people FROM interaction_participants p \
+          WHERE p.interaction_id > $1 GROUP BY p.interaction_id HAVING COUNT(*) > 1 \
+          ORDER BY p.interaction_id LIMIT {TOGETHER_CHUNK}) m \
+         JOIN interactions i ON i.id = m.interaction_id"
+    );
+    let mut ids: Vec<ContactId> = Vec::new();
+    let mut number: HashMap<ContactId, u32> = HashMap::new();
+    // (count, last time) per pair of numbers, the smaller id first.
+    let mut pairs: HashMap<(u32, u32), (i64, i64)> = HashMap::new();
+    let mut after = String::new();
+    loop {
+        let rows = fetch(conn, sql.clone(), vec![after.clone().into()]).await?;
+        let Some(row) = rows.first() else { break };
+        let chunk: Vec<(Option<i64>, String)> = json_col(row, "packed")?;
+        for (at, people) in &chunk {
+            let Some(at) = *at else { continue };
+            ids.clear();
+            for id in people.split(',') {
+                let id = ContactId(parse_id(id)?);
+                if !trashed.contains(&id) {
+                    ids.push(id);
+                }
+            }
+            ids.sort_unstable();
+            ids.dedup();
+            let numbers: Vec<u32> = ids
+                .iter()
+                .map(|id| {
+                    let next = number.len() as u32;
+                    *number.entry(*id).or_insert(next)
+                })
+                .collect();
+            for (x, &a) in numbers.iter().enumerate() {
+                for &b in &numbers[x + 1..] {
+                    let seen = pairs.entry((a, b)).or_insert((0, at));
+                    seen.0 += 1;
+                    seen.1 = seen.1.max(at);
+                }
+            }
+        }
+        match opt_text(row, "last")? {
+            Some(last) if int(row, "n")? >= TOGETHER_CHUNK => after = last,
+            _ => break,
+        }
+    }
+    let mut contact = vec![ContactId(uuid::Uuid::nil()); number.len()];
+    for (id, n) in number {
+        contact[n as usize] = id;
+    }
+    let mut out: Vec<TieEvidence> = pairs
+        .into_iter()
+        .map(|((a, b), (count, last))| TieEvidence {
+            a: contact[a as usize],
+            b: contact[b as usize],
+            evidence: Evidence::Together { count, last: from_micros(last).date_naive() },
+        })
+        .collect();
+    out.sort_unstable_by_key(|e| (e.a, e.b));
     Ok(out)
 }
 

@@ -138,7 +138,7 @@ pub(crate) async fn merge_stats(
 
 /// `expr` values of a group joined with commas (`group_concat` on SQLite, `string_agg` on
 /// PostgreSQL): one row per contact instead of one per interaction.
-fn list_agg(conn: &AnyConnection, expr: &str, distinct: bool) -> String {
+pub(crate) fn list_agg(conn: &AnyConnection, expr: &str, distinct: bool) -> String {
     let d = if distinct { "DISTINCT " } else { "" };
     if conn.backend_name() == "SQLite" {
         format!("group_concat({d}{expr})")
