@@ -27,10 +27,6 @@ pub const MAX_EVENT_FOR_TIES: i64 = 50;
 /// Organizations with more known people than this do not imply everyone there knows each
 /// other (their people still count for paths to the organization).
 pub const MAX_ORG_FOR_TIES: i64 = 500;
-/// Interactions with two or more people read per query when counting who was together. Test
-/// builds (the `testing` feature) read two at a time, so that small test databases cross
-/// chunk boundaries.
-const TOGETHER_CHUNK: i64 = if cfg!(feature = "testing") { 2 } else { 20_000 };
 
 // --- roles ---
 
@@ -242,8 +238,8 @@ pub(crate) async fn evidence(conn: &mut AnyConnection) -> Result<Vec<TieEvidence
 /// Pairs of live people who were together in live interactions: how often, and when last.
 ///
 /// Most interactions have one participant. A pass over the participants' key finds those
-/// with two or more and joins their people into one text per interaction, [`TOGETHER_CHUNK`]
-/// interactions at a time (each chunk starts where the last one stopped on the key), and the
+/// with two or more and joins their people into one text per interaction, [`CHUNK`]
+/// interactions at a time (see [`for_each_chunk`]), and the
 /// pairs are counted here, with people numbered in order of appearance. A 1M-interaction
 /// database has ~150k such interactions and ~500k pairs: counting them in SQL and sending them
 /// in one piece held ~100 MB of text at once.
@@ -255,61 +251,53 @@ async fn together(conn: &mut AnyConnection) -> Result<Vec<TieEvidence>> {
             .map(|r| uuid(r, "id").map(ContactId))
             .collect::<Result<_>>()?;
     let people = list_agg(conn, "p.contact_id", false);
-    // Interactions in the trash come too (with no time), so that every chunk is full but the
-    // last.
-    let row = "CASE WHEN i.trash_id IS NULL THEN i.occurred_at END, m.people";
-    let packed = if conn.backend_name() == "SQLite" {
-        format!("json_group_array(json_array({row}))")
-    } else {
-        format!("COALESCE(json_agg(json_build_array({row})), '[]')::text")
-    };
-    let sql = format!(
-        "SELECT {packed} AS packed, MAX(m.interaction_id) AS last, COUNT(*) AS n FROM \
-         (SELECT p.interaction_id, {people} AS people FROM interaction_participants p \
-          WHERE p.interaction_id > $1 GROUP BY p.interaction_id HAVING COUNT(*) > 1 \
-          ORDER BY p.interaction_id LIMIT {TOGETHER_CHUNK}) m \
-         JOIN interactions i ON i.id = m.interaction_id"
-    );
     let mut ids: Vec<ContactId> = Vec::new();
     let mut number: HashMap<ContactId, u32> = HashMap::new();
     // (count, last time) per pair of numbers, the smaller id first.
     let mut pairs: HashMap<(u32, u32), (i64, i64)> = HashMap::new();
-    let mut after = String::new();
-    loop {
-        let rows = fetch(conn, sql.clone(), vec![after.clone().into()]).await?;
-        let Some(row) = rows.first() else { break };
-        let chunk: Vec<(Option<i64>, String)> = json_col(row, "packed")?;
-        for (at, people) in &chunk {
-            let Some(at) = *at else { continue };
-            ids.clear();
-            for id in people.split(',') {
-                let id = ContactId(parse_id(id)?);
-                if !trashed.contains(&id) {
-                    ids.push(id);
+    // Interactions in the trash come too (with no time): chunks are counted before the join.
+    for_each_chunk(
+        conn,
+        "CASE WHEN i.trash_id IS NULL THEN i.occurred_at END, m.people",
+        "m.interaction_id",
+        &format!(
+            "(SELECT p.interaction_id, {people} AS people FROM interaction_participants p \
+              WHERE p.interaction_id > $1 GROUP BY p.interaction_id HAVING COUNT(*) > 1 \
+              ORDER BY p.interaction_id LIMIT {CHUNK}) m \
+             JOIN interactions i ON i.id = m.interaction_id"
+        ),
+        vec![],
+        |chunk: Vec<(Option<i64>, String)>| {
+            for (at, people) in &chunk {
+                let Some(at) = *at else { continue };
+                ids.clear();
+                for id in people.split(',') {
+                    let id = ContactId(parse_id(id)?);
+                    if !trashed.contains(&id) {
+                        ids.push(id);
+                    }
+                }
+                ids.sort_unstable();
+                ids.dedup();
+                let numbers: Vec<u32> = ids
+                    .iter()
+                    .map(|id| {
+                        let next = number.len() as u32;
+                        *number.entry(*id).or_insert(next)
+                    })
+                    .collect();
+                for (x, &a) in numbers.iter().enumerate() {
+                    for &b in &numbers[x + 1..] {
+                        let seen = pairs.entry((a, b)).or_insert((0, at));
+                        seen.0 += 1;
+                        seen.1 = seen.1.max(at);
+                    }
                 }
             }
-            ids.sort_unstable();
-            ids.dedup();
-            let numbers: Vec<u32> = ids
-                .iter()
-                .map(|id| {
-                    let next = number.len() as u32;
-                    *number.entry(*id).or_insert(next)
-                })
-                .collect();
-            for (x, &a) in numbers.iter().enumerate() {
-                for &b in &numbers[x + 1..] {
-                    let seen = pairs.entry((a, b)).or_insert((0, at));
-                    seen.0 += 1;
-                    seen.1 = seen.1.max(at);
-                }
-            }
-        }
-        match opt_text(row, "last")? {
-            Some(last) if int(row, "n")? >= TOGETHER_CHUNK => after = last,
-            _ => break,
-        }
-    }
+            Ok(())
+        },
+    )
+    .await?;
     let mut contact = vec![ContactId(uuid::Uuid::nil()); number.len()];
     for (id, n) in number {
         contact[n as usize] = id;
@@ -893,27 +881,36 @@ pub(crate) async fn insight_rows(conn: &mut AnyConnection) -> Result<Vec<Insight
         Option<String>,
         Option<String>,
     );
-    let rows: Vec<Packed> = fetch_packed(
+    let cols =
+        ["id", "first_met", "created_at", "location", "how_met", "org", "industry", "met_event"];
+    let mut out = Vec::new();
+    for_each_chunk(
         conn,
-        "SELECT c.id, c.first_met, c.created_at, c.location, c.how_met, \
-         (SELECT o.name FROM employment e JOIN organizations o ON o.id = e.organization_id AND o.trash_id IS NULL \
-          WHERE e.contact_id = c.id AND e.end_date IS NULL ORDER BY e.position LIMIT 1) AS org, \
-         (SELECT o.industry FROM employment e JOIN organizations o ON o.id = e.organization_id AND o.trash_id IS NULL \
-          WHERE e.contact_id = c.id AND e.end_date IS NULL ORDER BY e.position LIMIT 1) AS industry, \
-         (SELECT ev.name FROM event_attendees a JOIN events ev ON ev.id = a.event_id AND ev.trash_id IS NULL \
-          WHERE a.contact_id = c.id AND a.met_here = 1 LIMIT 1) AS met_event \
-         FROM contacts c WHERE c.trash_id IS NULL",
-        &["id", "first_met", "created_at", "location", "how_met", "org", "industry", "met_event"],
+        &qualified("q", &cols),
+        "q.id",
+        &format!(
+            "(SELECT c.id, c.first_met, c.created_at, c.location, c.how_met, \
+             (SELECT o.name FROM employment e JOIN organizations o ON o.id = e.organization_id AND o.trash_id IS NULL \
+              WHERE e.contact_id = c.id AND e.end_date IS NULL ORDER BY e.position LIMIT 1) AS org, \
+             (SELECT o.industry FROM employment e JOIN organizations o ON o.id = e.organization_id AND o.trash_id IS NULL \
+              WHERE e.contact_id = c.id AND e.end_date IS NULL ORDER BY e.position LIMIT 1) AS industry, \
+             (SELECT ev.name FROM event_attendees a JOIN events ev ON ev.id = a.event_id AND ev.trash_id IS NULL \
+              WHERE a.contact_id = c.id AND a.met_here = 1 LIMIT 1) AS met_event \
+             FROM contacts c WHERE c.trash_id IS NULL AND c.id > $1 ORDER BY c.id LIMIT {CHUNK}) q"
+        ),
         vec![],
+        |rows: Vec<Packed>| {
+            for (id, first_met, created_at, location, how_met, org, industry, met_event) in rows {
+                let added = match parse_date(first_met) {
+                    Some(d) => d,
+                    None => from_micros(created_at).date_naive(),
+                };
+                let id = ContactId(parse_id(&id)?);
+                out.push((id, added, org, industry, location, met_event.or(how_met)));
+            }
+            Ok(())
+        },
     )
     .await?;
-    rows.into_iter()
-        .map(|(id, first_met, created_at, location, how_met, org, industry, met_event)| {
-            let added = match parse_date(first_met) {
-                Some(d) => d,
-                None => from_micros(created_at).date_naive(),
-            };
-            Ok((ContactId(parse_id(&id)?), added, org, industry, location, met_event.or(how_met)))
-        })
-        .collect()
+    Ok(out)
 }

@@ -589,9 +589,6 @@ pub(crate) async fn due_candidates(
 pub(crate) async fn all_histories(
     conn: &mut AnyConnection,
 ) -> Result<Vec<(ContactId, String, History)>> {
-    // 100k rows: packed into one JSON text (see `fetch_packed`).
-    let sql = format!("{} WHERE c.trash_id IS NULL", candidate_select(conn, NO_TAG_COLS));
-    let rows: Vec<CandidateCols> = fetch_packed(conn, &sql, &CANDIDATE_NAMES, vec![]).await?;
     let mut ledger: HashMap<String, kith_core::strength::LedgerStats> = HashMap::new();
     for r in fetch(
         conn,
@@ -617,18 +614,31 @@ pub(crate) async fn all_histories(
             st.kinds |= 1 << kith_core::ledger::LedgerKind::ALL.iter().position(|x| *x == k).unwrap_or(0);
         }
     }
-    rows.into_iter()
-        .map(|cols| {
-            let row = cols.row(None)?;
-            let history = History {
-                interactions: row.stats,
-                ledger: ledger.remove(&row.id).unwrap_or_default(),
-                known_since: Some(row.known_since),
-                closeness: row.settings.closeness,
-            };
-            Ok((ContactId(parse_id(&row.id)?), row.display_name, history))
-        })
-        .collect()
+    // 100k rows: packed into JSON texts, a chunk at a time (see `for_each_chunk`).
+    let select = candidate_select(conn, NO_TAG_COLS);
+    let mut out = Vec::new();
+    for_each_chunk(
+        conn,
+        &qualified("q", &CANDIDATE_NAMES),
+        "q.id",
+        &format!("({select} WHERE c.trash_id IS NULL AND c.id > $1 ORDER BY c.id LIMIT {CHUNK}) q"),
+        vec![],
+        |rows: Vec<CandidateCols>| {
+            for cols in rows {
+                let row = cols.row(None)?;
+                let history = History {
+                    interactions: row.stats,
+                    ledger: ledger.remove(&row.id).unwrap_or_default(),
+                    known_since: Some(row.known_since),
+                    closeness: row.settings.closeness,
+                };
+                out.push((ContactId(parse_id(&row.id)?), row.display_name, history));
+            }
+            Ok(())
+        },
+    )
+    .await?;
+    Ok(out)
 }
 
 /// When the user has known someone: the first-met day (noon UTC) or when they were added,

@@ -117,7 +117,7 @@ pub async fn fetch_packed<T: serde::de::DeserializeOwned>(
     cols: &[&str],
     vals: Vec<Val>,
 ) -> Result<Vec<T>> {
-    let list = cols.iter().map(|c| format!("q.{c}")).collect::<Vec<_>>().join(", ");
+    let list = qualified("q", cols);
     let sql = if conn.backend_name() == "SQLite" {
         format!("SELECT json_group_array(json_array({list})) AS packed FROM ({inner}) q")
     } else {
@@ -128,6 +128,52 @@ pub async fn fetch_packed<T: serde::de::DeserializeOwned>(
     match fetch(conn, sql, vals).await?.first() {
         Some(row) => json_col(row, "packed"),
         None => Ok(Vec::new()),
+    }
+}
+
+/// `t.a, t.b, ...` for columns `cols` of table (or subquery) `t`.
+pub fn qualified(t: &str, cols: &[&str]) -> String {
+    cols.iter().map(|c| format!("{t}.{c}")).collect::<Vec<_>>().join(", ")
+}
+
+/// Rows per query for [`for_each_chunk`]. Test builds (the `testing` feature) read two at a
+/// time, so that small test databases cross chunk boundaries.
+pub const CHUNK: i64 = if cfg!(feature = "testing") { 2 } else { 20_000 };
+
+/// [`fetch_packed`] for results too large to hold as one text: [`CHUNK`] rows at a time, each
+/// chunk starting where the last one stopped along a unique key, and handed to `each` before
+/// the next is read. Only one chunk's JSON is held at once.
+///
+/// `row` lists the expressions of a row (deserialized as `T`); `key` is the key expression
+/// (its `MAX` over a chunk is where the next starts); `from` is the `FROM` clause, which must
+/// keep only keys above the parameter numbered `vals.len() + 1` and at most [`CHUNK`] rows in
+/// key order, e.g. `(SELECT ... WHERE c.id > $1 ORDER BY c.id LIMIT {CHUNK}) q`. The database
+/// compares the keys (PostgreSQL's collation and Rust's order may differ).
+pub async fn for_each_chunk<T: serde::de::DeserializeOwned>(
+    conn: &mut AnyConnection,
+    row: &str,
+    key: &str,
+    from: &str,
+    vals: Vec<Val>,
+    mut each: impl FnMut(Vec<T>) -> Result<()>,
+) -> Result<()> {
+    let packed = if conn.backend_name() == "SQLite" {
+        format!("json_group_array(json_array({row}))")
+    } else {
+        format!("COALESCE(json_agg(json_build_array({row})), '[]')::text")
+    };
+    let sql = format!("SELECT {packed} AS packed, MAX({key}) AS last, COUNT(*) AS n FROM {from}");
+    let mut after = String::new();
+    loop {
+        let mut bound = vals.clone();
+        bound.push(after.into());
+        let rows = fetch(conn, sql.clone(), bound).await?;
+        let Some(row) = rows.first() else { return Ok(()) };
+        each(json_col(row, "packed")?)?;
+        match opt_text(row, "last")? {
+            Some(last) if int(row, "n")? >= CHUNK => after = last,
+            _ => return Ok(()),
+        }
     }
 }
 
