@@ -64,6 +64,11 @@ pub const MIGRATIONS: &[Migration] = &[
         description: "uploads waiting for their import to be confirmed",
         template: include_str!("../migrations/0009_staged_imports.sql"),
     },
+    Migration {
+        version: 10,
+        description: "each contact's search words, so postings need no index by contact",
+        template: include_str!("../migrations/0010_search_documents.sql"),
+    },
 ];
 
 /// The schema version this build writes.
@@ -73,12 +78,13 @@ pub fn latest_version() -> i64 {
 
 /// Fills a template's placeholders for a dialect.
 pub fn render(template: &str, dialect: Dialect) -> String {
-    let (key, without_rowid, float, blob) = match dialect {
-        Dialect::Sqlite => ("TEXT", "WITHOUT ROWID", "REAL", "BLOB"),
-        Dialect::Postgres => ("TEXT COLLATE \"C\"", "", "DOUBLE PRECISION", "BYTEA"),
+    let (key, without_rowid, float, blob, list_agg) = match dialect {
+        Dialect::Sqlite => ("TEXT", "WITHOUT ROWID", "REAL", "BLOB", "group_concat"),
+        Dialect::Postgres => ("TEXT COLLATE \"C\"", "", "DOUBLE PRECISION", "BYTEA", "string_agg"),
     };
     template
         .replace("{KEY}", key)
+        .replace("{LIST_AGG}", list_agg)
         .replace("{WITHOUT_ROWID}", without_rowid)
         .replace("{FLOAT}", float)
         .replace("{BLOB}", blob)

@@ -1009,8 +1009,13 @@ async fn search_is_typo_tolerant_and_ranked(db: &TestDb) {
     // Edits reindex.
     let mut input = jane.to_input();
     input.tags = vec!["kotlin".into()];
+    input.employment.clear();
     s.update_contact(jane.id, &input, now()).await.unwrap();
     assert_eq!(ids(s.search("kotlin", 10).await.unwrap()), [jane.id]);
+    assert!(!ids(s.search("designer", 10).await.unwrap()).contains(&jane.id));
+    // Exactly the new words are indexed ("jane", "smithers", "kotlin"), plus the word list.
+    let words = kith_core::search::contact_terms(&input, &[]).len() as i64;
+    assert_eq!((words, postings_of(db, jane.id).await), (3, 4));
 }
 
 async fn trash_restore_and_purge_contacts(db: &TestDb) {
@@ -1087,10 +1092,12 @@ async fn staged_imports_wait_until_taken(db: &TestDb) {
     assert!(!String::from_utf8(out).unwrap().contains("staged_imports"));
 }
 
-/// How many search postings a contact has, read straight from the database.
+/// How many search postings a contact has (plus one for its list of words), read straight
+/// from the database.
 async fn postings_of(db: &TestDb, id: kith_core::ContactId) -> i64 {
     use sqlx::Connection;
-    let sql = "SELECT COUNT(*) FROM search_postings WHERE contact_id = $1";
+    let sql = "SELECT (SELECT COUNT(*) FROM search_postings WHERE contact_id = $1) \
+               + (SELECT COUNT(*) FROM search_documents WHERE contact_id = $1)";
     if db.url.starts_with("sqlite") {
         let mut conn = sqlx::sqlite::SqliteConnection::connect(&db.url).await.unwrap();
         let n = sqlx::query_scalar(sql).bind(id.to_string()).fetch_one(&mut conn).await.unwrap();

@@ -31,6 +31,9 @@ pub(crate) struct PreparedIndex {
     rows: Vec<Vec<Val>>,
     /// Every word, sorted, without repeats.
     words: Vec<String>,
+    /// Rows of `search_documents` (contact, its words space-separated), in key order; contacts
+    /// without words have none.
+    documents: Vec<Vec<Val>>,
 }
 
 /// Sorts postings by the table's key (word, contact) and shapes them for the backend.
@@ -65,7 +68,17 @@ pub(crate) fn prepare_index(
             .collect();
         (Vec::new(), rows)
     };
-    PreparedIndex { ids, sqlite_json, rows, words }
+    let mut documents: Vec<Vec<Val>> = items
+        .iter()
+        .zip(&ids)
+        .filter(|((_, terms), _)| !terms.is_empty())
+        .map(|((_, terms), id)| {
+            let words: Vec<&str> = terms.iter().map(|(w, _)| w.as_str()).collect();
+            vec![Val::Text(id.clone()), Val::Text(words.join(" "))]
+        })
+        .collect();
+    documents.sort_by(|a, b| key2(a).0.cmp(key2(b).0));
+    PreparedIndex { ids, sqlite_json, rows, words, documents }
 }
 
 /// Writes prepared postings (after deleting the contacts' old ones unless `fresh`) and
@@ -76,13 +89,7 @@ pub(crate) async fn write_index(
     fresh: bool,
 ) -> Result<()> {
     if !fresh {
-        for chunk in p.ids.chunks(1000) {
-            let sql = format!(
-                "DELETE FROM search_postings WHERE contact_id IN ({})",
-                placeholders(conn, 1, chunk.len())
-            );
-            exec(conn, sql, chunk.iter().map(|k| Val::Text(k.clone())).collect()).await?;
-        }
+        forget(conn, &p.ids).await?;
     }
     let sql = "INSERT INTO search_postings (word, contact_id, weight) \
                SELECT w.key, p.key, p.value FROM json_each(?) w, json_each(w.value) p WHERE true";
@@ -91,7 +98,68 @@ pub(crate) async fn write_index(
     }
     insert_rows(conn, "INSERT INTO search_postings (word, contact_id, weight)", 3, p.rows, "")
         .await?;
+    insert_rows(conn, "INSERT INTO search_documents (contact_id, words)", 2, p.documents, "")
+        .await?;
     register_words(conn, p.words).await
+}
+
+/// Deletes contacts' postings and their documents. Each posting goes by its key (word,
+/// contact), the words read from the contact's document: the postings have no index by
+/// contact (see migration 10).
+pub(crate) async fn forget(conn: &mut AnyConnection, ids: &[String]) -> Result<()> {
+    /// Words per `contact_id = ? AND word IN (...)` term.
+    const WORDS_PER_TERM: usize = 500;
+    /// Bound values per statement.
+    const PER_STATEMENT: usize = 2000;
+    let documents = fetch_in(
+        conn,
+        "SELECT contact_id, words FROM search_documents WHERE contact_id IN ({IN})",
+        ids,
+    )
+    .await?;
+    let mut terms: Vec<String> = Vec::new();
+    let mut vals: Vec<Val> = Vec::new();
+    for d in &documents {
+        let id = text(d, "contact_id")?;
+        let words = text(d, "words")?;
+        let words: Vec<&str> = words.split(' ').filter(|w| !w.is_empty()).collect();
+        for chunk in words.chunks(WORDS_PER_TERM) {
+            if vals.len() + 1 + chunk.len() > PER_STATEMENT {
+                delete_postings(conn, &mut terms, &mut vals).await?;
+            }
+            terms.push(format!(
+                "(contact_id = {} AND word IN ({}))",
+                placeholders(conn, vals.len() + 1, 1),
+                placeholders(conn, vals.len() + 2, chunk.len())
+            ));
+            vals.push(Val::Text(id.clone()));
+            vals.extend(chunk.iter().map(|w| Val::from(*w)));
+        }
+    }
+    delete_postings(conn, &mut terms, &mut vals).await?;
+    for chunk in ids.chunks(1000) {
+        let sql = format!(
+            "DELETE FROM search_documents WHERE contact_id IN ({})",
+            placeholders(conn, 1, chunk.len())
+        );
+        exec(conn, sql, chunk.iter().map(|k| Val::Text(k.clone())).collect()).await?;
+    }
+    Ok(())
+}
+
+/// Runs one `DELETE` of postings for the collected terms (OR-ed; each one searches the key).
+async fn delete_postings(
+    conn: &mut AnyConnection,
+    terms: &mut Vec<String>,
+    vals: &mut Vec<Val>,
+) -> Result<()> {
+    if terms.is_empty() {
+        return Ok(());
+    }
+    let sql = format!("DELETE FROM search_postings WHERE {}", terms.join(" OR "));
+    terms.clear();
+    exec(conn, sql, std::mem::take(vals)).await?;
+    Ok(())
 }
 
 /// Postings for SQLite, as `{"word": {"contact id": weight, ...}, ...}` expanded by nested

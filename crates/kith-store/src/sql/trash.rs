@@ -372,31 +372,21 @@ pub(crate) async fn restore(conn: &mut AnyConnection, id: TrashId) -> Result<Tra
 }
 
 /// Deletes a trash entry and, through the foreign keys, everything it holds (the search
-/// postings of its people explicitly: they have no foreign key).
+/// postings and documents of its people explicitly: they have no foreign key).
 pub(crate) async fn purge(conn: &mut AnyConnection, id: TrashId) -> Result<TrashEntry> {
     let e = get(conn, id).await?;
-    exec(
-        conn,
-        "DELETE FROM search_postings WHERE contact_id IN \
-         (SELECT id FROM contacts WHERE trash_id = $1)"
-            .into(),
-        vec![id.to_string().into()],
-    )
-    .await?;
+    let people =
+        texts(conn, "SELECT id FROM contacts WHERE trash_id = $1", vec![id.to_string().into()])
+            .await?;
+    super::search::forget(conn, &people).await?;
     exec(conn, "DELETE FROM trash WHERE id = $1".into(), vec![id.to_string().into()]).await?;
     Ok(e)
 }
 
 /// Empties the trash.
 pub(crate) async fn purge_all(conn: &mut AnyConnection) -> Result<u64> {
-    exec(
-        conn,
-        "DELETE FROM search_postings WHERE contact_id IN \
-         (SELECT id FROM contacts WHERE trash_id IS NOT NULL)"
-            .into(),
-        vec![],
-    )
-    .await?;
+    let people = texts(conn, "SELECT id FROM contacts WHERE trash_id IS NOT NULL", vec![]).await?;
+    super::search::forget(conn, &people).await?;
     exec(conn, "DELETE FROM trash".into(), vec![]).await
 }
 
