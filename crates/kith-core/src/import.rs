@@ -490,7 +490,37 @@ fn match_file(c: &ContactInput, file: &FileIndex) -> Option<usize> {
 /// Records that fail validation become problems (with their line and field).
 pub fn plan(
     format: ImportFormat,
+    mut parsed: Parsed,
+    index: &MatchIndex,
+    options: &PlanOptions,
+    today: NaiveDate,
+) -> ImportPlan {
+    let people = std::mem::take(&mut parsed.people);
+    let checked = people.into_iter().map(|r| check_record(r, today)).collect();
+    plan_checked(format, parsed, checked, index, options, today)
+}
+
+/// A person record checked on its own: its content hash and, unless it is an organization's
+/// card, its normalized input. Records are checked independently of each other and of the
+/// database, so callers may check many at once on several cores ([`plan_checked`]).
+pub struct CheckedRecord {
+    record: PersonRecord,
+    hash: u64,
+    input: Option<Result<ContactInput, crate::ValidationError>>,
+}
+
+/// Checks one record (see [`CheckedRecord`]).
+pub fn check_record(mut record: PersonRecord, today: NaiveDate) -> CheckedRecord {
+    let hash = person_hash(&mut record);
+    let input = (!record.organization_card).then(|| record.contact.normalized(today));
+    CheckedRecord { record, hash, input }
+}
+
+/// [`plan`] for records already checked, in file order (`parsed.people` is not read).
+pub fn plan_checked(
+    format: ImportFormat,
     parsed: Parsed,
+    checked: Vec<CheckedRecord>,
     index: &MatchIndex,
     options: &PlanOptions,
     today: NaiveDate,
@@ -500,8 +530,7 @@ pub fn plan(
     let mut file = FileIndex::default();
     let mut update_of: HashMap<ContactId, usize> = HashMap::new();
     let mut seen_keys: std::collections::HashSet<String> = std::collections::HashSet::new();
-    for mut record in parsed.people {
-        let hash = person_hash(&mut record);
+    for CheckedRecord { mut record, hash, input } in checked {
         // Formats without ids: the record's content is its key, so the same row imported again
         // is recognised even when it has no email, phone or link to match on.
         if record.key.is_none() {
@@ -530,9 +559,11 @@ pub fn plan(
             out.organizations.push(NewOrganization { line: record.line, name, source });
             continue;
         }
-        let input = match record.contact.normalized(today) {
-            Ok(i) => i,
-            Err(e) => {
+        let input = match input {
+            Some(Ok(i)) => i,
+            // Only organization cards have no input, and they went on above.
+            None => continue,
+            Some(Err(e)) => {
                 for fe in e.errors {
                     out.problems.push(Problem::at(
                         record.line,

@@ -66,13 +66,15 @@ impl ImportReport {
 pub async fn run(
     store: &dyn Store,
     format: ImportFormat,
-    parsed: Parsed,
+    mut parsed: Parsed,
     options: &ImportOptions,
     now: DateTime<Utc>,
 ) -> Result<ImportReport> {
     let today = now.date_naive();
     let index = store.match_index(format).await?;
-    let plan = import::plan(format, parsed, &index, &options.plan, today);
+    let people = std::mem::take(&mut parsed.people);
+    let checked = on_every_core(people, |r| import::check_record(r, today));
+    let plan = import::plan_checked(format, parsed, checked, &index, &options.plan, today);
     let ids: Vec<ContactId> = plan.updates.iter().map(|u| u.id).collect();
     let stored = store.get_contacts(&ids).await?;
     let mut changed: Vec<(ContactId, ContactInput, DateTime<Utc>)> = Vec::new();
@@ -121,7 +123,7 @@ pub async fn run(
     if is_empty(&plan, &changed) {
         return Ok(report);
     }
-    store.apply_import(&plan, &changed, now).await?;
+    store.apply_import(plan, &changed, now).await?;
     report.written = true;
     Ok(report)
 }
@@ -155,4 +157,45 @@ pub async fn contacts_with_cards(
     let ids: Vec<ContactId> = contacts.iter().map(|c| c.id).collect();
     let cards = store.contact_cards(&ids).await?;
     Ok((contacts, cards))
+}
+
+/// `items` mapped by `f` on every core (in order); small lists stay on this thread.
+fn on_every_core<T: Send, U: Send>(items: Vec<T>, f: impl Fn(T) -> U + Sync) -> Vec<U> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let per = items.len().div_ceil(threads).max(2000);
+    if items.len() <= per {
+        return items.into_iter().map(f).collect();
+    }
+    let mut chunks: Vec<Vec<T>> = Vec::new();
+    let mut rest = items.into_iter();
+    loop {
+        let chunk: Vec<T> = rest.by_ref().take(per).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        chunks.push(chunk);
+    }
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| scope.spawn(move || chunk.into_iter().map(f).collect::<Vec<U>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_core_keeps_the_order() {
+        for n in [0, 1, 1999, 2000, 10_001] {
+            let items: Vec<u64> = (0..n).collect();
+            let doubled = super::on_every_core(items, |x| x * 2);
+            assert_eq!(doubled, (0..n).map(|x| x * 2).collect::<Vec<_>>(), "{n} items");
+        }
+    }
 }

@@ -212,9 +212,10 @@ pub trait Store: Send + Sync {
     /// Writes a planned import in one transaction (all or nothing). `updates` are the merged
     /// inputs of the stored contacts that change, each with the `updated_at` it was planned
     /// from: a contact edited since is not overwritten (the import is refused instead).
+    /// The plan is taken by value: the new contacts' inputs move into the store's writer.
     async fn apply_import(
         &self,
-        plan: &ImportPlan,
+        plan: ImportPlan,
         updates: &[(ContactId, ContactInput, DateTime<Utc>)],
         now: DateTime<Utc>,
     ) -> Result<ImportApplied>;

@@ -182,7 +182,7 @@ async fn imports_keep_what_the_user_has(db: &TestDb) {
     edit.location = Some("Lisbon".into());
     s.update_contact(id, &edit, now() + Duration::minutes(10)).await.unwrap();
     let before = count(s).await;
-    let err = s.apply_import(&plan, &[(id, merged, seen.updated_at)], now()).await.unwrap_err();
+    let err = s.apply_import(plan, &[(id, merged, seen.updated_at)], now()).await.unwrap_err();
     assert!(err.to_string().contains("changed after this import was planned"), "{err}");
     assert_eq!(count(s).await, before, "nothing was written");
     assert_eq!(s.get_contact(id).await.unwrap().location.as_deref(), Some("Lisbon"));

@@ -204,7 +204,7 @@ async fn insert_children(conn: &mut AnyConnection, rows: &mut Vec<ContactRows>) 
 /// Inserts new contacts (already normalised) with their organizations and search index.
 pub(crate) async fn insert_contacts(
     conn: &mut AnyConnection,
-    items: &[(ContactId, &ContactInput)],
+    mut items: Vec<(ContactId, ContactInput)>,
     now: i64,
 ) -> Result<()> {
     let names: Vec<String> = items
@@ -213,27 +213,25 @@ pub(crate) async fn insert_contacts(
         .collect();
     let orgs = organization_ids(conn, names, now).await?;
     // Insert in key order: each B-tree page is then visited once per batch, not at random.
-    let mut items = items.to_vec();
     items.sort_by_key(|(id, _)| *id);
     let mut rows = Vec::with_capacity(items.len());
     for (id, c) in &items {
         rows.push(contact_rows(&id.to_string(), c, &orgs, now, now)?);
     }
+    let ids: Vec<String> = items.iter().map(|(id, _)| id.to_string()).collect();
     // The search postings are computed and sorted on another core while the rows are
     // written (a bulk import); a few contacts are indexed in line.
     let sqlite = conn.backend_name() == "SQLite";
-    let terms_of = |items: &[(ContactId, &ContactInput)]| -> Vec<(ContactId, Vec<(String, u8)>)> {
-        items.iter().map(|(id, c)| (*id, kith_core::search::contact_terms(c, &[]))).collect()
+    let terms_of = move |items: Vec<(ContactId, ContactInput)>| {
+        let terms =
+            items.iter().map(|(id, c)| (*id, kith_core::search::contact_terms(c, &[]))).collect();
+        prepare_index(terms, sqlite)
     };
-    let background = (items.len() >= 1000).then(|| {
-        let owned: Vec<(ContactId, ContactInput)> =
-            items.iter().map(|(id, c)| (*id, (*c).clone())).collect();
-        tokio::task::spawn_blocking(move || {
-            let borrowed: Vec<(ContactId, &ContactInput)> =
-                owned.iter().map(|(id, c)| (*id, c)).collect();
-            prepare_index(terms_of(&borrowed), sqlite)
-        })
-    });
+    let (background, inline) = if items.len() >= 1000 {
+        (Some(tokio::task::spawn_blocking(move || terms_of(items))), None)
+    } else {
+        (None, Some(items))
+    };
     let mains = rows.iter_mut().map(|r| std::mem::take(&mut r.contact)).collect();
     insert_rows(conn, &format!("INSERT INTO contacts ({CONTACT_COLS})"), 16, mains, "").await?;
     insert_children(conn, &mut rows).await?;
@@ -241,10 +239,9 @@ pub(crate) async fn insert_contacts(
         Some(task) => {
             task.await.map_err(|e| StoreError::Other(format!("preparing the search index: {e}")))?
         }
-        None => prepare_index(terms_of(&items), sqlite),
+        None => terms_of(inline.unwrap_or_default()),
     };
     write_index(conn, prepared, true).await?;
-    let ids: Vec<String> = items.iter().map(|(id, _)| id.to_string()).collect();
     super::sync::cards_changed(conn, &ids).await?;
     Ok(())
 }

@@ -111,7 +111,7 @@ pub(crate) struct Applied {
 /// Writes a planned import. `updates` are the merged inputs of the contacts that changed.
 pub(crate) async fn apply(
     conn: &mut AnyConnection,
-    plan: &ImportPlan,
+    mut plan: ImportPlan,
     updates: &[(ContactId, ContactInput, chrono::DateTime<chrono::Utc>)],
     follow_up_days: u32,
     now: i64,
@@ -121,8 +121,12 @@ pub(crate) async fn apply(
     let mut cards: Vec<(String, &CardExtras)> = Vec::new();
     // New contacts get their ids now and are written after the changed ones.
     let ids: Vec<ContactId> = plan.new_contacts.iter().map(|_| ContactId(new_id())).collect();
-    let items: Vec<(ContactId, &ContactInput)> =
-        ids.iter().copied().zip(plan.new_contacts.iter().map(|n| &n.input)).collect();
+    // The inputs move to the writer (and the search index's thread); sources and cards stay.
+    let items: Vec<(ContactId, ContactInput)> = ids
+        .iter()
+        .copied()
+        .zip(plan.new_contacts.iter_mut().map(|n| std::mem::take(&mut n.input)))
+        .collect();
     // Changed contacts, while every index is in place (rewriting one looks up its rows).
     for (id, input, seen) in updates {
         // Planned outside this transaction: refuse rather than overwrite a later edit.
@@ -149,7 +153,7 @@ pub(crate) async fn apply(
     let existing = existing.first().map(|r| int(r, "n")).transpose()?.unwrap_or(0);
     let bulk = items.len() >= 10_000 && items.len() as i64 >= existing;
     let rebuild = if bulk { drop_indexes(conn, BULK_TABLES).await? } else { Vec::new() };
-    contacts::insert_contacts(conn, &items, now).await?;
+    contacts::insert_contacts(conn, items, now).await?;
     for (id, n) in ids.iter().zip(&plan.new_contacts) {
         for s in &n.sources {
             sources.push((s, "contact", id.to_string()));

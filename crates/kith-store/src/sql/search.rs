@@ -92,7 +92,7 @@ pub(crate) async fn write_index(
         forget(conn, &p.ids).await?;
     }
     let sql = "INSERT INTO search_postings (word, contact_id, weight) \
-               SELECT w.key, p.key, p.value FROM json_each(?) w, json_each(w.value) p WHERE true";
+               SELECT w.key, p.key, p.value FROM jsonb_each(?) w, jsonb_each(w.value) p WHERE true";
     for json in p.sqlite_json {
         exec(conn, sql.into(), vec![Val::Text(json)]).await?;
     }
@@ -163,7 +163,8 @@ async fn delete_postings(
 }
 
 /// Postings for SQLite, as `{"word": {"contact id": weight, ...}, ...}` expanded by nested
-/// `json_each`: every value arrives as an atom, with no per-field JSON extraction. The postings
+/// `jsonb_each` (the inner object stays binary JSON): every value arrives as an atom, with no
+/// per-field JSON extraction. The postings
 /// come sorted by the table's key (word, contact), so SQLite appends them in document order
 /// without sorting, and each chunk continues where the last one stopped.
 fn postings_json(postings: &[(&str, &str, u8)]) -> Vec<String> {

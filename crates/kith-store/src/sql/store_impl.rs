@@ -62,7 +62,7 @@ impl Store for SqlStore {
         let input = input.normalized(now.date_naive())?;
         let id = ContactId(super::util::new_id());
         let mut tx = self.pool.begin().await?;
-        contacts::insert_contacts(&mut tx, &[(id, &input)], micros(now)).await?;
+        contacts::insert_contacts(&mut tx, vec![(id, input)], micros(now)).await?;
         tx.commit().await?;
         self.get_contact(id).await
     }
@@ -373,10 +373,9 @@ impl Store for SqlStore {
         }
         let ids: Vec<ContactId> =
             (0..normalized.len()).map(|_| ContactId(super::util::new_id())).collect();
-        let items: Vec<(ContactId, &ContactInput)> =
-            ids.iter().copied().zip(normalized.iter()).collect();
+        let items: Vec<(ContactId, ContactInput)> = ids.iter().copied().zip(normalized).collect();
         let mut tx = self.pool.begin().await?;
-        contacts::insert_contacts(&mut tx, &items, micros(now)).await?;
+        contacts::insert_contacts(&mut tx, items, micros(now)).await?;
         tx.commit().await?;
         self.refresh_planner_stats(ids.len()).await?;
         Ok(ids)
@@ -450,7 +449,7 @@ impl Store for SqlStore {
 
     async fn apply_import(
         &self,
-        plan: &ImportPlan,
+        plan: ImportPlan,
         updates: &[(ContactId, ContactInput, DateTime<Utc>)],
         now: DateTime<Utc>,
     ) -> Result<ImportApplied> {

@@ -273,7 +273,7 @@ pub(crate) async fn put(
             .await?;
             let input: ContactInput = input.normalized(today)?;
             let cid = ContactId(super::util::new_id());
-            contacts::insert_contacts(conn, &[(cid, &input)], now).await?;
+            contacts::insert_contacts(conn, vec![(cid, input)], now).await?;
             let id = cid.to_string();
             set_card_extras(conn, &id, uid, extra).await?;
             keep_raw(conn, "contact_id = $2", &id, write).await?
