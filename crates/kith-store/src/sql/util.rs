@@ -122,17 +122,20 @@ pub async fn fetch_packed<T: serde::de::DeserializeOwned>(
     cols: &[&str],
     vals: Vec<Val>,
 ) -> Result<Vec<T>> {
-    let list = qualified("q", cols);
-    let sql = if conn.backend_name() == "SQLite" {
-        format!("SELECT json_group_array(json_array({list})) AS packed FROM ({inner}) q")
-    } else {
-        format!(
-            "SELECT COALESCE(json_agg(json_build_array({list})), '[]')::text AS packed FROM ({inner}) q"
-        )
-    };
+    let sql = format!("SELECT {} AS packed FROM ({inner}) q", packed(conn, &qualified("q", cols)));
     match fetch(conn, sql, vals).await?.first() {
         Some(row) => json_col(row, "packed"),
         None => Ok(Vec::new()),
+    }
+}
+
+/// The aggregate that packs rows of the expressions `row` into one JSON text (an array of
+/// arrays; `[]` for none).
+fn packed(conn: &AnyConnection, row: &str) -> String {
+    if conn.backend_name() == "SQLite" {
+        format!("json_group_array(json_array({row}))")
+    } else {
+        format!("COALESCE(json_agg(json_build_array({row})), '[]')::text")
     }
 }
 
@@ -162,12 +165,10 @@ pub async fn for_each_chunk<T: serde::de::DeserializeOwned>(
     vals: Vec<Val>,
     mut each: impl FnMut(Vec<T>) -> Result<()>,
 ) -> Result<()> {
-    let packed = if conn.backend_name() == "SQLite" {
-        format!("json_group_array(json_array({row}))")
-    } else {
-        format!("COALESCE(json_agg(json_build_array({row})), '[]')::text")
-    };
-    let sql = format!("SELECT {packed} AS packed, MAX({key}) AS last, COUNT(*) AS n FROM {from}");
+    let sql = format!(
+        "SELECT {} AS packed, MAX({key}) AS last, COUNT(*) AS n FROM {from}",
+        packed(conn, row)
+    );
     let mut after = String::new();
     loop {
         let mut bound = vals.clone();
