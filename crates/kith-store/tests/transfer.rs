@@ -78,6 +78,7 @@ kith_store::store_tests!(
     imports_match_update_and_are_idempotent,
     invalid_imports_write_nothing_unless_asked,
     backups_restore_every_record_across_backends,
+    backups_from_before_word_lists_stay_editable,
     merges_move_everything_and_unmerge_puts_it_back,
     big_imports_rebuild_indexes_and_stay_searchable,
     imports_keep_what_the_user_has,
@@ -387,6 +388,53 @@ fn same(a: &[String], b: &[String]) {
         only_a.is_empty() && only_b.is_empty() && a.len() == b.len(),
         "only before: {only_a:#?}\nonly after: {only_b:#?}"
     );
+}
+
+/// A backup written before contacts had search word lists (schema 9): without them the store
+/// could not delete a restored person's postings, so an edit failed and old words stayed.
+async fn backups_from_before_word_lists_stay_editable(db: &TestDb) {
+    let s = &*db.store;
+    let ada = s.create_contact(&ContactInput::named("Ada Lovelace"), now()).await.unwrap();
+    let mut backup = Vec::new();
+    s.backup(&mut backup, now()).await.unwrap();
+    // The same backup as schema 9 wrote it: no search_documents table.
+    let (mut old, mut skipping, mut tables, mut rows) = (Vec::new(), false, 0, 0);
+    for line in String::from_utf8(backup).unwrap().lines() {
+        let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
+        if line.starts_with('[') {
+            if skipping {
+                rows += 1;
+                continue;
+            }
+        } else if v.get("kith").is_some() {
+            v["schema_version"] = 9.into();
+        } else if let Some(t) = v.get("table") {
+            skipping = t == "search_documents";
+            if skipping {
+                tables += 1;
+                continue;
+            }
+        } else if v.get("end").is_some() {
+            v["tables"] = (v["tables"].as_u64().unwrap() - tables).into();
+            v["rows"] = (v["rows"].as_u64().unwrap() - rows).into();
+        }
+        old.push(v.to_string());
+    }
+    assert_eq!((tables, rows), (1, 1), "the backup had Ada's word list");
+    let target = if db.url.starts_with("sqlite") {
+        TestDb::sqlite().await
+    } else {
+        TestDb::postgres().await.unwrap()
+    };
+    let t = &*target.store;
+    t.restore_backup(&mut old.join("\n").as_bytes(), false).await.unwrap();
+    t.update_contact(ada.id, &ContactInput::named("Ada King"), now()).await.unwrap();
+    let found = |q: &'static str| async move {
+        t.search(q, 5).await.unwrap().into_iter().map(|h| h.contact.id).collect::<Vec<_>>()
+    };
+    assert_eq!(found("king").await, [ada.id]);
+    assert!(found("lovelace").await.is_empty(), "the old name's postings are gone");
+    target.finish().await;
 }
 
 async fn backups_restore_every_record_across_backends(db: &TestDb) {

@@ -214,6 +214,9 @@ fn to_val(v: &Value, kind: AnyTypeInfoKind, line: u64, column: &str) -> Result<V
     })
 }
 
+/// The schema version from which backups hold each contact's search words (migration 10).
+const WORD_LISTS_SINCE: i64 = 10;
+
 /// Restores a backup into the (empty) database. Runs inside the caller's transaction.
 pub(crate) async fn read(
     conn: &mut AnyConnection,
@@ -308,6 +311,9 @@ pub(crate) async fn read(
     flush(conn, &table, &mut batch).await?;
     if !done {
         return Err(bad(n, "the end line; the backup is truncated and nothing was restored"));
+    }
+    if header.schema_version < WORD_LISTS_SINCE {
+        super::search::derive_documents(conn).await?;
     }
     super::util::restore_indexes(conn, rebuild).await?;
     Ok(summary)

@@ -111,6 +111,8 @@ pub(crate) async fn forget(conn: &mut AnyConnection, ids: &[String]) -> Result<(
     const WORDS_PER_TERM: usize = 500;
     /// Bound values per statement.
     const PER_STATEMENT: usize = 2000;
+    /// Terms per statement: SQLite parses `a OR b OR ...` as a tree at most 1000 deep.
+    const TERMS_PER_STATEMENT: usize = 200;
     let documents = fetch_in(
         conn,
         "SELECT contact_id, words FROM search_documents WHERE contact_id IN ({IN})",
@@ -124,7 +126,7 @@ pub(crate) async fn forget(conn: &mut AnyConnection, ids: &[String]) -> Result<(
         let words = text(d, "words")?;
         let words: Vec<&str> = words.split(' ').filter(|w| !w.is_empty()).collect();
         for chunk in words.chunks(WORDS_PER_TERM) {
-            if vals.len() + 1 + chunk.len() > PER_STATEMENT {
+            if vals.len() + 1 + chunk.len() > PER_STATEMENT || terms.len() >= TERMS_PER_STATEMENT {
                 delete_postings(conn, &mut terms, &mut vals).await?;
             }
             terms.push(format!(
@@ -144,6 +146,18 @@ pub(crate) async fn forget(conn: &mut AnyConnection, ids: &[String]) -> Result<(
         );
         exec(conn, sql, chunk.iter().map(|k| Val::Text(k.clone())).collect()).await?;
     }
+    Ok(())
+}
+
+/// Derives every contact's word list from its postings, as migration 10 did, for a backup
+/// written before it (its postings are restored, its contacts have no word lists).
+pub(crate) async fn derive_documents(conn: &mut AnyConnection) -> Result<()> {
+    let agg = if conn.backend_name() == "SQLite" { "group_concat" } else { "string_agg" };
+    let sql = format!(
+        "INSERT INTO search_documents (contact_id, words) \
+         SELECT contact_id, {agg}(word, ' ') FROM search_postings GROUP BY contact_id"
+    );
+    exec(conn, sql, vec![]).await?;
     Ok(())
 }
 
@@ -422,4 +436,31 @@ async fn fetch_pairs(
         out.extend(fetch(conn, q, vals).await?);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlx::Connection;
+
+    /// Many contacts of one word each: one term per contact, more terms than SQLite's
+    /// expression depth allows in one statement.
+    #[tokio::test]
+    async fn forgetting_many_contacts_at_once() {
+        let db = crate::testing::TestDb::sqlite().await;
+        let mut conn = AnyConnection::connect(&db.url).await.unwrap();
+        let items: Vec<(ContactId, Vec<(String, u8)>)> =
+            (0..1500).map(|i| (ContactId(new_id()), vec![(format!("word{i}"), 100)])).collect();
+        let ids: Vec<String> = items.iter().map(|(id, _)| id.to_string()).collect();
+        index_contacts(&mut conn, items, true).await.unwrap();
+        let count = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql);
+        let postings = "SELECT COUNT(*) FROM search_postings";
+        assert_eq!(count(postings).fetch_one(&mut conn).await.unwrap(), 1500);
+        forget(&mut conn, &ids).await.unwrap();
+        assert_eq!(count(postings).fetch_one(&mut conn).await.unwrap(), 0);
+        let documents = "SELECT COUNT(*) FROM search_documents";
+        assert_eq!(count(documents).fetch_one(&mut conn).await.unwrap(), 0);
+        conn.close().await.unwrap();
+        db.finish().await;
+    }
 }
