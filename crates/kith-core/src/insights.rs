@@ -4,7 +4,7 @@
 
 use crate::interaction::Participant;
 use crate::leverage::{
-    COLLEAGUES_BEFORE, COLLEAGUES_NOW, Membership, TieEvidence, strength_from_miss,
+    COLLEAGUES_BEFORE, COLLEAGUES_NOW, Membership, TieWeights, strength_from_miss,
 };
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use kith_graph::{GraphBuilder, PageRankOptions};
@@ -110,9 +110,13 @@ fn spread(values: impl Iterator<Item = Option<String>>) -> Spread {
     let mut counts: HashMap<String, i64> = HashMap::new();
     let mut unknown = 0;
     for v in values {
-        match v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()) {
-            Some(s) => *counts.entry(s).or_default() += 1,
-            None => unknown += 1,
+        let label = v.as_deref().map(str::trim).unwrap_or_default();
+        if label.is_empty() {
+            unknown += 1;
+        } else if let Some(n) = counts.get_mut(label) {
+            *n += 1;
+        } else {
+            counts.insert(label.to_string(), 1);
         }
     }
     let total: i64 = counts.values().sum();
@@ -147,16 +151,22 @@ fn months_back(today: NaiveDate, n: u32) -> Vec<NaiveDate> {
 
 /// Computes the insights.
 pub fn insights(
-    contacts: &[InsightContact],
-    evidence: &[TieEvidence],
-    memberships: &[Membership],
+    mut contacts: Vec<InsightContact>,
+    ties: TieWeights,
+    memberships: Vec<Membership>,
     now: DateTime<Utc>,
 ) -> Insights {
+    // The spreads first, taking their labels: they are not needed again, and 100k contacts'
+    // labels are a good part of what this holds while the graph is built.
+    let organizations = spread(contacts.iter_mut().map(|c| c.organization.take()));
+    let industries = spread(contacts.iter_mut().map(|c| c.industry.take()));
+    let locations = spread(contacts.iter_mut().map(|c| c.location.take()));
+    let met_via = spread(contacts.iter_mut().map(|c| c.met_via.take()));
     let today = now.date_naive();
     let months = months_back(today, 12);
     let mut growth: Vec<Count> =
         months.iter().map(|m| Count { label: m.format("%Y-%m").to_string(), count: 0 }).collect();
-    for c in contacts {
+    for c in &contacts {
         if let Some(i) = months.iter().rposition(|m| *m <= c.added)
             && c.added <= today
             && (i + 1 == months.len() || c.added < months[i + 1])
@@ -166,7 +176,7 @@ pub fn insights(
         }
     }
     let mut histogram = vec![0i64; 10];
-    for c in contacts {
+    for c in &contacts {
         histogram[((c.strength * 10.0) as usize).min(9)] += 1;
     }
     let mut by_strength: Vec<&InsightContact> = contacts.iter().collect();
@@ -222,42 +232,44 @@ pub fn insights(
     // The who-knows-whom graph, without the user.
     let index: HashMap<_, u32> =
         contacts.iter().enumerate().map(|(i, c)| (c.contact.contact_id, i as u32)).collect();
-    // Π(1 − sᵢ) per pair: half a million pairs need no list of their evidence here.
-    let mut pairs: HashMap<(u32, u32), f64> = HashMap::new();
-    for e in evidence {
-        if let (Some(&a), Some(&b)) = (index.get(&e.a), index.get(&e.b))
-            && a != b
-        {
-            *pairs.entry((a.min(b), a.max(b))).or_insert(1.0) *= e.evidence.miss();
-        }
-    }
+    // The ties' people as nodes (each pair comes once, already folded).
+    let node: Vec<Option<u32>> = ties.people.iter().map(|id| index.get(id).copied()).collect();
     // Colleagues meet at one hub node per organization (see `leverage::Network`).
     let mut hubs: HashMap<crate::ids::OrganizationId, u32> = HashMap::new();
     let mut links: HashMap<(u32, u32), bool> = HashMap::new();
     let base = contacts.len() as u32;
-    for m in memberships {
+    for m in &memberships {
         let Some(&node) = index.get(&m.contact) else { continue };
         let next = base + hubs.len() as u32;
         let hub = *hubs.entry(m.organization).or_insert(next);
         *links.entry((node, hub)).or_insert(false) |= m.current;
     }
+    // Owned, so the inputs go as soon as they are in the graph: a 100k-contact network
+    // peaks while the graph is built.
+    drop(memberships);
     let mut members: HashMap<u32, usize> = HashMap::new();
     for (_, hub) in links.keys() {
         *members.entry(*hub).or_default() += 1;
     }
-    let mut gb = GraphBuilder::with_capacity(base + hubs.len() as u32, pairs.len() + links.len());
-    for ((a, b), miss) in &pairs {
-        let s = strength_from_miss(*miss);
+    let mut gb =
+        GraphBuilder::with_capacity(base + hubs.len() as u32, ties.pairs.len() + links.len());
+    let mut tie_count = 0;
+    for &(a, b, miss) in &ties.pairs {
+        let (Some(a), Some(b)) = (node[a as usize], node[b as usize]) else { continue };
+        tie_count += 1;
+        let s = strength_from_miss(miss);
         if s > 0.0 {
-            let _ = gb.add_edge(*a, *b, s);
+            let _ = gb.add_edge(a, b, s);
         }
     }
+    drop((node, ties, index));
     for ((node, hub), now_there) in &links {
         if members.get(hub).copied().unwrap_or(0) >= 2 {
             let s = if *now_there { COLLEAGUES_NOW } else { COLLEAGUES_BEFORE };
             let _ = gb.add_edge(*node, *hub, s.sqrt());
         }
     }
+    drop((links, hubs));
     let g = gb.build();
     let components = g.connected_components();
     let clusters = (0..base)
@@ -287,7 +299,7 @@ pub fn insights(
     });
     brokers.truncate(10);
     let mut most_connected: Vec<Ranked> = match g.pagerank(&PageRankOptions::default()) {
-        Ok(pr) if !pairs.is_empty() => pr
+        Ok(pr) if tie_count > 0 => pr
             .scores
             .iter()
             .take(contacts.len())
@@ -313,12 +325,12 @@ pub fn insights(
         strength_histogram: histogram,
         layers,
         inner_circle,
-        organizations: spread(contacts.iter().map(|c| c.organization.clone())),
-        industries: spread(contacts.iter().map(|c| c.industry.clone())),
-        locations: spread(contacts.iter().map(|c| c.location.clone())),
-        met_via: spread(contacts.iter().map(|c| c.met_via.clone())),
+        organizations,
+        industries,
+        locations,
+        met_via,
         dormant,
-        ties: pairs.len(),
+        ties: tie_count,
         shared_employers: members.values().filter(|n| **n >= 2).count(),
         clusters,
         brokers,
@@ -350,8 +362,8 @@ mod tests {
         }
     }
 
-    fn tie(a: u128, b: u128) -> TieEvidence {
-        TieEvidence {
+    fn tie(a: u128, b: u128) -> crate::leverage::TieEvidence {
+        crate::leverage::TieEvidence {
             a: ContactId(uuid::Uuid::from_u128(a)),
             b: ContactId(uuid::Uuid::from_u128(b)),
             evidence: Evidence::Known { strength: Some(0.8), since: None, note: String::new() },
@@ -372,7 +384,7 @@ mod tests {
         people[2].last_contact = Some(now - chrono::Duration::days(400));
         // Two triangles joined only through Cy: Cy is the broker.
         let ev = vec![tie(1, 2), tie(1, 3), tie(2, 3), tie(3, 4), tie(3, 5), tie(4, 5)];
-        let i = insights(&people, &ev, &[], now);
+        let i = insights(people, TieWeights::fold(ev), vec![], now);
         assert_eq!(i.contacts, 5);
         assert_eq!(i.growth.len(), 12);
         assert_eq!(i.growth[0].label, "2025-12");

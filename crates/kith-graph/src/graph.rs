@@ -89,8 +89,10 @@ impl GraphBuilder {
 
     /// Builds the graph: O(V + E log d) time for maximum degree d, no per-node allocation.
     ///
-    /// Each edge is scattered into both ends' adjacency by a counting sort on the source; each
-    /// adjacency is then sorted by target and duplicates merged (largest strength wins).
+    /// Each edge is scattered into both ends' adjacency by a counting sort on the source, right
+    /// into the final arrays; each adjacency is then sorted by target (through a scratch buffer
+    /// as long as the largest degree), duplicates merged (largest strength wins) and moved down
+    /// over the gaps they leave. Nothing but the final arrays is as long as the edge list.
     pub fn build(self) -> Graph {
         let n = self.node_count as usize;
         // Counting sort by source: degree counts, prefix sums, scatter.
@@ -104,39 +106,52 @@ impl GraphBuilder {
         }
         let half_edges = start[n];
         let mut next = start.clone();
-        let mut adjacency = vec![(0u32, 0f64); half_edges];
+        let mut targets = vec![0u32; half_edges];
+        let mut strengths = vec![0f64; half_edges];
         for (u, v, strength) in self.edges {
             let (ui, vi) = (u as usize, v as usize);
-            adjacency[next[ui]] = (v, strength);
+            targets[next[ui]] = v;
+            strengths[next[ui]] = strength;
             next[ui] += 1;
-            adjacency[next[vi]] = (u, strength);
+            targets[next[vi]] = u;
+            strengths[next[vi]] = strength;
             next[vi] += 1;
         }
         drop(next);
 
-        // Sort each adjacency by target, merge duplicates and compact.
+        // Sort each adjacency by target, merge duplicates and compact (the write position
+        // never passes the read position).
         let mut offsets = Vec::with_capacity(n + 1);
-        let mut targets = Vec::with_capacity(half_edges);
-        let mut strengths: Vec<f64> = Vec::with_capacity(half_edges);
         offsets.push(0u32);
+        let mut scratch: Vec<(u32, f64)> = Vec::new();
+        let mut written = 0usize;
         for u in 0..n {
-            let segment = &mut adjacency[start[u]..start[u + 1]];
-            segment.sort_unstable_by_key(|&(target, _)| target);
+            scratch.clear();
+            scratch.extend(
+                targets[start[u]..start[u + 1]]
+                    .iter()
+                    .copied()
+                    .zip(strengths[start[u]..start[u + 1]].iter().copied()),
+            );
+            scratch.sort_unstable_by_key(|&(target, _)| target);
             let mut last = NONE;
-            for &(target, strength) in segment.iter() {
+            for &(target, strength) in &scratch {
                 if target == last {
-                    if let Some(kept) = strengths.last_mut() {
-                        *kept = kept.max(strength);
-                    }
+                    strengths[written - 1] = strengths[written - 1].max(strength);
                 } else {
-                    targets.push(target);
-                    strengths.push(strength);
+                    targets[written] = target;
+                    strengths[written] = strength;
+                    written += 1;
                     last = target;
                 }
             }
             // At most 2 * MAX_EDGES <= u32::MAX half-edges.
-            offsets.push(targets.len() as u32);
+            offsets.push(written as u32);
         }
+        targets.truncate(written);
+        targets.shrink_to_fit();
+        strengths.truncate(written);
+        strengths.shrink_to_fit();
         let costs = strengths.iter().map(|&s| cost_of(s)).collect();
         Graph { offsets, targets, costs, strengths }
     }

@@ -33,7 +33,7 @@ use kith_core::insights::{InsightContact, Insights};
 use kith_core::ledger::{LedgerEntry, LedgerInput, LedgerStatus};
 use kith_core::leverage::{
     Connection, ConnectionInput, Membership, MyTie, Network, PathReport, RelationshipRole,
-    TieEvidence,
+    TieEvidence, TieWeights,
 };
 use kith_core::network::{
     Community, CommunityInput, CommunitySummary, Contribution, ContributionInput, Event,
@@ -493,6 +493,8 @@ pub trait Store: Send + Sync {
     ) -> Result<TrashEntry>;
     /// Direct evidence of who knows whom: connections, shared interactions, shared events.
     async fn tie_evidence(&self) -> Result<Vec<TieEvidence>>;
+    /// The same evidence folded per pair (Π(1 − sᵢ)), for insights over the whole network.
+    async fn tie_weights(&self) -> Result<TieWeights>;
     /// Who works or worked where (shared employers tie people; see `leverage::Network`).
     async fn memberships(&self) -> Result<Vec<Membership>>;
     /// People with a role at an organization, and whether it is current.
@@ -733,10 +735,11 @@ pub trait Store: Send + Sync {
 
     /// Network insights at `now`.
     async fn insights(&self, now: DateTime<Utc>) -> Result<Insights> {
-        let contacts = self.insight_contacts(now).await?;
-        let evidence = self.tie_evidence().await?;
+        // Memberships first, while little else is held: their one packed text is the largest.
         let memberships = self.memberships().await?;
-        Ok(kith_core::insights::insights(&contacts, &evidence, &memberships, now))
+        let contacts = self.insight_contacts(now).await?;
+        let ties = self.tie_weights().await?;
+        Ok(kith_core::insights::insights(contacts, ties, memberships, now))
     }
 }
 

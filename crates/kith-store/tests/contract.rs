@@ -167,6 +167,7 @@ async fn shared_interactions_count_every_pair(db: &TestDb) {
     s.trash_contact(dan, now()).await.unwrap();
 
     let ev = s.tie_evidence().await.unwrap();
+    same_weights(s, &ev).await;
     let mut got: Vec<(kith_core::ContactId, kith_core::ContactId, String)> =
         ev.iter().map(|e| (e.a.min(e.b), e.a.max(e.b), e.evidence.describe())).collect();
     got.sort();
@@ -182,6 +183,16 @@ async fn shared_interactions_count_every_pair(db: &TestDb) {
     ];
     want.sort();
     assert_eq!(got, want);
+}
+
+/// The store's folded tie weights are the evidence folded pair by pair.
+async fn same_weights(s: &dyn kith_store::Store, evidence: &[kith_core::leverage::TieEvidence]) {
+    let want = kith_core::leverage::TieWeights::fold(evidence.to_vec()).strengths();
+    let got = s.tie_weights().await.unwrap().strengths();
+    assert_eq!(got.len(), want.len(), "{got:?} vs {want:?}");
+    for (g, w) in got.iter().zip(&want) {
+        assert!((g.0, g.1) == (w.0, w.1) && (g.2 - w.2).abs() < 1e-12, "{got:?} vs {want:?}");
+    }
 }
 
 async fn roles_connections_and_intro_paths(db: &TestDb) {
@@ -242,6 +253,7 @@ async fn roles_connections_and_intro_paths(db: &TestDb) {
     assert_eq!((all.len(), all[0].strength), (1, Some(0.8)), "the second call updates");
 
     let ev = s.tie_evidence().await.unwrap();
+    same_weights(s, &ev).await;
     let kinds = |a: kith_core::ContactId, b: kith_core::ContactId| -> Vec<String> {
         ev.iter()
             .filter(|e| (e.a == a && e.b == b) || (e.a == b && e.b == a))

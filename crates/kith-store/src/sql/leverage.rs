@@ -7,7 +7,8 @@ use super::util::*;
 use crate::{OpportunityQuery, Result, StoreError};
 use chrono::NaiveDate;
 use kith_core::leverage::{
-    Connection, ConnectionInput, Evidence, Membership, RelationshipRole, TieEvidence,
+    Connection, ConnectionInput, Evidence, Membership, RelationshipRole, TieEvidence, TieWeights,
+    TieWeightsBuilder,
 };
 use kith_core::pipeline::{
     Collaboration, CollaborationInput, CollaborationStatus, NextStep, Opportunity,
@@ -203,9 +204,47 @@ pub(crate) async fn connection_between(
 /// by hand, shared interactions and shared events (up to [`MAX_EVENT_FOR_TIES`] people).
 /// Shared employers come separately, as [`memberships`].
 pub(crate) async fn evidence(conn: &mut AnyConnection) -> Result<Vec<TieEvidence>> {
-    let mut out = Vec::new();
+    let (mut out, events) = entered_and_events(conn).await?;
+    let mut numbers = TieWeightsBuilder::default();
+    let counts = together(conn, &mut numbers).await?;
+    let start = out.len();
+    out.extend(counts.into_iter().map(|((a, b), (count, day))| {
+        let (a, b) = (numbers.person(a), numbers.person(b));
+        TieEvidence {
+            a: a.min(b),
+            b: a.max(b),
+            evidence: Evidence::Together { count: i64::from(count), last: date_of_day(day) },
+        }
+    }));
+    out[start..].sort_unstable_by_key(|e| (e.a, e.b));
+    out.extend(events);
+    Ok(out)
+}
+
+/// The same evidence folded per pair (see [`TieWeights`]), for insights over the whole
+/// network: no record per piece of evidence is kept.
+pub(crate) async fn tie_weights(conn: &mut AnyConnection) -> Result<TieWeights> {
+    let (entered, events) = entered_and_events(conn).await?;
+    let mut weights = TieWeightsBuilder::default();
+    let counts = together(conn, &mut weights).await?;
+    weights.reserve(counts.len() + entered.len() + events.len());
+    for ((a, b), (count, day)) in counts {
+        let together = Evidence::Together { count: i64::from(count), last: date_of_day(day) };
+        weights.add_numbered(a, b, together.miss());
+    }
+    for e in entered.into_iter().chain(events) {
+        weights.add(e.a, e.b, e.evidence.miss());
+    }
+    Ok(weights.finish())
+}
+
+/// Connections entered by hand, and pairs of people at the same event.
+async fn entered_and_events(
+    conn: &mut AnyConnection,
+) -> Result<(Vec<TieEvidence>, Vec<TieEvidence>)> {
+    let mut entered = Vec::new();
     for k in connections(conn, None).await? {
-        out.push(TieEvidence {
+        entered.push(TieEvidence {
             a: k.a.contact_id,
             b: k.b.contact_id,
             evidence: Evidence::Known { strength: k.strength, since: k.since, note: k.note },
@@ -213,7 +252,7 @@ pub(crate) async fn evidence(conn: &mut AnyConnection) -> Result<Vec<TieEvidence
     }
     let live = "JOIN contacts c1 ON c1.id = p1.contact_id AND c1.trash_id IS NULL \
                 JOIN contacts c2 ON c2.id = p2.contact_id AND c2.trash_id IS NULL";
-    out.extend(together(conn).await?);
+    let mut events = Vec::new();
     for r in fetch(
         conn,
         format!(
@@ -226,24 +265,35 @@ pub(crate) async fn evidence(conn: &mut AnyConnection) -> Result<Vec<TieEvidence
     )
     .await?
     {
-        out.push(TieEvidence {
+        events.push(TieEvidence {
             a: ContactId(uuid(&r, "a")?),
             b: ContactId(uuid(&r, "b")?),
             evidence: Evidence::SameEvent { event: text(&r, "name")?, on: date_col(&r, "starts_on")? },
         });
     }
-    Ok(out)
+    Ok((entered, events))
 }
 
-/// Pairs of live people who were together in live interactions: how often, and when last.
+/// Microseconds in a day: times become UTC days since 1970-01-01.
+const DAY: i64 = 86_400_000_000;
+
+/// A UTC day since 1970-01-01 as a date.
+fn date_of_day(day: i32) -> NaiveDate {
+    from_micros(i64::from(day) * DAY).date_naive()
+}
+
+/// Pairs of live people who were together in live interactions: (how often, the day last),
+/// by the people's numbers in `numbers`, the smaller number first.
 ///
 /// Most interactions have one participant. A pass over the participants' key finds those
 /// with two or more and joins their people into one text per interaction, [`CHUNK`]
-/// interactions at a time (see [`for_each_chunk`]), and the
-/// pairs are counted here, with people numbered in order of appearance. A 1M-interaction
-/// database has ~150k such interactions and ~500k pairs: counting them in SQL and sending them
-/// in one piece held ~100 MB of text at once.
-async fn together(conn: &mut AnyConnection) -> Result<Vec<TieEvidence>> {
+/// interactions at a time (see [`for_each_chunk`]), and the pairs are counted here. A
+/// 1M-interaction database has ~150k such interactions and ~500k pairs: counting them in SQL
+/// and sending them in one piece held ~100 MB of text at once.
+async fn together(
+    conn: &mut AnyConnection,
+    numbers: &mut TieWeightsBuilder,
+) -> Result<HashMap<(u32, u32), (u32, i32)>> {
     let trashed: HashSet<ContactId> =
         fetch(conn, "SELECT id FROM contacts WHERE trash_id IS NOT NULL".into(), vec![])
             .await?
@@ -252,9 +302,7 @@ async fn together(conn: &mut AnyConnection) -> Result<Vec<TieEvidence>> {
             .collect::<Result<_>>()?;
     let people = list_agg(conn, "p.contact_id", false);
     let mut ids: Vec<ContactId> = Vec::new();
-    let mut number: HashMap<ContactId, u32> = HashMap::new();
-    // (count, last time) per pair of numbers, the smaller id first.
-    let mut pairs: HashMap<(u32, u32), (i64, i64)> = HashMap::new();
+    let mut pairs: HashMap<(u32, u32), (u32, i32)> = HashMap::new();
     // Interactions in the trash come too (with no time): chunks are counted before the join.
     for_each_chunk(
         conn,
@@ -270,6 +318,7 @@ async fn together(conn: &mut AnyConnection) -> Result<Vec<TieEvidence>> {
         |chunk: Vec<(Option<i64>, String)>| {
             for (at, people) in &chunk {
                 let Some(at) = *at else { continue };
+                let day = i32::try_from(at.div_euclid(DAY)).unwrap_or(i32::MAX);
                 ids.clear();
                 for id in people.split(',') {
                     let id = ContactId(parse_id(id)?);
@@ -279,18 +328,12 @@ async fn together(conn: &mut AnyConnection) -> Result<Vec<TieEvidence>> {
                 }
                 ids.sort_unstable();
                 ids.dedup();
-                let numbers: Vec<u32> = ids
-                    .iter()
-                    .map(|id| {
-                        let next = number.len() as u32;
-                        *number.entry(*id).or_insert(next)
-                    })
-                    .collect();
-                for (x, &a) in numbers.iter().enumerate() {
-                    for &b in &numbers[x + 1..] {
-                        let seen = pairs.entry((a, b)).or_insert((0, at));
+                let numbered: Vec<u32> = ids.iter().map(|id| numbers.number(*id)).collect();
+                for (x, &a) in numbered.iter().enumerate() {
+                    for &b in &numbered[x + 1..] {
+                        let seen = pairs.entry((a.min(b), a.max(b))).or_insert((0, day));
                         seen.0 += 1;
-                        seen.1 = seen.1.max(at);
+                        seen.1 = seen.1.max(day);
                     }
                 }
             }
@@ -298,20 +341,7 @@ async fn together(conn: &mut AnyConnection) -> Result<Vec<TieEvidence>> {
         },
     )
     .await?;
-    let mut contact = vec![ContactId(uuid::Uuid::nil()); number.len()];
-    for (id, n) in number {
-        contact[n as usize] = id;
-    }
-    let mut out: Vec<TieEvidence> = pairs
-        .into_iter()
-        .map(|((a, b), (count, last))| TieEvidence {
-            a: contact[a as usize],
-            b: contact[b as usize],
-            evidence: Evidence::Together { count, last: from_micros(last).date_naive() },
-        })
-        .collect();
-    out.sort_unstable_by_key(|e| (e.a, e.b));
-    Ok(out)
+    Ok(pairs)
 }
 
 /// Who works or worked where, for live contacts at live organizations of at most

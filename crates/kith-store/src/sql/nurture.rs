@@ -589,6 +589,21 @@ pub(crate) async fn due_candidates(
 pub(crate) async fn all_histories(
     conn: &mut AnyConnection,
 ) -> Result<Vec<(ContactId, String, History)>> {
+    let mut out = Vec::new();
+    for_each_history(conn, |id, name, history| {
+        out.push((id, name, history));
+        Ok(())
+    })
+    .await?;
+    Ok(out)
+}
+
+/// Every live contact's strength inputs, handed to `each` a chunk at a time (in id order), for
+/// callers that keep only what they compute from them.
+pub(crate) async fn for_each_history(
+    conn: &mut AnyConnection,
+    mut each: impl FnMut(ContactId, String, History) -> Result<()>,
+) -> Result<()> {
     let mut ledger: HashMap<String, kith_core::strength::LedgerStats> = HashMap::new();
     for r in fetch(
         conn,
@@ -616,7 +631,6 @@ pub(crate) async fn all_histories(
     }
     // 100k rows: packed into JSON texts, a chunk at a time (see `for_each_chunk`).
     let select = candidate_select(conn, NO_TAG_COLS);
-    let mut out = Vec::new();
     for_each_chunk(
         conn,
         &qualified("q", &CANDIDATE_NAMES),
@@ -632,13 +646,12 @@ pub(crate) async fn all_histories(
                     known_since: Some(row.known_since),
                     closeness: row.settings.closeness,
                 };
-                out.push((ContactId(parse_id(&row.id)?), row.display_name, history));
+                each(ContactId(parse_id(&row.id)?), row.display_name, history)?;
             }
             Ok(())
         },
     )
-    .await?;
-    Ok(out)
+    .await
 }
 
 /// When the user has known someone: the first-met day (noon UTC) or when they were added,

@@ -20,7 +20,9 @@ use kith_core::goal::{Goal, GoalInput, GoalProgress, Period, Review};
 use kith_core::import::{CardExtras, ImportFormat, ImportPlan, MatchIndex};
 use kith_core::insights::InsightContact;
 use kith_core::ledger::{LedgerEntry, LedgerInput, LedgerStatus};
-use kith_core::leverage::{Connection, ConnectionInput, Membership, RelationshipRole, TieEvidence};
+use kith_core::leverage::{
+    Connection, ConnectionInput, Membership, RelationshipRole, TieEvidence, TieWeights,
+};
 use kith_core::network::{
     Community, CommunityInput, CommunitySummary, Contribution, ContributionInput, Event,
     EventInput, EventSummary, FollowUp,
@@ -127,13 +129,12 @@ impl Store for SqlStore {
         // The SQL filters, in the order the query asks for (name, last contact, ...).
         let ordered = contacts::ordered_ids(&mut conn, query).await?;
         let settings = nurture::strength_settings(&mut conn).await?;
-        let scores: HashMap<String, (f64, String)> = nurture::all_histories(&mut conn)
-            .await?
-            .into_iter()
-            .map(|(id, name, h)| {
-                (id.to_string(), (kith_core::strength::score(&h, now, &settings), name))
-            })
-            .collect();
+        let mut scores: HashMap<String, (f64, String)> = HashMap::new();
+        nurture::for_each_history(&mut conn, |id, name, h| {
+            scores.insert(id.to_string(), (kith_core::strength::score(&h, now, &settings), name));
+            Ok(())
+        })
+        .await?;
         let mut ranked: Vec<(f64, String, String)> = ordered
             .into_iter()
             .filter(|id| due.as_ref().is_none_or(|d| d.contains(id)))
@@ -1115,6 +1116,10 @@ impl Store for SqlStore {
         leverage::evidence(&mut *self.pool.acquire().await?).await
     }
 
+    async fn tie_weights(&self) -> Result<TieWeights> {
+        leverage::tie_weights(&mut *self.pool.acquire().await?).await
+    }
+
     async fn memberships(&self) -> Result<Vec<Membership>> {
         leverage::memberships(&mut *self.pool.acquire().await?).await
     }
@@ -1125,12 +1130,17 @@ impl Store for SqlStore {
 
     async fn insight_contacts(&self, now: DateTime<Utc>) -> Result<Vec<InsightContact>> {
         let settings = self.strength_settings().await?;
-        let mut histories: HashMap<ContactId, (String, History)> =
-            self.histories().await?.into_iter().map(|(id, name, h)| (id, (name, h))).collect();
-        let rows = leverage::insight_rows(&mut *self.pool.acquire().await?).await?;
+        let mut conn = self.pool.acquire().await?;
+        let mut rows: Vec<Option<leverage::InsightRow>> =
+            leverage::insight_rows(&mut conn).await?.into_iter().map(Some).collect();
+        let at: HashMap<ContactId, usize> =
+            rows.iter().enumerate().filter_map(|(i, r)| r.as_ref().map(|r| (r.0, i))).collect();
+        // Each contact's strength is computed as its history arrives: 100k histories are
+        // never held at once.
         let mut out = Vec::with_capacity(rows.len());
-        for (id, added, organization, industry, location, met_via) in rows {
-            let Some((name, h)) = histories.remove(&id) else { continue };
+        nurture::for_each_history(&mut conn, |id, name, h| {
+            let Some(row) = at.get(&id).and_then(|&i| rows[i].take()) else { return Ok(()) };
+            let (id, added, organization, industry, location, met_via) = row;
             out.push(InsightContact {
                 contact: Participant { contact_id: id, display_name: name },
                 added,
@@ -1142,7 +1152,9 @@ impl Store for SqlStore {
                 interactions: h.interactions.count,
                 last_contact: h.interactions.last_at,
             });
-        }
+            Ok(())
+        })
+        .await?;
         out.sort_by(|a, b| a.contact.display_name.cmp(&b.contact.display_name));
         Ok(out)
     }

@@ -146,7 +146,7 @@ pub fn qualified(t: &str, cols: &[&str]) -> String {
 
 /// Rows per query for [`for_each_chunk`]. Test builds (the `testing` feature) read two at a
 /// time, so that small test databases cross chunk boundaries.
-pub const CHUNK: i64 = if cfg!(feature = "testing") { 2 } else { 20_000 };
+pub const CHUNK: i64 = if cfg!(feature = "testing") { 2 } else { 10_000 };
 
 /// [`fetch_packed`] for results too large to hold as one text: [`CHUNK`] rows at a time, each
 /// chunk starting where the last one stopped along a unique key, and handed to `each` before
