@@ -92,7 +92,7 @@ impl GraphBuilder {
     /// Each edge is scattered into both ends' adjacency by a counting sort on the source, right
     /// into the final arrays; each adjacency is then sorted by target (through a scratch buffer
     /// as long as the largest degree), duplicates merged (largest strength wins) and moved down
-    /// over the gaps they leave. Nothing but the final arrays is as long as the edge list.
+    /// over the gaps they leave. No scattered copy of the edges is kept beside the final arrays.
     pub fn build(self) -> Graph {
         let n = self.node_count as usize;
         // Counting sort by source: degree counts, prefix sums, scatter.

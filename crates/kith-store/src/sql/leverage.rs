@@ -279,7 +279,7 @@ const DAY: i64 = 86_400_000_000;
 
 /// A UTC day since 1970-01-01 as a date.
 fn date_of_day(day: i32) -> NaiveDate {
-    from_micros(i64::from(day) * DAY).date_naive()
+    from_micros(i64::from(day).saturating_mul(DAY)).date_naive()
 }
 
 /// Pairs of live people who were together in live interactions: (how often, the day last),

@@ -598,8 +598,8 @@ pub(crate) async fn all_histories(
     Ok(out)
 }
 
-/// Every live contact's strength inputs, handed to `each` a chunk at a time (in id order), for
-/// callers that keep only what they compute from them.
+/// Every live contact's strength inputs, handed to `each` one contact at a time (in id order,
+/// read a chunk at a time), for callers that keep only what they compute from them.
 pub(crate) async fn for_each_history(
     conn: &mut AnyConnection,
     mut each: impl FnMut(ContactId, String, History) -> Result<()>,
