@@ -11,11 +11,12 @@ server_pid = sys.argv[2] if len(sys.argv) > 2 else None
 
 
 def rss():
+    """The server's resident memory now, and its peak so far."""
     if not server_pid:
         return ""
     with open(f"/proc/{server_pid}/status") as f:
-        kb = next(int(l.split()[1]) for l in f if l.startswith("VmRSS"))
-    return f"{kb / 1024:.0f} MB"
+        kb = {l.split(":")[0]: int(l.split()[1]) for l in f if l.startswith(("VmRSS", "VmHWM"))}
+    return f"{kb['VmRSS'] / 1024:.0f} MB (peak so far {kb['VmHWM'] / 1024:.0f} MB)"
 conn = http.client.HTTPConnection(base.hostname, base.port)
 
 
@@ -50,7 +51,10 @@ for p in pages:
 post_json("/api/v1/interactions", {"kind": "call", "direction": "outbound", "participants": [contact],
                                    "summary": "benchmark call", "notes": "",
                                    "occurred_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
-after = {p: get(p)[0] for p in pages}
+after = {}
+for p in pages:
+    after[p] = get(p)[0]
+    print(f"resident memory after {p[:40]} following a change: {rss()}")
 print(f"{'page':34} {'first':>10} {'after a change':>15} {'median of 20':>13}")
 for p in pages:
     runs = sorted(get(p)[0] for _ in range(20))

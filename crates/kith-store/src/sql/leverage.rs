@@ -208,7 +208,7 @@ pub(crate) async fn evidence(conn: &mut AnyConnection) -> Result<Vec<TieEvidence
     let mut numbers = TieWeightsBuilder::default();
     let counts = together(conn, &mut numbers).await?;
     let start = out.len();
-    out.extend(counts.into_iter().map(|((a, b), (count, day))| {
+    out.extend(counts.into_iter().map(|(a, b, count, day)| {
         let (a, b) = (numbers.person(a), numbers.person(b));
         TieEvidence {
             a: a.min(b),
@@ -228,7 +228,7 @@ pub(crate) async fn tie_weights(conn: &mut AnyConnection) -> Result<TieWeights> 
     let mut weights = TieWeightsBuilder::default();
     let counts = together(conn, &mut weights).await?;
     weights.reserve(counts.len() + entered.len() + events.len());
-    for ((a, b), (count, day)) in counts {
+    for (a, b, count, day) in counts {
         let together = Evidence::Together { count: i64::from(count), last: date_of_day(day) };
         weights.add_numbered(a, b, together.miss());
     }
@@ -282,18 +282,20 @@ fn date_of_day(day: i32) -> NaiveDate {
     from_micros(i64::from(day).saturating_mul(DAY)).date_naive()
 }
 
-/// Pairs of live people who were together in live interactions: (how often, the day last),
-/// by the people's numbers in `numbers`, the smaller number first.
+/// Pairs of live people who were together in live interactions, by the people's numbers in
+/// `numbers`: (a, b, how often, the day last) with a < b, sorted, each pair once.
 ///
 /// Most interactions have one participant. A pass over the participants' key finds those
 /// with two or more and joins their people into one text per interaction, [`CHUNK`]
 /// interactions at a time (see [`for_each_chunk`]), and the pairs are counted here. A
 /// 1M-interaction database has ~150k such interactions and ~500k pairs: counting them in SQL
-/// and sending them in one piece held ~100 MB of text at once.
+/// and sending them in one piece held ~100 MB of text at once. Each time a pair is seen it
+/// takes 16 bytes in a list, sorted and merged at the end: a map from pair to count took
+/// ~27 MB at its peak for the same 500k pairs.
 async fn together(
     conn: &mut AnyConnection,
     numbers: &mut TieWeightsBuilder,
-) -> Result<HashMap<(u32, u32), (u32, i32)>> {
+) -> Result<Vec<(u32, u32, u32, i32)>> {
     let trashed: HashSet<ContactId> =
         fetch(conn, "SELECT id FROM contacts WHERE trash_id IS NOT NULL".into(), vec![])
             .await?
@@ -302,7 +304,7 @@ async fn together(
             .collect::<Result<_>>()?;
     let people = list_agg(conn, "p.contact_id", false);
     let mut ids: Vec<ContactId> = Vec::new();
-    let mut pairs: HashMap<(u32, u32), (u32, i32)> = HashMap::new();
+    let mut seen: Vec<(u32, u32, u32, i32)> = Vec::new();
     // Interactions in the trash come too (with no time): chunks are counted before the join.
     for_each_chunk(
         conn,
@@ -331,9 +333,7 @@ async fn together(
                 let numbered: Vec<u32> = ids.iter().map(|id| numbers.number(*id)).collect();
                 for (x, &a) in numbered.iter().enumerate() {
                     for &b in &numbered[x + 1..] {
-                        let seen = pairs.entry((a.min(b), a.max(b))).or_insert((0, day));
-                        seen.0 += 1;
-                        seen.1 = seen.1.max(day);
+                        seen.push((a.min(b), a.max(b), 1, day));
                     }
                 }
             }
@@ -341,7 +341,16 @@ async fn together(
         },
     )
     .await?;
-    Ok(pairs)
+    seen.sort_unstable_by_key(|&(a, b, _, _)| (a, b));
+    seen.dedup_by(|next, kept| {
+        let same = (next.0, next.1) == (kept.0, kept.1);
+        if same {
+            kept.2 += next.2;
+            kept.3 = kept.3.max(next.3);
+        }
+        same
+    });
+    Ok(seen)
 }
 
 /// Who works or worked where, for live contacts at live organizations of at most
