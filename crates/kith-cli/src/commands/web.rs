@@ -7,6 +7,13 @@ use anyhow::{Context, Result, bail};
 
 pub async fn serve(ctx: Ctx, a: ServeArgs) -> Result<()> {
     crate::release_memory_promptly();
+    tokio::spawn(async {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(1));
+        loop {
+            every.tick().await;
+            crate::purge_freed_memory();
+        }
+    });
     let store = ctx.store.clone();
     let scheme = if a.tls_cert.is_some() { "https" } else { "http" };
     let url = format!("{scheme}://{}", a.listen);
