@@ -210,11 +210,7 @@ pub(crate) async fn evidence(conn: &mut AnyConnection) -> Result<Vec<TieEvidence
     let start = out.len();
     out.extend(counts.into_iter().map(|(a, b, count, day)| {
         let (a, b) = (numbers.person(a), numbers.person(b));
-        TieEvidence {
-            a: a.min(b),
-            b: a.max(b),
-            evidence: Evidence::Together { count: i64::from(count), last: date_of_day(day) },
-        }
+        TieEvidence { a: a.min(b), b: a.max(b), evidence: seen_together(count, day) }
     }));
     out[start..].sort_unstable_by_key(|e| (e.a, e.b));
     out.extend(events);
@@ -222,15 +218,15 @@ pub(crate) async fn evidence(conn: &mut AnyConnection) -> Result<Vec<TieEvidence
 }
 
 /// The same evidence folded per pair (see [`TieWeights`]), for insights over the whole
-/// network: no record per piece of evidence is kept.
+/// network: no record per shared interaction is kept (connections and event pairs, which
+/// are few, are listed first).
 pub(crate) async fn tie_weights(conn: &mut AnyConnection) -> Result<TieWeights> {
     let (entered, events) = entered_and_events(conn).await?;
     let mut weights = TieWeightsBuilder::default();
     let counts = together(conn, &mut weights).await?;
     weights.reserve(counts.len() + entered.len() + events.len());
     for (a, b, count, day) in counts {
-        let together = Evidence::Together { count: i64::from(count), last: date_of_day(day) };
-        weights.add_numbered(a, b, together.miss());
+        weights.add_numbered(a, b, seen_together(count, day).miss());
     }
     for e in entered.into_iter().chain(events) {
         weights.add(e.a, e.b, e.evidence.miss());
@@ -276,6 +272,11 @@ async fn entered_and_events(
 
 /// Microseconds in a day: times become UTC days since 1970-01-01.
 const DAY: i64 = 86_400_000_000;
+
+/// The evidence of a pair seen together `count` times, last on `day` (see [`together`]).
+fn seen_together(count: u32, day: i32) -> Evidence {
+    Evidence::Together { count: i64::from(count), last: date_of_day(day) }
+}
 
 /// A UTC day since 1970-01-01 as a date.
 fn date_of_day(day: i32) -> NaiveDate {
