@@ -2,7 +2,7 @@
 //! their progress per period, streaks, and the periodic review.
 
 use crate::error::{Collector, ValidationError};
-use crate::ids::GoalId;
+use crate::ids::{ContactId, GoalId};
 use crate::interaction::{InteractionKind, Participant};
 use crate::network::{Contribution, EventSummary, FollowUp};
 use crate::nurture::DueCandidate;
@@ -233,6 +233,58 @@ pub struct GoalFact {
     pub key: String,
 }
 
+/// Finds reconnections (what [`GoalMetric::Reconnect`] counts) in each contact's interaction
+/// times, given in any order: an interaction at `t` in `[from, to)` (µs) revives a tie when the
+/// same contact's previous interaction was more than [`DORMANT_DAYS`] before it (one with no
+/// earlier interaction revives nothing). It keeps the latest time before the window per contact
+/// and one entry per interaction in the window, not the whole history: at 1M interactions the
+/// store streams them here instead of sorting every contact's history in the database.
+#[derive(Debug)]
+pub struct Reconnections {
+    from: i64,
+    to: i64,
+    before: std::collections::HashMap<ContactId, i64>,
+    within: Vec<(ContactId, i64)>,
+}
+
+impl Reconnections {
+    pub fn new(from: i64, to: i64) -> Self {
+        Self { from, to, before: Default::default(), within: Vec::new() }
+    }
+
+    /// One interaction of `contact` at `at` (µs); times from `to` on are ignored.
+    pub fn add(&mut self, contact: ContactId, at: i64) {
+        if at >= self.to {
+            return;
+        }
+        if at >= self.from {
+            self.within.push((contact, at));
+            return;
+        }
+        let last = self.before.entry(contact).or_insert(at);
+        *last = (*last).max(at);
+    }
+
+    /// Each reconnection as (contact, time), by contact and time.
+    pub fn finish(mut self) -> Vec<(ContactId, i64)> {
+        let dormant = DORMANT_DAYS * 86_400_000_000;
+        self.within.sort_unstable();
+        let mut out = Vec::new();
+        let mut previous: Option<(ContactId, i64)> = None;
+        for &(contact, at) in &self.within {
+            let prev = match previous {
+                Some((c, t)) if c == contact => Some(t),
+                _ => self.before.get(&contact).copied(),
+            };
+            if prev.is_some_and(|p| p < at - dormant) {
+                out.push((contact, at));
+            }
+            previous = Some((contact, at));
+        }
+        out
+    }
+}
+
 /// A goal's count in one period.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -412,6 +464,43 @@ pub struct Review {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reconnections_need_a_dormant_gap_before_each_interaction_in_the_window() {
+        let day = 86_400_000_000i64;
+        let (a, b, c, d) = (
+            ContactId(uuid::Uuid::from_u128(1)),
+            ContactId(uuid::Uuid::from_u128(2)),
+            ContactId(uuid::Uuid::from_u128(3)),
+            ContactId(uuid::Uuid::from_u128(4)),
+        );
+        let (from, to) = (1000 * day, 2000 * day);
+        let times = [
+            // a: last seen long before the window, then twice in it (only the first revives).
+            (a, 100 * day),
+            (a, 500 * day),
+            (a, 1100 * day),
+            (a, 1110 * day),
+            // b: first ever interaction in the window (nothing to revive), then a long gap.
+            (b, 1200 * day),
+            (b, 1200 * day + (DORMANT_DAYS + 1) * day),
+            // c: seen just inside the dormant limit before the window; the same time twice.
+            (c, 1000 * day - DORMANT_DAYS * day + 1),
+            (c, 1000 * day),
+            (c, 1000 * day),
+            // d: the gap ends after the window.
+            (d, 10 * day),
+            (d, 2000 * day),
+        ];
+        let expected = vec![(a, 1100 * day), (b, 1200 * day + (DORMANT_DAYS + 1) * day)];
+        for order in [times.to_vec(), times.iter().rev().copied().collect()] {
+            let mut r = Reconnections::new(from, to);
+            for (contact, at) in order {
+                r.add(contact, at);
+            }
+            assert_eq!(r.finish(), expected);
+        }
+    }
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

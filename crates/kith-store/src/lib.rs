@@ -466,7 +466,20 @@ pub trait Store: Send + Sync {
     /// Every live goal's current period, history and streak as of `today`.
     async fn goal_progress(&self, today: NaiveDate) -> Result<Vec<GoalProgress>>;
     /// The week or month that holds `now`'s day, in review.
-    async fn review(&self, period: Period, now: DateTime<Utc>) -> Result<Review>;
+    async fn review(&self, period: Period, now: DateTime<Utc>) -> Result<Review> {
+        let goals = self.goal_progress(now.date_naive()).await?;
+        let due = self.due_inputs(now).await?;
+        self.review_with(period, now, goals, &due).await
+    }
+    /// [`Store::review`] from the goal progress and due inputs of `now`'s day, for a caller
+    /// that already holds them (the web app keeps both for Today).
+    async fn review_with(
+        &self,
+        period: Period,
+        now: DateTime<Utc>,
+        goals: Vec<GoalProgress>,
+        due: &DueInputs,
+    ) -> Result<Review>;
 
     // --- roles and who knows whom ---
     /// Adds and removes a contact's relationship roles.

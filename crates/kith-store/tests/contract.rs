@@ -669,8 +669,25 @@ async fn goals_measure_progress_per_period(db: &TestDb) {
     s.log_interaction(&log(vec![quiet.id], 205, InteractionKind::Coffee), now()).await.unwrap();
     s.log_interaction(&log(vec![quiet.id], 5, InteractionKind::Call), now()).await.unwrap();
     s.log_interaction(&log(vec![quiet.id], 2, InteractionKind::Email), now()).await.unwrap();
+    // A coffee 100 days ago, trashed: the tie was still dormant when the call came.
+    let trashed =
+        s.log_interaction(&log(vec![quiet.id], 100, InteractionKind::Coffee), now()).await.unwrap();
+    s.trash_interaction(trashed.id, now()).await.unwrap();
+    // Someone trashed counts for nothing: not their call (a conversation and a reconnection
+    // if they were live), nor a meeting they shared with nobody live.
+    let gone = s
+        .create_contact(&person("Gone", None, None, &["mentor"]), now() - Duration::days(400))
+        .await
+        .unwrap();
+    s.log_interaction(&log(vec![gone.id], 300, InteractionKind::Coffee), now()).await.unwrap();
+    s.log_interaction(&log(vec![gone.id], 3, InteractionKind::Call), now()).await.unwrap();
+    s.trash_contact(gone.id, now()).await.unwrap();
     let reconnect =
         s.create_goal(&goal(GoalMetric::Reconnect, 1, Period::Quarter, None), now()).await.unwrap();
+    let tagged_reconnect = s
+        .create_goal(&goal(GoalMetric::Reconnect, 1, Period::Quarter, Some("fintech")), now())
+        .await
+        .unwrap();
     let mut talks = goal(GoalMetric::Conversations, 2, Period::Month, Some("mentor"));
     talks.kind = None;
     let talks = s.create_goal(&talks, now()).await.unwrap();
@@ -702,6 +719,7 @@ async fn goals_measure_progress_per_period(db: &TestDb) {
     assert_eq!(f.streak, 1, "met this month only");
     let r = by_id(reconnect.id);
     assert_eq!(r.current.count, 1, "the call revived the tie; the email after it did not count");
+    assert_eq!(by_id(tagged_reconnect.id).current.count, 0, "Quiet is not tagged fintech");
     let t = by_id(talks.id);
     assert_eq!(
         (t.current.count, t.current.met),
@@ -711,7 +729,7 @@ async fn goals_measure_progress_per_period(db: &TestDb) {
     assert_eq!(by_id(thanks.id).current.count, 1);
 
     s.trash_goal(thanks.id, now()).await.unwrap();
-    assert_eq!(s.list_goals().await.unwrap().len(), 3);
+    assert_eq!(s.list_goals().await.unwrap().len(), 4);
     assert_eq!(s.find_goals(&fintech.id.short()).await.unwrap()[0].id, fintech.id);
 }
 

@@ -192,14 +192,21 @@ impl crate::AppState {
         self.memo.get(store, key, || store.list_organizations(query)).await
     }
 
-    /// The week or month in review, as of the day of `now`.
+    /// The week or month in review as of the day of `now`, summed up for the Goals page. It
+    /// reuses the day's goal progress and due inputs, which Today keeps too.
     pub(crate) async fn review(
         &self,
         period: kith_core::goal::Period,
         now: DateTime<Utc>,
-    ) -> Result<Arc<kith_core::goal::Review>, StoreError> {
+    ) -> Result<Arc<crate::views::ReviewSummary>, StoreError> {
         let store = &*self.store;
+        let goals = self.goal_progress(now.date_naive()).await?;
+        let due = self.due_inputs(now).await?;
         let key = format!("review {period:?} {}", now.date_naive());
-        self.memo.get(store, key, || store.review(period, now)).await
+        let read = || async move {
+            let review = store.review_with(period, now, goals.to_vec(), &due).await?;
+            Ok(crate::views::ReviewSummary::from(review))
+        };
+        self.memo.get(store, key, read).await
     }
 }

@@ -308,8 +308,40 @@ pub struct CommunityPage {
 pub struct GoalsPage {
     pub nav: Nav,
     pub goals: Vec<GoalProgress>,
-    pub review: std::sync::Arc<Review>,
+    pub review: std::sync::Arc<ReviewSummary>,
     pub errors: FormErrors,
+}
+
+/// What the Goals page shows of the week in review: counts and follow-ups. The app keeps this
+/// rather than the [`Review`], whose records (every person met in a week in which 100k were
+/// imported) the page only counts.
+#[derive(Clone, Debug)]
+pub struct ReviewSummary {
+    pub period: kith_core::goal::Period,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub new_people: usize,
+    pub interactions: i64,
+    pub events: usize,
+    pub contributions: usize,
+    pub went_stale: usize,
+    pub follow_ups: Vec<kith_core::network::FollowUp>,
+}
+
+impl From<Review> for ReviewSummary {
+    fn from(r: Review) -> Self {
+        Self {
+            period: r.period,
+            start: r.start,
+            end: r.end,
+            new_people: r.new_people.len(),
+            interactions: r.interactions,
+            events: r.events.len(),
+            contributions: r.contributions.len(),
+            went_stale: r.went_stale.len(),
+            follow_ups: r.follow_ups,
+        }
+    }
 }
 
 /// One column of the opportunity board.

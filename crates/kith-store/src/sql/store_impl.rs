@@ -9,8 +9,8 @@ use super::{
 };
 use crate::{
     ApiToken, Backend, ContactNetwork, ContactNurture, ContactQuery, ContactRef, ContactSort,
-    EventQuery, ImportApplied, InteractionQuery, LedgerQuery, OpportunityQuery, OrganizationQuery,
-    Page, Result, SearchHit, Stats, Store, StoreError, TagCadence,
+    DueInputs, EventQuery, ImportApplied, InteractionQuery, LedgerQuery, OpportunityQuery,
+    OrganizationQuery, Page, Result, SearchHit, Stats, Store, StoreError, TagCadence,
 };
 use async_trait::async_trait;
 use chrono::NaiveDate;
@@ -1033,13 +1033,16 @@ impl Store for SqlStore {
         Ok(out)
     }
 
-    async fn review(&self, period: Period, now: DateTime<Utc>) -> Result<Review> {
+    async fn review_with(
+        &self,
+        period: Period,
+        now: DateTime<Utc>,
+        goals: Vec<GoalProgress>,
+        due: &DueInputs,
+    ) -> Result<Review> {
         let today = now.date_naive();
         let start = period.start_of(today);
         let end = period.next(start) - chrono::Duration::days(1);
-        let goals = self.goal_progress(today).await?;
-        let candidates = self.due_candidates(now).await?;
-        let follow_ups = self.follow_ups(today).await?;
         let mut conn = self.pool.acquire().await?;
         let kinds = goals::interactions_by_kind(&mut conn, start, end).await?;
         let events = network::list_events(
@@ -1058,8 +1061,8 @@ impl Store for SqlStore {
             events,
             contributions: network::contributions(&mut conn, None, Some(start), Some(end)).await?,
             goals,
-            went_stale: kith_core::goal::went_stale(&candidates, start, end, today),
-            follow_ups,
+            went_stale: kith_core::goal::went_stale(&due.candidates, start, end, today),
+            follow_ups: due.follow_ups.clone(),
         })
     }
 
