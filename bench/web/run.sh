@@ -5,6 +5,7 @@
 #   - requests per second for the API GET of one contact under wrk (2 threads, 32
 #     connections, 10 s; wrk shares the 2 cores with the server), with the error count;
 #   - kith serve's resident memory after all of that, and its peak.
+# Three goals are set first (conversations and reconnections per month, new people per week).
 # Usage: bash bench/web/run.sh [DB_FILE]
 #   DB_FILE: an existing Kith SQLite database to measure (copied first); without it, one is
 #   generated with kith-bench (100k contacts, 1M interactions; about two minutes).
@@ -23,6 +24,11 @@ if [ -n "${1:-}" ]; then
 else
   target/release/kith-bench --db "sqlite://$WORK/web.db" --queries 10 | grep -E "^(insert|stored)"
 fi
+# Goals as a user keeps them: Today and Goals show their progress over a year of history.
+for goal in "conversations 20 --per month" "reconnect 2 --per month" "new-people 4 --per week"; do
+  # shellcheck disable=SC2086
+  target/release/kith --db "sqlite://$WORK/web.db" goal add $goal > /dev/null
+done
 target/release/kith --db "sqlite://$WORK/web.db" serve --listen "127.0.0.1:$PORT" > "$WORK/serve.log" 2>&1 &
 SERVER=$!
 for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$PORT/api/v1/contacts?limit=1" && break; sleep 0.2; done

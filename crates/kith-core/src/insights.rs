@@ -22,11 +22,6 @@ pub struct InsightContact {
     pub contact: Participant,
     /// First met, else added.
     pub added: NaiveDate,
-    pub organization: Option<String>,
-    pub industry: Option<String>,
-    pub location: Option<String>,
-    /// The event first met at, else how met.
-    pub met_via: Option<String>,
     pub strength: f64,
     pub interactions: i64,
     pub last_contact: Option<DateTime<Utc>>,
@@ -106,38 +101,86 @@ pub struct Insights {
     pub most_connected: Vec<Ranked>,
 }
 
-fn spread(values: impl Iterator<Item = Option<String>>) -> Spread {
-    let mut counts: HashMap<String, i64> = HashMap::new();
-    let mut unknown = 0;
-    for v in values {
-        let label = v.as_deref().map(str::trim).unwrap_or_default();
+/// One label per contact, counted as the contacts are read (see [`Tallies`]).
+#[derive(Clone, Debug, Default)]
+pub struct Tally {
+    counts: HashMap<String, i64>,
+    unknown: i64,
+}
+
+impl Tally {
+    /// Counts one contact's label (blank or none: unknown).
+    pub fn add(&mut self, label: Option<&str>) {
+        let label = label.map(str::trim).unwrap_or_default();
         if label.is_empty() {
-            unknown += 1;
-        } else if let Some(n) = counts.get_mut(label) {
+            self.unknown += 1;
+        } else if let Some(n) = self.counts.get_mut(label) {
             *n += 1;
         } else {
-            counts.insert(label.to_string(), 1);
+            self.counts.insert(label.to_string(), 1);
         }
     }
-    let total: i64 = counts.values().sum();
-    let distinct = counts.len();
-    let evenness = if distinct > 1 && total > 0 {
-        let h: f64 = counts
-            .values()
-            .map(|&c| {
-                let p = c as f64 / total as f64;
-                -p * p.ln()
+
+    /// The largest categories, how many there are and how evenly contacts spread over them.
+    pub fn spread(self) -> Spread {
+        let Tally { counts, unknown } = self;
+        let total: i64 = counts.values().sum();
+        let distinct = counts.len();
+        let evenness = if distinct > 1 && total > 0 {
+            let h: f64 = counts
+                .values()
+                .map(|&c| {
+                    let p = c as f64 / total as f64;
+                    -p * p.ln()
+                })
+                .sum();
+            h / (distinct as f64).ln()
+        } else {
+            0.0
+        };
+        let mut top: Vec<Count> =
+            counts.into_iter().map(|(label, count)| Count { label, count }).collect();
+        top.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
+        top.truncate(8);
+        Spread { top, distinct, unknown, evenness }
+    }
+}
+
+/// Every contact's current organization, its industry, location and where they were met
+/// (the event, else how), counted while the contacts are read: at 100k contacts the four
+/// labels of each are never held at once.
+#[derive(Clone, Debug, Default)]
+pub struct Tallies {
+    pub organizations: Tally,
+    pub industries: Tally,
+    pub locations: Tally,
+    pub met_via: Tally,
+}
+
+/// The `n` best of `scored` (index into `contacts`, score): highest score first, or lowest
+/// when `lowest`; equal scores by name, then by index. Only these become [`Ranked`] records
+/// (with a name and a detail each), not every one of 100k contacts.
+fn best(
+    contacts: &[InsightContact],
+    scored: impl Iterator<Item = (usize, f64)>,
+    n: usize,
+    lowest: bool,
+) -> Vec<(usize, f64)> {
+    let order = |a: &(usize, f64), b: &(usize, f64)| {
+        let by_score = if lowest { a.1.total_cmp(&b.1) } else { b.1.total_cmp(&a.1) };
+        by_score
+            .then_with(|| {
+                contacts[a.0].contact.display_name.cmp(&contacts[b.0].contact.display_name)
             })
-            .sum();
-        h / (distinct as f64).ln()
-    } else {
-        0.0
+            .then(a.0.cmp(&b.0))
     };
-    let mut top: Vec<Count> =
-        counts.into_iter().map(|(label, count)| Count { label, count }).collect();
-    top.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
-    top.truncate(8);
-    Spread { top, distinct, unknown, evenness }
+    let mut all: Vec<(usize, f64)> = scored.collect();
+    if all.len() > n {
+        all.select_nth_unstable_by(n, order);
+        all.truncate(n);
+    }
+    all.sort_by(order);
+    all
 }
 
 fn ties_text(n: usize) -> String {
@@ -151,17 +194,16 @@ fn months_back(today: NaiveDate, n: u32) -> Vec<NaiveDate> {
 
 /// Computes the insights.
 pub fn insights(
-    mut contacts: Vec<InsightContact>,
+    contacts: Vec<InsightContact>,
+    tallies: Tallies,
     ties: TieWeights,
     memberships: Vec<Membership>,
     now: DateTime<Utc>,
 ) -> Insights {
-    // The spreads first, taking their labels: they are not needed again, and 100k contacts'
-    // labels are a good part of what this holds while the graph is built.
-    let organizations = spread(contacts.iter_mut().map(|c| c.organization.take()));
-    let industries = spread(contacts.iter_mut().map(|c| c.industry.take()));
-    let locations = spread(contacts.iter_mut().map(|c| c.location.take()));
-    let met_via = spread(contacts.iter_mut().map(|c| c.met_via.take()));
+    let organizations = tallies.organizations.spread();
+    let industries = tallies.industries.spread();
+    let locations = tallies.locations.spread();
+    let met_via = tallies.met_via.spread();
     let today = now.date_naive();
     let months = months_back(today, 12);
     let mut growth: Vec<Count> =
@@ -205,29 +247,31 @@ pub fn insights(
             detail: format!("{} interactions", c.interactions),
         })
         .collect();
-    let mut dormant: Vec<Ranked> = contacts
-        .iter()
-        .filter_map(|c| {
-            let last = c.last_contact?;
-            let days = (now - last).num_days();
-            (c.interactions >= 5 && days > DORMANT_AFTER_DAYS).then(|| Ranked {
-                contact: c.contact.clone(),
-                score: c.interactions as f64,
-                detail: format!(
-                    "{} interactions, last {} ({} days ago)",
-                    c.interactions,
-                    last.date_naive(),
-                    days
-                ),
-            })
-        })
-        .collect();
-    dormant.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then_with(|| a.contact.display_name.cmp(&b.contact.display_name))
-    });
-    dormant.truncate(10);
+    let dormant = best(
+        &contacts,
+        contacts.iter().enumerate().filter_map(|(i, c)| {
+            let days = (now - c.last_contact?).num_days();
+            (c.interactions >= 5 && days > DORMANT_AFTER_DAYS).then_some((i, c.interactions as f64))
+        }),
+        10,
+        false,
+    )
+    .into_iter()
+    .map(|(i, score)| {
+        let c = &contacts[i];
+        let last = c.last_contact.unwrap_or(now);
+        Ranked {
+            contact: c.contact.clone(),
+            score,
+            detail: format!(
+                "{} interactions, last {} ({} days ago)",
+                c.interactions,
+                last.date_naive(),
+                (now - last).num_days()
+            ),
+        }
+    })
+    .collect();
 
     // The who-knows-whom graph, without the user.
     let index: HashMap<_, u32> =
@@ -277,48 +321,46 @@ pub fn insights(
         .map(|n| components.component[n as usize])
         .collect::<std::collections::HashSet<_>>()
         .len();
-    let mut brokers: Vec<Ranked> = g
-        .constraint_all()
-        .into_iter()
-        .take(contacts.len())
-        .enumerate()
-        .filter_map(|(i, c)| {
-            let c = c?;
-            let degree = g.degree(i as u32).unwrap_or(0);
-            (degree >= 2).then(|| Ranked {
-                contact: contacts[i].contact.clone(),
-                score: c,
-                detail: format!("constraint {c:.2}, {}", ties_text(degree)),
-            })
-        })
-        .collect();
-    brokers.sort_by(|a, b| {
-        a.score
-            .total_cmp(&b.score)
-            .then_with(|| a.contact.display_name.cmp(&b.contact.display_name))
-    });
-    brokers.truncate(10);
-    let mut most_connected: Vec<Ranked> = match g.pagerank(&PageRankOptions::default()) {
-        Ok(pr) if tie_count > 0 => pr
-            .scores
+    let constraints = g.constraint_all();
+    let brokers = best(
+        &contacts,
+        constraints
             .iter()
             .take(contacts.len())
             .enumerate()
-            .filter(|(i, _)| g.degree(*i as u32).unwrap_or(0) > 0)
-            .map(|(i, s)| Ranked {
-                contact: contacts[i].contact.clone(),
-                score: *s,
-                detail: ties_text(g.degree(i as u32).unwrap_or(0)),
-            })
-            .collect(),
+            .filter_map(|(i, c)| (g.degree(i as u32).unwrap_or(0) >= 2).then_some((i, (*c)?))),
+        10,
+        true,
+    )
+    .into_iter()
+    .map(|(i, c)| Ranked {
+        contact: contacts[i].contact.clone(),
+        score: c,
+        detail: format!("constraint {c:.2}, {}", ties_text(g.degree(i as u32).unwrap_or(0))),
+    })
+    .collect();
+    drop(constraints);
+    let most_connected = match g.pagerank(&PageRankOptions::default()) {
+        Ok(pr) if tie_count > 0 => best(
+            &contacts,
+            pr.scores
+                .iter()
+                .take(contacts.len())
+                .enumerate()
+                .filter(|(i, _)| g.degree(*i as u32).unwrap_or(0) > 0)
+                .map(|(i, s)| (i, *s)),
+            10,
+            false,
+        )
+        .into_iter()
+        .map(|(i, score)| Ranked {
+            contact: contacts[i].contact.clone(),
+            score,
+            detail: ties_text(g.degree(i as u32).unwrap_or(0)),
+        })
+        .collect(),
         _ => vec![],
     };
-    most_connected.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then_with(|| a.contact.display_name.cmp(&b.contact.display_name))
-    });
-    most_connected.truncate(10);
     Insights {
         contacts: contacts.len(),
         growth,
@@ -345,21 +387,36 @@ mod tests {
     use crate::leverage::Evidence;
     use chrono::TimeZone;
 
-    fn c(n: u128, name: &str, strength: f64, added: &str, org: Option<&str>) -> InsightContact {
+    fn c(n: u128, name: &str, strength: f64, added: &str) -> InsightContact {
         InsightContact {
             contact: Participant {
                 contact_id: ContactId(uuid::Uuid::from_u128(n)),
                 display_name: name.into(),
             },
             added: NaiveDate::parse_from_str(added, "%Y-%m-%d").unwrap(),
-            organization: org.map(str::to_string),
-            industry: None,
-            location: None,
-            met_via: None,
             strength,
             interactions: 0,
             last_contact: None,
         }
+    }
+
+    #[test]
+    fn best_keeps_the_top_n_by_score_then_name_then_position() {
+        let people: Vec<InsightContact> = ["Dee", "Ann", "Cy", "Bo", "Ann", "Eve"]
+            .iter()
+            .enumerate()
+            .map(|(i, n)| c(i as u128, n, 0.5, "2026-01-01"))
+            .collect();
+        let scores = [(0, 3.0), (1, 1.0), (2, 3.0), (3, 2.0), (4, 1.0), (5, 0.5)];
+        let idx = |v: Vec<(usize, f64)>| v.into_iter().map(|(i, _)| i).collect::<Vec<_>>();
+        assert_eq!(idx(best(&people, scores.into_iter(), 3, false)), [2, 0, 3], "Cy before Dee");
+        assert_eq!(
+            idx(best(&people, scores.into_iter(), 3, true)),
+            [5, 1, 4],
+            "Ann twice, in order"
+        );
+        assert_eq!(idx(best(&people, scores.into_iter(), 10, true)), [5, 1, 4, 3, 2, 0]);
+        assert!(best(&people, std::iter::empty(), 3, false).is_empty());
     }
 
     fn tie(a: u128, b: u128) -> crate::leverage::TieEvidence {
@@ -374,17 +431,21 @@ mod tests {
     fn counts_layers_growth_and_bridges() {
         let now = Utc.with_ymd_and_hms(2026, 11, 27, 10, 0, 0).unwrap();
         let mut people = vec![
-            c(1, "Ada", 0.9, "2026-11-03", Some("Acme")),
-            c(2, "Bob", 0.5, "2026-10-03", Some("Acme")),
-            c(3, "Cy", 0.2, "2024-01-01", Some("Initech")),
-            c(4, "Dee", 0.05, "2026-11-20", None),
-            c(5, "Eve", 0.6, "2025-12-01", None),
+            c(1, "Ada", 0.9, "2026-11-03"),
+            c(2, "Bob", 0.5, "2026-10-03"),
+            c(3, "Cy", 0.2, "2024-01-01"),
+            c(4, "Dee", 0.05, "2026-11-20"),
+            c(5, "Eve", 0.6, "2025-12-01"),
         ];
+        let mut tallies = Tallies::default();
+        for org in [Some("Acme"), Some(" Acme "), Some("Initech"), None, Some("  ")] {
+            tallies.organizations.add(org);
+        }
         people[2].interactions = 12;
         people[2].last_contact = Some(now - chrono::Duration::days(400));
         // Two triangles joined only through Cy: Cy is the broker.
         let ev = vec![tie(1, 2), tie(1, 3), tie(2, 3), tie(3, 4), tie(3, 5), tie(4, 5)];
-        let i = insights(people, TieWeights::fold(ev), vec![], now);
+        let i = insights(people, tallies, TieWeights::fold(ev), vec![], now);
         assert_eq!(i.contacts, 5);
         assert_eq!(i.growth.len(), 12);
         assert_eq!(i.growth[0].label, "2025-12");

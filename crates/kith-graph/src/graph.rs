@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use crate::error::GraphError;
 
@@ -152,8 +153,7 @@ impl GraphBuilder {
         targets.shrink_to_fit();
         strengths.truncate(written);
         strengths.shrink_to_fit();
-        let costs = strengths.iter().map(|&s| cost_of(s)).collect();
-        Graph { offsets, targets, costs, strengths }
+        Graph { offsets, targets, costs: OnceLock::new(), strengths }
     }
 }
 
@@ -161,12 +161,14 @@ impl GraphBuilder {
 ///
 /// The neighbours of node `u` are `targets[offsets[u]..offsets[u + 1]]`, sorted by id, with the
 /// tie strength and the path cost `-ln(strength)` at the same positions in `strengths` and
-/// `costs`. Every undirected edge appears twice, once from each end.
+/// `costs`. Every undirected edge appears twice, once from each end. The costs are computed the
+/// first time a path is searched: analyses that never search (PageRank, constraint,
+/// components) never hold them (8 bytes per half-edge, 8 MB for 500k ties).
 #[derive(Clone)]
 pub struct Graph {
     pub(crate) offsets: Vec<u32>,
     pub(crate) targets: Vec<u32>,
-    pub(crate) costs: Vec<f64>,
+    costs: OnceLock<Vec<f64>>,
     pub(crate) strengths: Vec<f64>,
 }
 
@@ -201,9 +203,10 @@ impl Graph {
         &self.targets
     }
 
-    /// The path cost `-ln(strength)` of each entry of [`Graph::targets`].
+    /// The path cost `-ln(strength)` of each entry of [`Graph::targets`] (computed on first
+    /// use, then kept).
     pub fn costs(&self) -> &[f64] {
-        &self.costs
+        self.costs.get_or_init(|| self.strengths.iter().map(|&s| cost_of(s)).collect())
     }
 
     /// The tie strength of each entry of [`Graph::targets`].
@@ -276,7 +279,7 @@ impl Graph {
     pub(crate) fn walk_cost(&self, nodes: &[u32]) -> Option<f64> {
         let mut cost = 0.0;
         for pair in nodes.windows(2) {
-            cost += self.costs[self.edge_index(pair[0], pair[1])?];
+            cost += self.costs()[self.edge_index(pair[0], pair[1])?];
         }
         Some(cost)
     }
@@ -308,7 +311,7 @@ impl Iterator for Neighbors<'_> {
         Some(Neighbor {
             node: self.graph.targets[e],
             strength: self.graph.strengths[e],
-            cost: self.graph.costs[e],
+            cost: self.graph.costs()[e],
         })
     }
 

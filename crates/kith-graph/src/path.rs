@@ -319,7 +319,7 @@ impl<'g> PathFinder<'g> {
                 }
             }
             let range = graph.edge_range(u);
-            for (&v, &c) in graph.targets[range.clone()].iter().zip(&graph.costs[range]) {
+            for (&v, &c) in graph.targets[range.clone()].iter().zip(&graph.costs()[range]) {
                 let nd = d + c;
                 let known = side.dist[v as usize];
                 if nd < known {
@@ -349,7 +349,7 @@ fn expand<const BANS: bool>(
     let Some(Entry { dist: d, node: u }) = this.heap.pop() else { return };
     let range = graph.edge_range(u);
     let targets = &graph.targets[range.clone()];
-    let costs = &graph.costs[range];
+    let costs = &graph.costs()[range];
     for (&v, &c) in targets.iter().zip(costs) {
         if BANS && marks.blocks(u, v, source) {
             continue;

@@ -29,7 +29,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use kith_core::goal::{Goal, GoalInput, GoalProgress, Period, Review};
 use kith_core::import::{CardExtras, ImportFormat, ImportPlan, MatchIndex};
-use kith_core::insights::{InsightContact, Insights};
+use kith_core::insights::{InsightContact, Insights, Tallies};
 use kith_core::ledger::{LedgerEntry, LedgerInput, LedgerStatus};
 use kith_core::leverage::{
     Connection, ConnectionInput, Membership, MyTie, Network, PathReport, RelationshipRole,
@@ -513,7 +513,7 @@ pub trait Store: Send + Sync {
     /// People with a role at an organization, and whether it is current.
     async fn people_at(&self, organization: OrganizationId) -> Result<Vec<(Participant, bool)>>;
     /// What insights need of every live contact (strength computed at `now`).
-    async fn insight_contacts(&self, now: DateTime<Utc>) -> Result<Vec<InsightContact>>;
+    async fn insight_contacts(&self, now: DateTime<Utc>) -> Result<(Vec<InsightContact>, Tallies)>;
 
     // --- opportunities and collaborations ---
     /// The pipeline's stages.
@@ -750,9 +750,9 @@ pub trait Store: Send + Sync {
     async fn insights(&self, now: DateTime<Utc>) -> Result<Insights> {
         // Memberships first, while little else is held: their one packed text is the largest.
         let memberships = self.memberships().await?;
-        let contacts = self.insight_contacts(now).await?;
+        let (contacts, tallies) = self.insight_contacts(now).await?;
         let ties = self.tie_weights().await?;
-        Ok(kith_core::insights::insights(contacts, ties, memberships, now))
+        Ok(kith_core::insights::insights(contacts, tallies, ties, memberships, now))
     }
 }
 

@@ -6,6 +6,7 @@ use super::nurture::list_agg;
 use super::util::*;
 use crate::{OpportunityQuery, Result, StoreError};
 use chrono::NaiveDate;
+use kith_core::insights::Tallies;
 use kith_core::leverage::{
     Connection, ConnectionInput, Evidence, Membership, RelationshipRole, TieEvidence, TieWeights,
     TieWeightsBuilder,
@@ -357,30 +358,66 @@ async fn together(
 /// Who works or worked where, for live contacts at live organizations of at most
 /// [`MAX_ORG_FOR_TIES`] known people.
 pub(crate) async fn memberships(conn: &mut AnyConnection) -> Result<Vec<Membership>> {
-    let rows: Vec<(String, String, String, i64)> = fetch_packed(
+    // The live organizations small enough to tie their people: a few thousand rows.
+    let mut small: HashMap<String, String> = HashMap::new();
+    for r in fetch(
         conn,
-        "WITH sizes AS (SELECT organization_id, COUNT(DISTINCT contact_id) AS n FROM employment \
-         GROUP BY organization_id) \
-         SELECT e.contact_id, e.organization_id, o.name, MIN(CASE WHEN e.end_date IS NULL THEN 0 ELSE 1 END) AS past \
-         FROM sizes z JOIN employment e ON e.organization_id = z.organization_id \
-         JOIN organizations o ON o.id = e.organization_id AND o.trash_id IS NULL \
-         JOIN contacts c ON c.id = e.contact_id AND c.trash_id IS NULL \
-         WHERE z.n <= $1 GROUP BY e.contact_id, e.organization_id, o.name"
-            ,
-        &["contact_id", "organization_id", "name", "past"],
+        "SELECT o.id, o.name FROM organizations o JOIN (SELECT organization_id, \
+         COUNT(DISTINCT contact_id) AS n FROM employment GROUP BY organization_id) z \
+         ON z.organization_id = o.id WHERE o.trash_id IS NULL AND z.n <= $1"
+            .into(),
         vec![MAX_ORG_FOR_TIES.into()],
     )
+    .await?
+    {
+        small.insert(text(&r, "id")?, text(&r, "name")?);
+    }
+    // Every live contact's jobs, a chunk of contacts at a time: one packed text of 100k
+    // jobs peaked at ~45 MB. A contact without a job comes once, with none.
+    let mut jobs: Vec<(ContactId, OrganizationId, bool)> = Vec::new();
+    for_each_chunk(
+        conn,
+        "q.id, e.organization_id, CASE WHEN e.end_date IS NULL THEN 1 ELSE 0 END",
+        "q.id",
+        &format!(
+            "(SELECT c.id FROM contacts c WHERE c.trash_id IS NULL AND c.id > $1 \
+             ORDER BY c.id LIMIT {CHUNK}) q LEFT JOIN employment e ON e.contact_id = q.id"
+        ),
+        vec![],
+        |rows: Vec<(String, Option<String>, Option<i64>)>| {
+            for (contact, organization, current) in rows {
+                if let Some(o) = organization.filter(|o| small.contains_key(o)) {
+                    jobs.push((
+                        ContactId(parse_id(&contact)?),
+                        OrganizationId(parse_id(&o)?),
+                        current == Some(1),
+                    ));
+                }
+            }
+            Ok(())
+        },
+    )
     .await?;
-    rows.into_iter()
-        .map(|(contact, organization, name, past)| {
-            Ok(Membership {
-                contact: ContactId(parse_id(&contact)?),
-                organization: OrganizationId(parse_id(&organization)?),
-                name,
-                current: past == 0,
-            })
+    // One membership per person and organization, current if any of the jobs there is.
+    jobs.sort_unstable();
+    jobs.dedup_by(|later, first| {
+        let same = (later.0, later.1) == (first.0, first.1);
+        first.2 |= same && later.2;
+        same
+    });
+    let names: HashMap<OrganizationId, String> = small
+        .into_iter()
+        .map(|(id, name)| Ok((OrganizationId(parse_id(&id)?), name)))
+        .collect::<Result<_>>()?;
+    Ok(jobs
+        .into_iter()
+        .map(|(contact, organization, current)| Membership {
+            contact,
+            organization,
+            name: names.get(&organization).cloned().unwrap_or_default(),
+            current,
         })
-        .collect()
+        .collect())
 }
 
 /// People with a role at an organization: (contact, current).
@@ -906,11 +943,11 @@ pub(crate) async fn list_collaborations(
 
 /// What insights need of each live contact besides strength: (id, first met or added, current
 /// organization, its industry, location, the event first met at or how met).
-pub(crate) type InsightRow =
-    (ContactId, NaiveDate, Option<String>, Option<String>, Option<String>, Option<String>);
-
-/// [`InsightRow`]s of every live contact.
-pub(crate) async fn insight_rows(conn: &mut AnyConnection) -> Result<Vec<InsightRow>> {
+/// Every live contact's id and the day they were added (first met, else created), with their
+/// labels counted.
+pub(crate) async fn insight_rows(
+    conn: &mut AnyConnection,
+) -> Result<(Vec<(ContactId, NaiveDate)>, Tallies)> {
     type Packed = (
         String,
         Option<String>,
@@ -924,6 +961,7 @@ pub(crate) async fn insight_rows(conn: &mut AnyConnection) -> Result<Vec<Insight
     let cols =
         ["id", "first_met", "created_at", "location", "how_met", "org", "industry", "met_event"];
     let mut out = Vec::new();
+    let mut tallies = Tallies::default();
     for_each_chunk(
         conn,
         &qualified("q", &cols),
@@ -945,12 +983,15 @@ pub(crate) async fn insight_rows(conn: &mut AnyConnection) -> Result<Vec<Insight
                     Some(d) => d,
                     None => from_micros(created_at).date_naive(),
                 };
-                let id = ContactId(parse_id(&id)?);
-                out.push((id, added, org, industry, location, met_event.or(how_met)));
+                out.push((ContactId(parse_id(&id)?), added));
+                tallies.organizations.add(org.as_deref());
+                tallies.industries.add(industry.as_deref());
+                tallies.locations.add(location.as_deref());
+                tallies.met_via.add(met_event.or(how_met).as_deref());
             }
             Ok(())
         },
     )
     .await?;
-    Ok(out)
+    Ok((out, tallies))
 }

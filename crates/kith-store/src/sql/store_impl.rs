@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 use kith_core::error::FieldError;
 use kith_core::goal::{Goal, GoalInput, GoalProgress, Period, Review};
 use kith_core::import::{CardExtras, ImportFormat, ImportPlan, MatchIndex};
-use kith_core::insights::InsightContact;
+use kith_core::insights::{InsightContact, Tallies};
 use kith_core::ledger::{LedgerEntry, LedgerInput, LedgerStatus};
 use kith_core::leverage::{
     Connection, ConnectionInput, Membership, RelationshipRole, TieEvidence, TieWeights,
@@ -1131,26 +1131,20 @@ impl Store for SqlStore {
         leverage::people_at(&mut *self.pool.acquire().await?, organization).await
     }
 
-    async fn insight_contacts(&self, now: DateTime<Utc>) -> Result<Vec<InsightContact>> {
+    async fn insight_contacts(&self, now: DateTime<Utc>) -> Result<(Vec<InsightContact>, Tallies)> {
         let settings = self.strength_settings().await?;
         let mut conn = self.pool.acquire().await?;
-        let mut rows: Vec<Option<leverage::InsightRow>> =
-            leverage::insight_rows(&mut conn).await?.into_iter().map(Some).collect();
-        let at: HashMap<ContactId, usize> =
-            rows.iter().enumerate().filter_map(|(i, r)| r.as_ref().map(|r| (r.0, i))).collect();
+        let (mut rows, tallies) = leverage::insight_rows(&mut conn).await?;
+        rows.sort_unstable_by_key(|(id, _)| *id);
         // Each contact's strength is computed as its history arrives: 100k histories are
         // never held at once.
         let mut out = Vec::with_capacity(rows.len());
         nurture::for_each_history(&mut conn, |id, name, h| {
-            let Some(row) = at.get(&id).and_then(|&i| rows[i].take()) else { return Ok(()) };
-            let (id, added, organization, industry, location, met_via) = row;
+            let Ok(i) = rows.binary_search_by_key(&id, |(row, _)| *row) else { return Ok(()) };
+            let added = rows[i].1;
             out.push(InsightContact {
                 contact: Participant { contact_id: id, display_name: name },
                 added,
-                organization,
-                industry,
-                location,
-                met_via,
                 strength: kith_core::strength::score(&h, now, &settings),
                 interactions: h.interactions.count,
                 last_contact: h.interactions.last_at,
@@ -1159,7 +1153,7 @@ impl Store for SqlStore {
         })
         .await?;
         out.sort_by(|a, b| a.contact.display_name.cmp(&b.contact.display_name));
-        Ok(out)
+        Ok((out, tallies))
     }
 
     async fn pipeline(&self) -> Result<Pipeline> {
