@@ -200,10 +200,12 @@ impl crate::AppState {
         now: DateTime<Utc>,
     ) -> Result<Arc<crate::views::ReviewSummary>, StoreError> {
         let store = &*self.store;
-        let goals = self.goal_progress(now.date_naive()).await?;
-        let due = self.due_inputs(now).await?;
         let key = format!("review {period:?} {}", now.date_naive());
+        // Read inside, after the memo has read the data version: parts read before it could
+        // predate a change and be kept under the version after it.
         let read = || async move {
+            let goals = self.goal_progress(now.date_naive()).await?;
+            let due = self.due_inputs(now).await?;
             let review = store.review_with(period, now, goals.to_vec(), &due).await?;
             Ok(crate::views::ReviewSummary::from(review))
         };

@@ -142,10 +142,17 @@ fn tag_filter(col: &str, tag: &Option<String>, vals: &mut Vec<Val>) -> String {
 }
 
 /// ` AND p.contact_id ...` keeping participants `p` whose contact is live (and has the tag,
-/// binding it as the next parameter): both lists are read once, not probed per participant.
-fn live_participant(tag: &Option<String>, vals: &mut Vec<Val>) -> String {
-    let mut sql =
-        " AND p.contact_id NOT IN (SELECT id FROM contacts WHERE trash_id IS NOT NULL)".to_string();
+/// binding it as the next parameter). SQLite reads each list once into a lookup table (a
+/// probe of the contacts per participant is a random read each); PostgreSQL plans
+/// `NOT EXISTS` as an anti-join, where a `NOT IN` list larger than `work_mem` is rescanned.
+fn live_participant(conn: &AnyConnection, tag: &Option<String>, vals: &mut Vec<Val>) -> String {
+    let mut sql = if conn.backend_name() == "SQLite" {
+        " AND p.contact_id NOT IN (SELECT id FROM contacts WHERE trash_id IS NOT NULL)".to_string()
+    } else {
+        " AND NOT EXISTS (SELECT 1 FROM contacts x WHERE x.id = p.contact_id \
+         AND x.trash_id IS NOT NULL)"
+            .to_string()
+    };
     if let Some(t) = tag {
         vals.push(t.clone().into());
         sql.push_str(&format!(
@@ -244,7 +251,7 @@ pub(crate) async fn goal_facts(
                 vals.push(k.as_str().into());
                 kind_list.push(format!("${}", vals.len()));
             }
-            let live = live_participant(&g.tag, &mut vals);
+            let live = live_participant(conn, &g.tag, &mut vals);
             // Each interaction once, with a live participant (tagged, if asked). The table is
             // read in key order (`+` keeps the planner off the time index), so each probe of
             // the participants lands next to the last: at 1M interactions a year's window by
@@ -260,7 +267,7 @@ pub(crate) async fn goal_facts(
         }
         GoalMetric::Reconnect => {
             vals.push(hi.into());
-            let live = live_participant(&g.tag, &mut vals);
+            let live = live_participant(conn, &g.tag, &mut vals);
             // Every live participant of every interaction before the window's end, in the
             // interactions' key order (a probe of the participants lands next to the last),
             // folded as it streams by. Sorting each contact's history in the database (a

@@ -941,10 +941,9 @@ pub(crate) async fn list_collaborations(
     load_collaborations(conn, &ids).await
 }
 
-/// What insights need of each live contact besides strength: (id, first met or added, current
-/// organization, its industry, location, the event first met at or how met).
 /// Every live contact's id and the day they were added (first met, else created), with their
-/// labels counted.
+/// labels counted: current organization, its industry, location, and the event first met at
+/// (else how met).
 pub(crate) async fn insight_rows(
     conn: &mut AnyConnection,
 ) -> Result<(Vec<(ContactId, NaiveDate)>, Tallies)> {

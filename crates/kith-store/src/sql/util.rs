@@ -154,8 +154,10 @@ pub const CHUNK: i64 = if cfg!(feature = "testing") { 2 } else { 10_000 };
 ///
 /// `row` lists the expressions of a row (deserialized as `T`); `key` is the key expression
 /// (its `MAX` over a chunk is where the next starts); `from` is the `FROM` clause, which must
-/// keep only keys above the parameter numbered `vals.len() + 1` and at most [`CHUNK`] rows in
-/// key order, e.g. `(SELECT ... WHERE c.id > $1 ORDER BY c.id LIMIT {CHUNK}) q`. The database
+/// keep only keys above the parameter numbered `vals.len() + 1` and at most [`CHUNK`] keys in
+/// key order, e.g. `(SELECT ... WHERE c.id > $1 ORDER BY c.id LIMIT {CHUNK}) q`. It may
+/// repeat a key (a `LEFT JOIN` to a key's rows elsewhere) but must give every key at least
+/// one row: a chunk of fewer than [`CHUNK`] rows is taken to be the last. The database
 /// compares the keys (PostgreSQL's collation and Rust's order may differ).
 pub async fn for_each_chunk<T: serde::de::DeserializeOwned>(
     conn: &mut AnyConnection,
