@@ -74,6 +74,7 @@ kith_store::store_tests!(
     goals_measure_progress_per_period,
     review_summarises_the_week,
     roles_connections_and_intro_paths,
+    memberships_merge_each_persons_jobs,
     shared_interactions_count_every_pair,
     opportunities_move_through_the_pipeline,
     collaborations_and_insights,
@@ -193,6 +194,48 @@ async fn same_weights(s: &dyn kith_store::Store, evidence: &[kith_core::leverage
     for (g, w) in got.iter().zip(&want) {
         assert!((g.0, g.1) == (w.0, w.1) && (g.2 - w.2).abs() < 1e-12, "{got:?} vs {want:?}");
     }
+}
+
+/// One membership per live person and live organization, current when any job there is.
+async fn memberships_merge_each_persons_jobs(db: &TestDb) {
+    let s = &*db.store;
+    let job = |org: &str, start: &str, end: Option<&str>| EmploymentInput {
+        organization: org.into(),
+        title: None,
+        start: Some(day(start)),
+        end: end.map(day),
+    };
+    let mut back = person("Back", None, None, &[]);
+    back.employment =
+        vec![job("Acme", "2015-01-01", Some("2018-01-01")), job("Acme", "2021-01-01", None)];
+    let back = s.create_contact(&back, now()).await.unwrap();
+    let mut left = person("Left", None, None, &[]);
+    left.employment = vec![
+        job("Beta", "2015-01-01", Some("2017-01-01")),
+        job("Beta", "2018-01-01", Some("2019-01-01")),
+    ];
+    let left = s.create_contact(&left, now()).await.unwrap();
+    let mut trashed = person("Trashed", None, None, &[]);
+    trashed.employment = vec![job("Acme", "2020-01-01", None)];
+    let trashed = s.create_contact(&trashed, now()).await.unwrap();
+    s.trash_contact(trashed.id, now()).await.unwrap();
+    let mut at_gamma = person("At Gamma", None, None, &[]);
+    at_gamma.employment = vec![job("Gamma", "2020-01-01", None)];
+    s.create_contact(&at_gamma, now()).await.unwrap();
+    let gamma = kith_store::resolve_organization(s, "Gamma").await.unwrap();
+    s.trash_organization(gamma, now()).await.unwrap();
+    for name in ["Jobless", "Also jobless", "Still jobless"] {
+        s.create_contact(&person(name, None, None, &[]), now()).await.unwrap();
+    }
+    let mut found: Vec<(String, kith_core::ContactId, bool)> = s
+        .memberships()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| (m.name, m.contact, m.current))
+        .collect();
+    found.sort();
+    assert_eq!(found, [("Acme".to_string(), back.id, true), ("Beta".to_string(), left.id, false)]);
 }
 
 async fn roles_connections_and_intro_paths(db: &TestDb) {
