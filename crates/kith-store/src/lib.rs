@@ -748,7 +748,7 @@ pub trait Store: Send + Sync {
 
     /// Network insights at `now`.
     async fn insights(&self, now: DateTime<Utc>) -> Result<Insights> {
-        // Memberships first, while little else is held: their one packed text is the largest.
+        // Memberships first, while little else is held.
         let memberships = self.memberships().await?;
         let (contacts, tallies) = self.insight_contacts(now).await?;
         let ties = self.tie_weights().await?;

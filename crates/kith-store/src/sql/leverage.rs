@@ -358,8 +358,9 @@ async fn together(
 /// Who works or worked where, for live contacts at live organizations of at most
 /// [`MAX_ORG_FOR_TIES`] known people.
 pub(crate) async fn memberships(conn: &mut AnyConnection) -> Result<Vec<Membership>> {
-    // The live organizations small enough to tie their people: a few thousand rows.
-    let mut small: HashMap<String, String> = HashMap::new();
+    // The live organizations small enough to tie their people, with their names: a few
+    // thousand rows.
+    let mut names: HashMap<OrganizationId, String> = HashMap::new();
     for r in fetch(
         conn,
         "SELECT o.id, o.name FROM organizations o JOIN (SELECT organization_id, \
@@ -370,7 +371,7 @@ pub(crate) async fn memberships(conn: &mut AnyConnection) -> Result<Vec<Membersh
     )
     .await?
     {
-        small.insert(text(&r, "id")?, text(&r, "name")?);
+        names.insert(OrganizationId(uuid(&r, "id")?), text(&r, "name")?);
     }
     // Every live contact's jobs, a chunk of contacts at a time: one packed text of 100k
     // jobs peaked at ~45 MB. A contact without a job comes once, with none.
@@ -386,12 +387,10 @@ pub(crate) async fn memberships(conn: &mut AnyConnection) -> Result<Vec<Membersh
         vec![],
         |rows: Vec<(String, Option<String>, Option<i64>)>| {
             for (contact, organization, current) in rows {
-                if let Some(o) = organization.filter(|o| small.contains_key(o)) {
-                    jobs.push((
-                        ContactId(parse_id(&contact)?),
-                        OrganizationId(parse_id(&o)?),
-                        current == Some(1),
-                    ));
+                let Some(o) = organization else { continue };
+                let organization = OrganizationId(parse_id(&o)?);
+                if names.contains_key(&organization) {
+                    jobs.push((ContactId(parse_id(&contact)?), organization, current == Some(1)));
                 }
             }
             Ok(())
@@ -405,10 +404,6 @@ pub(crate) async fn memberships(conn: &mut AnyConnection) -> Result<Vec<Membersh
         first.2 |= same && later.2;
         same
     });
-    let names: HashMap<OrganizationId, String> = small
-        .into_iter()
-        .map(|(id, name)| Ok((OrganizationId(parse_id(&id)?), name)))
-        .collect::<Result<_>>()?;
     Ok(jobs
         .into_iter()
         .map(|(contact, organization, current)| Membership {
