@@ -80,6 +80,7 @@ kith_store::store_tests!(
     collaborations_and_insights,
     lists_filter_by_strength_band_and_overdue,
     data_version_changes_with_every_commit,
+    contact_reads_see_every_commit,
 );
 
 async fn lists_filter_by_strength_band_and_overdue(db: &TestDb) {
@@ -1606,4 +1607,23 @@ async fn data_version_changes_with_every_commit(db: &TestDb) {
     if sqlite {
         assert_eq!(s.data_version().await.unwrap().unwrap(), v2);
     }
+}
+
+/// A contact read by id (on SQLite, a point read on the calling thread beside the pool) sees
+/// each commit as soon as it returns: this store's, and another store's on the same database.
+async fn contact_reads_see_every_commit(db: &TestDb) {
+    let s = &*db.store;
+    let ada = s.create_contact(&person("Ada", None, None, &["math"]), now()).await.unwrap();
+    assert_eq!(s.get_contact(ada.id).await.unwrap().tags, ["math"]);
+    let other = kith_store::open(&db.url).await.unwrap();
+    let mut input = person("Ada Lovelace", Some("ada@example.com"), None, &[]);
+    input.notes = "Poetical science.".into();
+    let updated = other.update_contact(ada.id, &input, now()).await.unwrap();
+    assert_eq!(s.get_contact(ada.id).await.unwrap(), updated, "another store's update");
+    other.log_interaction(&log(vec![ada.id], 1, InteractionKind::Call), now()).await.unwrap();
+    assert!(s.get_contact(ada.id).await.unwrap().last_interaction_at.is_some());
+    let trashed = other.trash_contact(ada.id, now()).await.unwrap();
+    assert!(matches!(s.get_contact(ada.id).await, Err(StoreError::NotFound { .. })));
+    other.restore(trashed.id, now()).await.unwrap();
+    assert_eq!(s.get_contact(ada.id).await.unwrap().display_name, "Ada Lovelace");
 }

@@ -312,6 +312,36 @@ pub(crate) async fn reindex(conn: &mut AnyConnection, ids: &[ContactId]) -> Resu
     index_contacts(conn, terms, false).await
 }
 
+/// The query that loads whole contacts whose id is in `{IN}`: the contact's columns, its last
+/// interaction, and its emails, phones, links, tags and jobs as [`json_rows`] columns. Read
+/// each row with [`contact_from_row`].
+pub(crate) fn contact_select(sqlite: bool, include_trashed: bool) -> String {
+    let live = if include_trashed { "" } else { "c.trash_id IS NULL AND " };
+    let cols = CONTACT_COLS.split(", ").map(|c| format!("c.{c}")).collect::<Vec<_>>().join(", ");
+    let emails =
+        json_rows(sqlite, "address, label", "contact_emails WHERE contact_id = c.id", "position");
+    let phones = json_rows(
+        sqlite,
+        "number, normalized, label",
+        "contact_phones WHERE contact_id = c.id",
+        "position",
+    );
+    let links = json_rows(sqlite, "url, kind", "contact_links WHERE contact_id = c.id", "position");
+    let tags = json_rows(sqlite, "tag", "contact_tags WHERE contact_id = c.id", "tag");
+    let jobs = json_rows(
+        sqlite,
+        "e.organization_id, o.name, e.title, e.start_date, e.end_date",
+        "employment e JOIN organizations o ON o.id = e.organization_id AND o.trash_id IS NULL \
+         WHERE e.contact_id = c.id",
+        "e.position",
+    );
+    format!(
+        "SELECT {cols}, s.last_at AS last_interaction_at, {emails} AS emails, {phones} AS phones, \
+         {links} AS links, {tags} AS tags, {jobs} AS jobs FROM contacts c \
+         LEFT JOIN contact_stats s ON s.contact_id = c.id WHERE {live}c.id IN ({{IN}})"
+    )
+}
+
 /// Loads contacts by id, in the order given; missing or trashed ids are skipped unless
 /// `include_trashed`.
 ///
@@ -324,104 +354,76 @@ pub(crate) async fn load_contacts(
     include_trashed: bool,
 ) -> Result<Vec<Contact>> {
     let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
-    let live = if include_trashed { "" } else { "c.trash_id IS NULL AND " };
-    let cols = CONTACT_COLS.split(", ").map(|c| format!("c.{c}")).collect::<Vec<_>>().join(", ");
-    let emails =
-        json_rows(conn, "address, label", "contact_emails WHERE contact_id = c.id", "position");
-    let phones = json_rows(
-        conn,
-        "number, normalized, label",
-        "contact_phones WHERE contact_id = c.id",
-        "position",
-    );
-    let links = json_rows(conn, "url, kind", "contact_links WHERE contact_id = c.id", "position");
-    let tags = json_rows(conn, "tag", "contact_tags WHERE contact_id = c.id", "tag");
-    let jobs = json_rows(
-        conn,
-        "e.organization_id, o.name, e.title, e.start_date, e.end_date",
-        "employment e JOIN organizations o ON o.id = e.organization_id AND o.trash_id IS NULL \
-         WHERE e.contact_id = c.id",
-        "e.position",
-    );
-    let rows = fetch_in(
-        conn,
-        &format!(
-            "SELECT {cols}, s.last_at AS last_interaction_at, {emails} AS emails, {phones} AS phones, \
-             {links} AS links, {tags} AS tags, {jobs} AS jobs FROM contacts c \
-             LEFT JOIN contact_stats s ON s.contact_id = c.id WHERE {live}c.id IN ({{IN}})"
-        ),
-        &keys,
-    )
-    .await?;
+    let sqlite = conn.backend_name() == "SQLite";
+    let rows = fetch_in(conn, &contact_select(sqlite, include_trashed), &keys).await?;
     let mut by_id: HashMap<String, Contact> = HashMap::with_capacity(rows.len());
     for r in rows {
-        let id = uuid(&r, "id")?;
-        let addresses: Vec<Address> =
-            serde_json::from_str(&text(&r, "addresses")?).unwrap_or_default();
-        let birthday = match (opt_int(&r, "birthday_month")?, opt_int(&r, "birthday_day")?) {
-            (Some(m), Some(d)) => Some(Birthday {
-                year: opt_int(&r, "birthday_year")?.map(|y| y as i32),
-                month: m as u32,
-                day: d as u32,
-            }),
-            _ => None,
-        };
-        let emails: Vec<(String, Option<String>)> = json_col(&r, "emails")?;
-        let phones: Vec<(String, String, Option<String>)> = json_col(&r, "phones")?;
-        let links: Vec<(String, String)> = json_col(&r, "links")?;
-        let tags: Vec<(String,)> = json_col(&r, "tags")?;
-        type Job = (String, String, Option<String>, Option<String>, Option<String>);
-        let jobs: Vec<Job> = json_col(&r, "jobs")?;
-        let employment = jobs
-            .into_iter()
-            .map(|(org, name, title, start, end)| {
-                Ok(Employment {
-                    organization_id: OrganizationId(parse_id(&org)?),
-                    organization: name,
-                    title,
-                    start: parse_date(start),
-                    end: parse_date(end),
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        by_id.insert(
-            id.to_string(),
-            Contact {
-                id: ContactId(id),
-                display_name: text(&r, "display_name")?,
-                given_name: opt_text(&r, "given_name")?,
-                family_name: opt_text(&r, "family_name")?,
-                nickname: opt_text(&r, "nickname")?,
-                emails: emails
-                    .into_iter()
-                    .map(|(address, label)| Email { address, label })
-                    .collect(),
-                phones: phones
-                    .into_iter()
-                    .map(|(number, normalized, label)| Phone { number, normalized, label })
-                    .collect(),
-                links: links
-                    .into_iter()
-                    .map(|(url, kind)| Link {
-                        url,
-                        kind: LinkKind::parse(&kind).unwrap_or(LinkKind::Other),
-                    })
-                    .collect(),
-                addresses,
-                birthday,
-                employment,
-                location: opt_text(&r, "location")?,
-                tags: tags.into_iter().map(|(t,)| t).collect(),
-                how_met: opt_text(&r, "how_met")?,
-                first_met: parse_date(opt_text(&r, "first_met")?),
-                notes: text(&r, "notes")?,
-                last_interaction_at: opt_int(&r, "last_interaction_at")?.map(from_micros),
-                created_at: from_micros(int(&r, "created_at")?),
-                updated_at: from_micros(int(&r, "updated_at")?),
-            },
-        );
+        let contact = contact_from_row(&r)?;
+        by_id.insert(contact.id.to_string(), contact);
     }
     Ok(ids.iter().filter_map(|id| by_id.remove(&id.to_string())).collect())
+}
+
+/// Decodes one row of [`contact_select`].
+pub(crate) fn contact_from_row(r: &impl RowRead) -> Result<Contact> {
+    let id = uuid(r, "id")?;
+    let addresses: Vec<Address> = serde_json::from_str(&text(r, "addresses")?).unwrap_or_default();
+    let birthday = match (opt_int(r, "birthday_month")?, opt_int(r, "birthday_day")?) {
+        (Some(m), Some(d)) => Some(Birthday {
+            year: opt_int(r, "birthday_year")?.map(|y| y as i32),
+            month: m as u32,
+            day: d as u32,
+        }),
+        _ => None,
+    };
+    let emails: Vec<(String, Option<String>)> = json_col(r, "emails")?;
+    let phones: Vec<(String, String, Option<String>)> = json_col(r, "phones")?;
+    let links: Vec<(String, String)> = json_col(r, "links")?;
+    let tags: Vec<(String,)> = json_col(r, "tags")?;
+    type Job = (String, String, Option<String>, Option<String>, Option<String>);
+    let jobs: Vec<Job> = json_col(r, "jobs")?;
+    let employment = jobs
+        .into_iter()
+        .map(|(org, name, title, start, end)| {
+            Ok(Employment {
+                organization_id: OrganizationId(parse_id(&org)?),
+                organization: name,
+                title,
+                start: parse_date(start),
+                end: parse_date(end),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Contact {
+        id: ContactId(id),
+        display_name: text(r, "display_name")?,
+        given_name: opt_text(r, "given_name")?,
+        family_name: opt_text(r, "family_name")?,
+        nickname: opt_text(r, "nickname")?,
+        emails: emails.into_iter().map(|(address, label)| Email { address, label }).collect(),
+        phones: phones
+            .into_iter()
+            .map(|(number, normalized, label)| Phone { number, normalized, label })
+            .collect(),
+        links: links
+            .into_iter()
+            .map(|(url, kind)| Link {
+                url,
+                kind: LinkKind::parse(&kind).unwrap_or(LinkKind::Other),
+            })
+            .collect(),
+        addresses,
+        birthday,
+        employment,
+        location: opt_text(r, "location")?,
+        tags: tags.into_iter().map(|(t,)| t).collect(),
+        how_met: opt_text(r, "how_met")?,
+        first_met: parse_date(opt_text(r, "first_met")?),
+        notes: text(r, "notes")?,
+        last_interaction_at: opt_int(r, "last_interaction_at")?.map(from_micros),
+        created_at: from_micros(int(r, "created_at")?),
+        updated_at: from_micros(int(r, "updated_at")?),
+    })
 }
 
 /// Loads list summaries for live contacts, in the order given.

@@ -18,6 +18,7 @@ pub(crate) mod merges;
 mod network;
 mod nurture;
 mod organizations;
+mod point;
 mod search;
 mod store_impl;
 mod sync;
@@ -43,55 +44,52 @@ pub struct SqlStore {
     pub(crate) dialect: Dialect,
     /// Tells whether anything was committed since the last look (see `data_version`).
     pub(crate) probe: std::sync::Arc<Probe>,
+    /// Reads by id on the calling thread, for a SQLite file (see `point.rs`).
+    pub(crate) point: Option<std::sync::Arc<point::PointReads>>,
 }
 
 /// A SQLite connection of its own that only ever asks `PRAGMA data_version`, which changes
 /// whenever *another* connection (in this process or any other) commits. It never writes, so
 /// every commit counts. Opened on first use; `generation` counts (re)connections, because a
-/// new connection starts its own count.
+/// new connection starts its own count. The pragma reads no page, so it runs on the calling
+/// thread (as point reads do).
 pub(crate) struct Probe {
-    url: Option<String>,
-    busy_ms: u128,
-    conn: futures_util::lock::Mutex<(u64, Option<sqlx::AnyConnection>)>,
+    path: Option<String>,
+    busy: std::time::Duration,
+    conn: std::sync::Mutex<(u64, Option<rusqlite::Connection>)>,
 }
 
 impl std::fmt::Debug for Probe {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Probe").field("sqlite", &self.url.is_some()).finish()
+        f.debug_struct("Probe").field("sqlite", &self.path.is_some()).finish()
     }
 }
 
 impl Probe {
     /// The SQLite data version, tagged with the connection's generation; `None` for an
     /// in-memory database (no other connection can see it).
-    pub(crate) async fn version(&self) -> Result<Option<String>> {
-        let Some(url) = &self.url else { return Ok(None) };
-        let mut guard = self.conn.lock().await;
+    pub(crate) fn version(&self) -> Result<Option<String>> {
+        let Some(path) = &self.path else { return Ok(None) };
+        let mut guard = self.conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let (generation, slot) = &mut *guard;
         if slot.is_none() {
-            let mut conn = sqlx::AnyConnection::connect(url).await?;
-            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("PRAGMA busy_timeout = {};", self.busy_ms)))
-                .execute(&mut conn)
-                .await?;
+            *slot = Some(point::PointReads::connect(path, self.busy)?);
             *generation += 1;
-            *slot = Some(conn);
         }
-        let Some(conn) = slot.as_mut() else { return Ok(None) };
-        match util::fetch(conn, "PRAGMA data_version".into(), vec![]).await {
-            Ok(rows) => {
-                let v = rows
-                    .first()
-                    .map(|r| util::int(r, "data_version"))
-                    .transpose()?
-                    .unwrap_or_default();
-                Ok(Some(format!("{generation}.{v}")))
-            }
+        let Some(conn) = slot.as_ref() else { return Ok(None) };
+        match conn.query_row("PRAGMA data_version", [], |row| row.get::<_, i64>(0)) {
+            Ok(v) => Ok(Some(format!("{generation}.{v}"))),
             Err(e) => {
                 *slot = None;
-                Err(e)
+                Err(e.into())
             }
         }
     }
+}
+
+/// The file behind a SQLite URL that [`classify`] gave; `None` for PostgreSQL and memory.
+fn sqlite_file(sqlx_url: &str) -> Option<&str> {
+    sqlx_url.strip_prefix("sqlite://")?.strip_suffix("?mode=rwc")
 }
 
 /// Splits a user's database URL into the dialect and the URL sqlx should open.
@@ -185,10 +183,12 @@ impl SqlStore {
             .connect(&sqlx_url)
             .await
             .map_err(|e| map_open(StoreError::from(e)))?;
-        let probe_url =
-            (dialect == Dialect::Sqlite && sqlx_url != "sqlite::memory:").then_some(sqlx_url);
-        let probe = Probe { url: probe_url, busy_ms, conn: Default::default() };
-        Ok(SqlStore { pool, dialect, probe: std::sync::Arc::new(probe) })
+        let file = sqlite_file(&sqlx_url).map(str::to_string);
+        let busy = options.busy_timeout;
+        let point =
+            file.clone().map(|path| std::sync::Arc::new(point::PointReads::new(path, busy)));
+        let probe = Probe { path: file, busy, conn: Default::default() };
+        Ok(SqlStore { pool, dialect, probe: std::sync::Arc::new(probe), point })
     }
 
     /// The backend behind this store.
@@ -234,6 +234,9 @@ mod tests {
         let o = OpenOptions::default();
         assert_eq!(classify("postgres://u@h/db", &o).unwrap().0, Dialect::Postgres);
         assert_eq!(classify("sqlite://kith.db", &o).unwrap().1, "sqlite://kith.db?mode=rwc");
+        assert_eq!(sqlite_file(&classify("sqlite://kith.db", &o).unwrap().1), Some("kith.db"));
+        assert_eq!(sqlite_file(&classify("sqlite::memory:", &o).unwrap().1), None);
+        assert_eq!(sqlite_file(&classify("postgres://u@h/db", &o).unwrap().1), None);
         assert_eq!(classify("kith.db", &o).unwrap().0, Dialect::Sqlite);
         assert!(classify("mysql://x", &o).is_err());
         assert!(classify("sqlite:///definitely/not/here/kith.db", &o).is_err());

@@ -83,11 +83,14 @@ impl Store for SqlStore {
     }
 
     async fn get_contact(&self, id: ContactId) -> Result<Contact> {
-        let mut conn = self.pool.acquire().await?;
-        contacts::load_contacts(&mut conn, &[id], false)
-            .await?
-            .pop()
-            .ok_or_else(|| StoreError::not_found("contact", id.to_string()))
+        let found = match &self.point {
+            Some(point) => point.contact(id)?,
+            None => {
+                let mut conn = self.pool.acquire().await?;
+                contacts::load_contacts(&mut conn, &[id], false).await?.pop()
+            }
+        };
+        found.ok_or_else(|| StoreError::not_found("contact", id.to_string()))
     }
 
     async fn find_contacts(&self, reference: &str) -> Result<Vec<ContactRef>> {
@@ -411,7 +414,7 @@ impl Store for SqlStore {
                 fetch(&mut conn, "SELECT pg_current_snapshot()::text AS v".into(), vec![]).await?;
             return rows.first().map(|r| text(r, "v")).transpose();
         }
-        self.probe.version().await
+        self.probe.version()
     }
 
     async fn stats(&self) -> Result<Stats> {

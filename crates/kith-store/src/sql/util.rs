@@ -343,36 +343,69 @@ pub async fn fetch_in(conn: &mut AnyConnection, sql: &str, keys: &[String]) -> R
     Ok(out)
 }
 
+/// A result row of either driver: sqlx's [`AnyRow`], or a rusqlite row on the SQLite point-read
+/// path (see `point.rs`). Decoding written against it serves both.
+pub trait RowRead {
+    /// A nullable text column.
+    fn get_text(&self, col: &str) -> Result<Option<String>>;
+    /// A nullable integer column.
+    fn get_int(&self, col: &str) -> Result<Option<i64>>;
+}
+
+impl RowRead for AnyRow {
+    fn get_text(&self, col: &str) -> Result<Option<String>> {
+        Ok(self.try_get::<Option<String>, _>(col)?)
+    }
+
+    fn get_int(&self, col: &str) -> Result<Option<i64>> {
+        Ok(self.try_get::<Option<i64>, _>(col)?)
+    }
+}
+
+impl RowRead for rusqlite::Row<'_> {
+    fn get_text(&self, col: &str) -> Result<Option<String>> {
+        Ok(self.get::<_, Option<String>>(col)?)
+    }
+
+    fn get_int(&self, col: &str) -> Result<Option<i64>> {
+        Ok(self.get::<_, Option<i64>>(col)?)
+    }
+}
+
+fn required<T>(value: Option<T>, col: &str) -> Result<T> {
+    value.ok_or_else(|| crate::StoreError::Other(format!("{col} is NULL in the database")))
+}
+
 /// Reads a text column.
-pub fn text(row: &AnyRow, col: &str) -> Result<String> {
-    Ok(row.try_get::<String, _>(col)?)
+pub fn text(row: &impl RowRead, col: &str) -> Result<String> {
+    required(row.get_text(col)?, col)
 }
 
 /// Reads a nullable text column.
-pub fn opt_text(row: &AnyRow, col: &str) -> Result<Option<String>> {
-    Ok(row.try_get::<Option<String>, _>(col)?)
+pub fn opt_text(row: &impl RowRead, col: &str) -> Result<Option<String>> {
+    row.get_text(col)
 }
 
 /// Reads an integer column.
-pub fn int(row: &AnyRow, col: &str) -> Result<i64> {
-    Ok(row.try_get::<i64, _>(col)?)
+pub fn int(row: &impl RowRead, col: &str) -> Result<i64> {
+    required(row.get_int(col)?, col)
 }
 
 /// Reads a nullable integer column.
-pub fn opt_int(row: &AnyRow, col: &str) -> Result<Option<i64>> {
-    Ok(row.try_get::<Option<i64>, _>(col)?)
+pub fn opt_int(row: &impl RowRead, col: &str) -> Result<Option<i64>> {
+    row.get_int(col)
 }
 
 /// Parses a stored UUID.
-pub fn uuid(row: &AnyRow, col: &str) -> Result<uuid::Uuid> {
+pub fn uuid(row: &impl RowRead, col: &str) -> Result<uuid::Uuid> {
     parse_id(&text(row, col)?)
 }
 
 /// A correlated subquery giving the rows of `from` (a table and a `WHERE` tying it to the outer
 /// row) as a JSON array of arrays of `cols`, in `order`; `[]` when there are none. Read it with
 /// [`json_col`].
-pub fn json_rows(conn: &AnyConnection, cols: &str, from: &str, order: &str) -> String {
-    if conn.backend_name() == "SQLite" {
+pub fn json_rows(sqlite: bool, cols: &str, from: &str, order: &str) -> String {
+    if sqlite {
         format!("(SELECT json_group_array(json_array({cols}) ORDER BY {order}) FROM {from})")
     } else {
         format!(
@@ -382,7 +415,7 @@ pub fn json_rows(conn: &AnyConnection, cols: &str, from: &str, order: &str) -> S
 }
 
 /// Reads a [`json_rows`] column into tuples (one per row, fields in column order).
-pub fn json_col<T: serde::de::DeserializeOwned>(row: &AnyRow, col: &str) -> Result<Vec<T>> {
+pub fn json_col<T: serde::de::DeserializeOwned>(row: &impl RowRead, col: &str) -> Result<Vec<T>> {
     let raw = opt_text(row, col)?.unwrap_or_default();
     if raw.is_empty() {
         return Ok(Vec::new());
