@@ -43,7 +43,29 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for ApiJson<
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError(
+                WebError::TooLarge(format!("the JSON body is too large: {}", e.body_text())),
+            )),
             Err(e) => Err(ApiError(WebError::BadRequest(rejection_text(&e)))),
+        }
+    }
+}
+
+/// Query parameters whose problems come back as problem+json (`?limit=abc`).
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequestParts<S>
+    for ApiQuery<T>
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(v)) => Ok(ApiQuery(v)),
+            Err(e) => Err(ApiError(WebError::BadRequest(e.body_text()))),
         }
     }
 }
@@ -236,8 +258,8 @@ struct ContactFilter {
 #[utoipa::path(get, path = "/api/v1/contacts", params(Paging, ContactFilter), responses((status = 200, description = "A page of contacts: {items, total}", body = Page<ContactSummary>)))]
 async fn list_contacts(
     State(app): State<AppState>,
-    Query(p): Query<Paging>,
-    Query(f): Query<ContactFilter>,
+    ApiQuery(p): ApiQuery<Paging>,
+    ApiQuery(f): ApiQuery<ContactFilter>,
 ) -> ApiResult {
     let sort = match f.sort.as_deref().unwrap_or("name") {
         "name" => ContactSort::Name,
@@ -327,7 +349,7 @@ async fn delete_contact(State(app): State<AppState>, Path(id): Path<String>) -> 
 async fn contact_interactions(
     State(app): State<AppState>,
     Path(id): Path<String>,
-    Query(p): Query<Paging>,
+    ApiQuery(p): ApiQuery<Paging>,
 ) -> ApiResult {
     let contact = ContactId(id_of("contact", &id)?);
     app.store.get_contact(contact).await?;
@@ -343,7 +365,10 @@ async fn contact_interactions(
 
 /// Interactions, newest first.
 #[utoipa::path(get, path = "/api/v1/interactions", params(Paging), responses((status = 200, body = Page<Interaction>)))]
-async fn list_interactions(State(app): State<AppState>, Query(p): Query<Paging>) -> ApiResult {
+async fn list_interactions(
+    State(app): State<AppState>,
+    ApiQuery(p): ApiQuery<Paging>,
+) -> ApiResult {
     ok(&app
         .store
         .list_interactions(&InteractionQuery {
@@ -365,7 +390,10 @@ async fn log_interaction(
 
 /// Organizations by name.
 #[utoipa::path(get, path = "/api/v1/organizations", params(Paging), responses((status = 200, body = Page<OrganizationSummary>)))]
-async fn list_organizations(State(app): State<AppState>, Query(p): Query<Paging>) -> ApiResult {
+async fn list_organizations(
+    State(app): State<AppState>,
+    ApiQuery(p): ApiQuery<Paging>,
+) -> ApiResult {
     ok(&*app
         .list_organizations(&OrganizationQuery {
             limit: Some(p.limit()),
@@ -391,7 +419,7 @@ async fn get_organization(State(app): State<AppState>, Path(id): Path<String>) -
 
 /// Events, latest first.
 #[utoipa::path(get, path = "/api/v1/events", params(Paging), responses((status = 200, body = Page<EventSummary>)))]
-async fn list_events(State(app): State<AppState>, Query(p): Query<Paging>) -> ApiResult {
+async fn list_events(State(app): State<AppState>, ApiQuery(p): ApiQuery<Paging>) -> ApiResult {
     ok(&app
         .store
         .list_events(&EventQuery {
@@ -429,7 +457,7 @@ struct OpportunityFilter {
 #[utoipa::path(get, path = "/api/v1/opportunities", params(OpportunityFilter), responses((status = 200, body = Vec<Opportunity>)))]
 async fn list_opportunities(
     State(app): State<AppState>,
-    Query(f): Query<OpportunityFilter>,
+    ApiQuery(f): ApiQuery<OpportunityFilter>,
 ) -> ApiResult {
     let q = OpportunityQuery {
         open_only: f.open.unwrap_or(false),
@@ -490,7 +518,7 @@ struct SearchQuery {
 
 /// Ranked, typo-tolerant search.
 #[utoipa::path(get, path = "/api/v1/search", params(SearchQuery), responses((status = 200, body = Vec<SearchHit>)))]
-async fn search(State(app): State<AppState>, Query(q): Query<SearchQuery>) -> ApiResult {
+async fn search(State(app): State<AppState>, ApiQuery(q): ApiQuery<SearchQuery>) -> ApiResult {
     ok(&app.store.search(&q.q, q.limit.unwrap_or(20).clamp(1, 200)).await?)
 }
 
@@ -506,7 +534,7 @@ struct PathsQuery {
 
 /// Warm-introduction paths to a person or organization.
 #[utoipa::path(get, path = "/api/v1/paths", params(PathsQuery), responses((status = 200, body = PathReport), (status = 404, body = Problem)))]
-async fn paths(State(app): State<AppState>, Query(q): Query<PathsQuery>) -> ApiResult {
+async fn paths(State(app): State<AppState>, ApiQuery(q): ApiQuery<PathsQuery>) -> ApiResult {
     let now = (app.clock)();
     let k = q.k.unwrap_or(3).clamp(1, 20);
     match (&q.to, &q.org) {
@@ -694,7 +722,7 @@ async fn delete_collaboration(State(app): State<AppState>, Path(id): Path<String
 
 /// Ledger records (help, asks, feedback, acknowledgements), newest first.
 #[utoipa::path(get, path = "/api/v1/ledger", params(Paging), responses((status = 200, body = Page<LedgerEntry>)))]
-async fn list_ledger(State(app): State<AppState>, Query(p): Query<Paging>) -> ApiResult {
+async fn list_ledger(State(app): State<AppState>, ApiQuery(p): ApiQuery<Paging>) -> ApiResult {
     let q = kith_store::LedgerQuery {
         limit: Some(p.limit()),
         offset: p.offset.unwrap_or(0),
@@ -748,9 +776,16 @@ struct ImportParams {
 #[utoipa::path(post, path = "/api/v1/import", params(ImportParams), request_body(content = String, content_type = "application/octet-stream", description = "The file"), responses((status = 200, description = "The import report", body = ImportReport), (status = 422, description = "The report, with the problems that stopped the import", body = ImportReport), (status = 400, body = Problem), (status = 413, body = Problem)))]
 async fn import_file(
     State(app): State<AppState>,
-    Query(p): Query<ImportParams>,
-    body: axum::body::Bytes,
+    ApiQuery(p): ApiQuery<ImportParams>,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> ApiResult {
+    let body = body.map_err(|e| {
+        ApiError(if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            crate::transfer::too_large(&app)
+        } else {
+            WebError::BadRequest(e.body_text())
+        })
+    })?;
     let format = match p.format.as_deref().filter(|f| !f.trim().is_empty()) {
         Some(f) => Some(kith_core::import::ImportFormat::parse(f).ok_or_else(|| {
             ApiError(WebError::Invalid(kith_core::ValidationError::one(

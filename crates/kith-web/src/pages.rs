@@ -37,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/people/{id}/edit", get(edit_person).post(update_person))
         .route("/people/{id}/log", post(log_interaction))
         .route("/people/{id}/note", post(add_note))
+        .route("/people/{id}/cadence", post(set_person_cadence))
         .route("/people/{id}/ledger", post(add_ledger))
         .route("/people/{id}/delete", post(delete_person))
         .route("/organizations", get(organizations))
@@ -116,6 +117,17 @@ async fn today(State(app): State<AppState>, Extension(csrf): Extension<CsrfToken
         })
         .await?
         .items;
+    // Help offered and not yet given: what the user owes.
+    let favours_owed = s
+        .list_ledger(&LedgerQuery {
+            kind: Some(LedgerKind::Help),
+            direction: Some(LedgerDirection::Given),
+            status: Some(LedgerStatus::Offered),
+            limit: Some(10),
+            ..Default::default()
+        })
+        .await?
+        .items;
     render(&TodayPage {
         nav: nav(&app, &csrf, "today"),
         due,
@@ -124,6 +136,7 @@ async fn today(State(app): State<AppState>, Extension(csrf): Extension<CsrfToken
         upcoming: app.upcoming(today, 7).await?.to_vec(),
         goals: app.goal_progress(today).await?.to_vec(),
         open_asks,
+        favours_owed,
         today,
     })
 }
@@ -503,6 +516,21 @@ async fn add_note(
 ) -> PageResult {
     let id = ContactId(parse_id("person", &id)?);
     app.store.add_note(id, &f.body, (app.clock)()).await?;
+    see_other(&format!("/people/{id}"))
+}
+
+/// Sets a person's own keep-in-touch cadence; an empty field clears it (the tag's applies).
+async fn set_person_cadence(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    Form(f): Form<CadenceForm>,
+) -> PageResult {
+    let id = ContactId(parse_id("person", &id)?);
+    let days = match f.every.trim() {
+        "" => None,
+        every => Some(kith_core::nurture::parse_cadence("every", every)?),
+    };
+    app.store.set_cadence(id, days, (app.clock)()).await?;
     see_other(&format!("/people/{id}"))
 }
 

@@ -54,7 +54,7 @@ async fn import_page(
     })
 }
 
-fn too_large(app: &AppState) -> WebError {
+pub(crate) fn too_large(app: &AppState) -> WebError {
     WebError::TooLarge(format!(
         "the file is larger than the {} MB upload limit; import it with `kith import FILE` instead",
         app.max_upload >> 20

@@ -114,6 +114,8 @@ pub struct TodayPage {
     pub upcoming: Vec<Upcoming>,
     pub goals: Vec<GoalProgress>,
     pub open_asks: Vec<kith_core::ledger::LedgerEntry>,
+    /// Help the user offered and has not given yet.
+    pub favours_owed: Vec<kith_core::ledger::LedgerEntry>,
     pub today: NaiveDate,
 }
 

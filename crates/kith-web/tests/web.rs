@@ -418,6 +418,20 @@ async fn import_preview_confirm_duplicates_and_export(db: &TestDb) {
     let big = small.upload("big.csv", &vec![b'a'; 4096], &[]).await;
     assert_eq!(big.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", big.body);
     assert!(big.body.contains("upload limit"), "{}", big.body);
+    // The API's import says the same as problem+json.
+    let r = small
+        .build("POST", "/api/v1/import?format=linkedin")
+        .header(header::CONTENT_TYPE, "application/octet-stream")
+        .body(Body::from(vec![b'a'; 4096]))
+        .unwrap();
+    let big = small.send(r).await;
+    assert_eq!(
+        (big.status, big.content_type.as_str()),
+        (StatusCode::PAYLOAD_TOO_LARGE, "application/problem+json"),
+        "{}",
+        big.body
+    );
+    assert!(big.body.contains("upload limit"), "{}", big.body);
     assert_eq!(db.store.stats().await.unwrap().contacts, 14);
 }
 
@@ -485,6 +499,41 @@ async fn pages_forms_and_the_due_list(db: &TestDb) {
     assert!(!c.get("/").await.body.contains("data-due=\"Mia Mentor\""));
     assert!(c.get(&format!("/people/{}", mia.id)).await.body.contains("Talked shop"));
     let id = ok.location.trim_start_matches("/people/").to_string();
+
+    // A person's own cadence: Ada (added today, called 20 days ago) is due every week.
+    let ada = kith_core::ContactId(id.parse().unwrap());
+    let call = kith_core::InteractionInput {
+        occurred_at: now() - chrono::Duration::days(20),
+        kind: kith_core::InteractionKind::Call,
+        direction: kith_core::Direction::Mutual,
+        participants: vec![ada],
+        summary: String::new(),
+        notes: String::new(),
+    };
+    db.store.log_interaction(&call, now()).await.unwrap();
+    let bad = c.form(&format!("/people/{id}/cadence"), &[("every", "often")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(!c.get("/").await.body.contains("data-due=\"Ada Lovelace\""));
+    let set = c.form(&format!("/people/{id}/cadence"), &[("every", "1w")]).await;
+    assert_eq!(set.location, format!("/people/{id}"));
+    assert!(c.get(&set.location).await.body.contains("every 7 days"));
+    assert!(c.get("/").await.body.contains("data-due=\"Ada Lovelace\""));
+    c.form(&format!("/people/{id}/cadence"), &[("every", "")]).await;
+    assert!(!c.get("/").await.body.contains("data-due=\"Ada Lovelace\""));
+
+    // Help offered and not given yet shows on Today.
+    let offer = kith_core::ledger::LedgerInput {
+        kind: kith_core::ledger::LedgerKind::Help,
+        direction: Some(kith_core::ledger::LedgerDirection::Given),
+        status: Some(kith_core::ledger::LedgerStatus::Offered),
+        on: now().date_naive(),
+        participants: vec![mia.id],
+        summary: "Review her talk".into(),
+        notes: String::new(),
+    };
+    db.store.add_ledger_entry(&offer, now()).await.unwrap();
+    let today = c.get("/").await.body;
+    assert!(today.contains("Favours you owe") && today.contains("Review her talk"), "{today}");
 
     // Every page renders; unknown ids are a 404 page.
     for page in [
@@ -621,6 +670,13 @@ async fn api_speaks_json_and_problems(db: &TestDb) {
         (StatusCode::NOT_FOUND, "application/problem+json")
     );
     assert_eq!(c.get("/api/v1/nothing-here").await.content_type, "application/problem+json");
+    // Bad query parameters are problems too, and say which parameter.
+    let bad = c.get("/api/v1/contacts?limit=abc").await;
+    assert_eq!(
+        (bad.status, bad.content_type.as_str()),
+        (StatusCode::BAD_REQUEST, "application/problem+json")
+    );
+    assert!(bad.body.contains("limit"), "{}", bad.body);
     assert_eq!(db.store.stats().await.unwrap().contacts, 1, "failed calls changed nothing");
 
     let logged = c.json("POST", "/api/v1/interactions", &format!(r#"{{"occurred_at": "2026-11-26T10:00:00Z", "kind": "coffee", "direction": "mutual", "participants": ["{id}"]}}"#)).await;
