@@ -105,6 +105,11 @@ pub fn routes(max_upload: usize) -> Router<AppState> {
         .route("/api/v1/contacts", get(list_contacts).post(create_contact))
         .route("/api/v1/contacts/{id}", get(get_contact).put(update_contact).delete(delete_contact))
         .route("/api/v1/contacts/{id}/interactions", get(contact_interactions))
+        .route("/api/v1/contacts/{id}/notes", get(list_notes).post(add_note))
+        .route("/api/v1/contacts/{id}/cadence", axum::routing::put(set_cadence))
+        .route("/api/v1/reminders", get(list_reminders).post(add_reminder))
+        .route("/api/v1/reminders/{id}", axum::routing::delete(delete_reminder))
+        .route("/api/v1/reminders/{id}/done", post(complete_reminder))
         .route("/api/v1/interactions", get(list_interactions).post(log_interaction))
         .route("/api/v1/interactions/{id}", get(get_interaction).delete(delete_interaction))
         .route("/api/v1/organizations", get(list_organizations).post(create_organization))
@@ -167,6 +172,13 @@ async fn not_found(req: Request) -> Response {
         update_contact,
         delete_contact,
         contact_interactions,
+        list_notes,
+        add_note,
+        set_cadence,
+        list_reminders,
+        add_reminder,
+        complete_reminder,
+        delete_reminder,
         list_interactions,
         log_interaction,
         get_interaction,
@@ -211,7 +223,7 @@ async fn not_found(req: Request) -> Response {
         merge,
         unmerge
     ),
-    components(schemas(Problem))
+    components(schemas(Problem, NoteInput, CadenceInput))
 )]
 struct ApiDoc;
 
@@ -753,6 +765,91 @@ async fn create_goal(
 #[utoipa::path(delete, path = "/api/v1/goals/{id}", params(("id" = String, Path)), responses((status = 200, description = "The trash entry", body = TrashEntry)))]
 async fn delete_goal(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
     ok(&app.store.trash_goal(kith_core::GoalId(id_of("goal", &id)?), (app.clock)()).await?)
+}
+
+/// A note to add to a contact's timeline.
+#[derive(Deserialize, utoipa::ToSchema)]
+struct NoteInput {
+    /// Markdown.
+    body: String,
+}
+
+/// A contact's notes, newest first.
+#[utoipa::path(get, path = "/api/v1/contacts/{id}/notes", params(("id" = String, Path)), responses((status = 200, body = Vec<kith_core::Note>), (status = 404, body = Problem)))]
+async fn list_notes(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    let contact = ContactId(id_of("contact", &id)?);
+    app.store.get_contact(contact).await?;
+    ok(&app.store.list_notes(contact).await?)
+}
+
+/// Add a note to a contact's timeline.
+#[utoipa::path(post, path = "/api/v1/contacts/{id}/notes", params(("id" = String, Path)), request_body = NoteInput, responses((status = 201, body = kith_core::Note), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn add_note(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<NoteInput>,
+) -> ApiResult {
+    let contact = ContactId(id_of("contact", &id)?);
+    created(&app.store.add_note(contact, &input.body, (app.clock)()).await?)
+}
+
+/// A contact's own keep-in-touch cadence.
+#[derive(Deserialize, utoipa::ToSchema)]
+struct CadenceInput {
+    /// Days between contacts (1 to 3650); null clears it, so a tag's cadence applies again.
+    days: Option<u32>,
+}
+
+/// Set or clear a contact's own cadence; returns the contact's keep-in-touch settings.
+#[utoipa::path(put, path = "/api/v1/contacts/{id}/cadence", params(("id" = String, Path)), request_body = CadenceInput, responses((status = 200, description = "The contact's keep-in-touch settings (cadence and where it comes from)"), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn set_cadence(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<CadenceInput>,
+) -> ApiResult {
+    let contact = ContactId(id_of("contact", &id)?);
+    let now = (app.clock)();
+    app.store.get_contact(contact).await?;
+    app.store.set_cadence(contact, input.days, now).await?;
+    ok(&app.store.contact_nurture(contact).await?.settings)
+}
+
+#[derive(Deserialize, IntoParams)]
+struct ReminderParams {
+    /// Include reminders already done.
+    include_done: Option<bool>,
+}
+
+/// Reminders by date (open ones unless `include_done`).
+#[utoipa::path(get, path = "/api/v1/reminders", params(ReminderParams), responses((status = 200, body = Vec<kith_core::nurture::Reminder>)))]
+async fn list_reminders(
+    State(app): State<AppState>,
+    ApiQuery(p): ApiQuery<ReminderParams>,
+) -> ApiResult {
+    ok(&app.store.list_reminders(p.include_done.unwrap_or(false)).await?)
+}
+
+/// Add a reminder (one-off or yearly).
+#[utoipa::path(post, path = "/api/v1/reminders", request_body = kith_core::nurture::ReminderInput, responses((status = 201, body = kith_core::nurture::Reminder), (status = 422, body = Problem)))]
+async fn add_reminder(
+    State(app): State<AppState>,
+    ApiJson(input): ApiJson<kith_core::nurture::ReminderInput>,
+) -> ApiResult {
+    created(&app.store.add_reminder(&input, (app.clock)()).await?)
+}
+
+/// Mark a reminder done (a yearly one moves to next year).
+#[utoipa::path(post, path = "/api/v1/reminders/{id}/done", params(("id" = String, Path)), responses((status = 200, body = kith_core::nurture::Reminder), (status = 404, body = Problem)))]
+async fn complete_reminder(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    let id = kith_core::ReminderId(id_of("reminder", &id)?);
+    ok(&app.store.complete_reminder(id, (app.clock)()).await?)
+}
+
+/// Move a reminder to the trash.
+#[utoipa::path(delete, path = "/api/v1/reminders/{id}", params(("id" = String, Path)), responses((status = 200, description = "The trash entry", body = TrashEntry), (status = 404, body = Problem)))]
+async fn delete_reminder(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    let id = kith_core::ReminderId(id_of("reminder", &id)?);
+    ok(&app.store.trash_reminder(id, (app.clock)()).await?)
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -649,6 +649,45 @@ async fn api_speaks_json_and_problems(db: &TestDb) {
         serde_json::from_str(&c.get("/api/v1/contacts?limit=10").await.body).unwrap();
     assert_eq!(list["total"], 1);
 
+    // Notes, her own cadence and reminders.
+    let note =
+        c.json("POST", &format!("/api/v1/contacts/{id}/notes"), r#"{"body": "Likes COBOL"}"#).await;
+    assert_eq!(note.status, StatusCode::CREATED, "{}", note.body);
+    let notes = c.get(&format!("/api/v1/contacts/{id}/notes")).await;
+    assert!(notes.body.contains("Likes COBOL"), "{}", notes.body);
+    let empty = c.json("POST", &format!("/api/v1/contacts/{id}/notes"), r#"{"body": " "}"#).await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", empty.body);
+    let cadence = c.json("PUT", &format!("/api/v1/contacts/{id}/cadence"), r#"{"days": 14}"#).await;
+    assert_eq!(cadence.status, StatusCode::OK, "{}", cadence.body);
+    assert!(cadence.body.contains("14"), "{}", cadence.body);
+    let grace_id = kith_core::ContactId(id.parse().unwrap());
+    let settings = db.store.contact_nurture(grace_id).await.unwrap().settings;
+    assert_eq!(settings.cadence_days, Some(14));
+    let bad = c.json("PUT", &format!("/api/v1/contacts/{id}/cadence"), r#"{"days": 0}"#).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    c.json("PUT", &format!("/api/v1/contacts/{id}/cadence"), r#"{"days": null}"#).await;
+    assert_eq!(db.store.contact_nurture(grace_id).await.unwrap().settings.cadence_days, None);
+    let reminder = c
+        .json(
+            "POST",
+            "/api/v1/reminders",
+            &format!(r#"{{"contact": "{id}", "title": "Send the paper", "due": "2031-01-05"}}"#),
+        )
+        .await;
+    assert_eq!(reminder.status, StatusCode::CREATED, "{}", reminder.body);
+    let rid = serde_json::from_str::<serde_json::Value>(&reminder.body).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(c.get("/api/v1/reminders").await.body.contains("Send the paper"));
+    let done = c.json("POST", &format!("/api/v1/reminders/{rid}/done"), "").await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(!c.get("/api/v1/reminders").await.body.contains("Send the paper"));
+    assert!(c.get("/api/v1/reminders?include_done=true").await.body.contains("Send the paper"));
+    let gone = c.json("DELETE", &format!("/api/v1/reminders/{rid}"), "").await;
+    assert_eq!(gone.status, StatusCode::OK, "{}", gone.body);
+    assert!(!c.get("/api/v1/reminders?include_done=true").await.body.contains("Send the paper"));
+
     let malformed = c.json("POST", "/api/v1/contacts", "{not json").await;
     assert_eq!(malformed.status, StatusCode::BAD_REQUEST);
     assert_eq!(malformed.content_type, "application/problem+json");
