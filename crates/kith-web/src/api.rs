@@ -128,8 +128,13 @@ pub fn routes(max_upload: usize) -> Router<AppState> {
         .route("/api/v1/opportunities/{id}", get(get_opportunity).delete(delete_opportunity))
         .route("/api/v1/opportunities/{id}/stage", post(move_opportunity))
         .route("/api/v1/collaborations", get(list_collaborations).post(create_collaboration))
-        .route("/api/v1/collaborations/{id}", get(get_collaboration).delete(delete_collaboration))
+        .route(
+            "/api/v1/collaborations/{id}",
+            get(get_collaboration).put(update_collaboration).delete(delete_collaboration),
+        )
         .route("/api/v1/ledger", get(list_ledger).post(create_ledger_entry))
+        .route("/api/v1/ledger/{id}", axum::routing::delete(delete_ledger_entry))
+        .route("/api/v1/ledger/{id}/status", post(set_ledger_status))
         .route("/api/v1/goals", get(goals).post(create_goal))
         .route("/api/v1/goals/{id}", axum::routing::delete(delete_goal))
         .route("/api/v1/due", get(due))
@@ -206,9 +211,12 @@ async fn not_found(req: Request) -> Response {
         list_collaborations,
         create_collaboration,
         get_collaboration,
+        update_collaboration,
         delete_collaboration,
         list_ledger,
         create_ledger_entry,
+        set_ledger_status,
+        delete_ledger_entry,
         goals,
         create_goal,
         delete_goal,
@@ -223,7 +231,7 @@ async fn not_found(req: Request) -> Response {
         merge,
         unmerge
     ),
-    components(schemas(Problem, NoteInput, CadenceInput))
+    components(schemas(Problem, NoteInput, CadenceInput, StatusInput))
 )]
 struct ApiDoc;
 
@@ -720,6 +728,17 @@ async fn get_collaboration(State(app): State<AppState>, Path(id): Path<String>) 
         .await?)
 }
 
+/// Replace a collaboration's fields (its participants stay).
+#[utoipa::path(put, path = "/api/v1/collaborations/{id}", params(("id" = String, Path)), request_body = CollaborationInput, responses((status = 200, body = Collaboration), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn update_collaboration(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<kith_core::pipeline::CollaborationInput>,
+) -> ApiResult {
+    let id = kith_core::CollaborationId(id_of("collaboration", &id)?);
+    ok(&app.store.update_collaboration(id, &input, (app.clock)()).await?)
+}
+
 /// Move a collaboration to the trash.
 #[utoipa::path(delete, path = "/api/v1/collaborations/{id}", params(("id" = String, Path)), responses((status = 200, description = "The trash entry", body = TrashEntry)))]
 async fn delete_collaboration(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
@@ -765,6 +784,39 @@ async fn create_goal(
 #[utoipa::path(delete, path = "/api/v1/goals/{id}", params(("id" = String, Path)), responses((status = 200, description = "The trash entry", body = TrashEntry)))]
 async fn delete_goal(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
     ok(&app.store.trash_goal(kith_core::GoalId(id_of("goal", &id)?), (app.clock)()).await?)
+}
+
+/// A ledger record's new status.
+#[derive(Deserialize, utoipa::ToSchema)]
+struct StatusInput {
+    /// One of the statuses the record's kind allows (help: done, offered; ask: open,
+    /// answered, declined; feedback: done; acknowledgement: private, public).
+    status: String,
+}
+
+/// Change a ledger record's status (an ask answered, help done).
+#[utoipa::path(post, path = "/api/v1/ledger/{id}/status", params(("id" = String, Path)), request_body = StatusInput, responses((status = 200, body = LedgerEntry), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn set_ledger_status(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<StatusInput>,
+) -> ApiResult {
+    let id = kith_core::LedgerEntryId(id_of("ledger record", &id)?);
+    let status = kith_core::ledger::LedgerStatus::parse(input.status.trim()).ok_or_else(|| {
+        ApiError(WebError::Invalid(kith_core::ValidationError::one(
+            "status",
+            Some(&input.status),
+            "one of offered, done, open, answered, declined, public, private",
+        )))
+    })?;
+    ok(&app.store.set_ledger_status(id, status, (app.clock)()).await?)
+}
+
+/// Move a ledger record to the trash.
+#[utoipa::path(delete, path = "/api/v1/ledger/{id}", params(("id" = String, Path)), responses((status = 200, description = "The trash entry", body = TrashEntry), (status = 404, body = Problem)))]
+async fn delete_ledger_entry(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    let id = kith_core::LedgerEntryId(id_of("ledger record", &id)?);
+    ok(&app.store.trash_ledger_entry(id, (app.clock)()).await?)
 }
 
 /// A note to add to a contact's timeline.

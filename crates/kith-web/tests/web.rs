@@ -531,9 +531,21 @@ async fn pages_forms_and_the_due_list(db: &TestDb) {
         summary: "Review her talk".into(),
         notes: String::new(),
     };
-    db.store.add_ledger_entry(&offer, now()).await.unwrap();
+    let offer = db.store.add_ledger_entry(&offer, now()).await.unwrap();
     let today = c.get("/").await.body;
     assert!(today.contains("Favours you owe") && today.contains("Review her talk"), "{today}");
+    // Through the API: a status the kind does not have is refused; done takes it off Today.
+    let status = format!("/api/v1/ledger/{}/status", offer.id);
+    let bad = c.json("POST", &status, r#"{"status": "answered"}"#).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    let done = c.json("POST", &status, r#"{"status": "done"}"#).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(!c.get("/").await.body.contains("Review her talk"));
+    let gone = c.json("DELETE", &format!("/api/v1/ledger/{}", offer.id), "").await;
+    assert_eq!(gone.status, StatusCode::OK, "{}", gone.body);
+    assert!(
+        db.store.list_trash().await.unwrap().iter().any(|t| t.label.contains("Review her talk"))
+    );
 
     // Every page renders; unknown ids are a 404 page.
     for page in [
@@ -648,6 +660,25 @@ async fn api_speaks_json_and_problems(db: &TestDb) {
     let list: serde_json::Value =
         serde_json::from_str(&c.get("/api/v1/contacts?limit=10").await.body).unwrap();
     assert_eq!(list["total"], 1);
+
+    // A collaboration's fields are replaced with PUT.
+    let k = c.json("POST", "/api/v1/collaborations", r#"{"title": "Compiler"}"#).await;
+    assert_eq!(k.status, StatusCode::CREATED, "{}", k.body);
+    let kid = serde_json::from_str::<serde_json::Value>(&k.body).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let put = c
+        .json(
+            "PUT",
+            &format!("/api/v1/collaborations/{kid}"),
+            r#"{"title": "Compiler book", "status": "active"}"#,
+        )
+        .await;
+    assert_eq!(put.status, StatusCode::OK, "{}", put.body);
+    assert!(c.get(&format!("/api/v1/collaborations/{kid}")).await.body.contains("Compiler book"));
+    let blank = c.json("PUT", &format!("/api/v1/collaborations/{kid}"), r#"{"title": ""}"#).await;
+    assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", blank.body);
 
     // Notes, her own cadence and reminders.
     let note =
