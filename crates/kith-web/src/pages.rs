@@ -370,6 +370,7 @@ async fn person_view(
         collaborations: s.list_collaborations(Some(id)).await?,
         now,
         log_errors,
+        log_values: Default::default(),
         c,
     })
 }
@@ -485,7 +486,7 @@ async fn log_interaction(
                 kind,
                 direction,
                 participants: vec![id],
-                summary: f.summary,
+                summary: f.summary.clone(),
                 notes: String::new(),
             };
             app.store.log_interaction(&input, now).await.map(|_| ())
@@ -495,10 +496,14 @@ async fn log_interaction(
         Ok(()) => see_other(&back_to(&f.back, format!("/people/{id}"))),
         Err(e) => {
             let errors = form_errors(e)?;
-            render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &person_view(&app, &csrf, id, errors).await?,
-            )
+            let mut page = person_view(&app, &csrf, id, errors).await?;
+            page.log_values = crate::views::LogValues {
+                kind: f.kind,
+                direction: f.direction,
+                at: f.at,
+                summary: f.summary,
+            };
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
     }
 }

@@ -238,6 +238,17 @@ pub struct PersonPage {
     pub collaborations: Vec<kith_core::pipeline::Collaboration>,
     pub now: DateTime<Utc>,
     pub log_errors: FormErrors,
+    /// What was typed into the log form, shown again next to its errors.
+    pub log_values: LogValues,
+}
+
+/// The log form's fields as typed.
+#[derive(Debug, Default)]
+pub struct LogValues {
+    pub kind: String,
+    pub direction: String,
+    pub at: String,
+    pub summary: String,
 }
 
 #[derive(Template)]

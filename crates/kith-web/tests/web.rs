@@ -489,6 +489,24 @@ async fn pages_forms_and_the_due_list(db: &TestDb) {
     let bad_log = c.form(&format!("/people/{}/log", mia.id), &[("kind", "telepathy")]).await;
     assert_eq!(bad_log.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad_log.body.contains("telepathy"));
+    // A bad date comes back next to its field with everything typed kept.
+    let bad_when = c
+        .form(
+            &format!("/people/{}/log", mia.id),
+            &[
+                ("kind", "call"),
+                ("direction", "inbound"),
+                ("at", "yesterdayish"),
+                ("summary", "Her idea"),
+            ],
+        )
+        .await;
+    assert_eq!(bad_when.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let b = &bad_when.body;
+    assert!(b.contains("value=\"yesterdayish\"") && b.contains("value=\"Her idea\""), "{b}");
+    assert!(b.contains("<option selected>call</option>"), "{b}");
+    assert!(b.contains("<option value=\"inbound\" selected>them</option>"), "{b}");
+    assert!(b.contains("aria-invalid=\"true\""), "{b}");
     let logged = c
         .form(
             &format!("/people/{}/log", mia.id),
@@ -578,7 +596,8 @@ async fn pages_forms_and_the_due_list(db: &TestDb) {
     assert_eq!(del.location, "/trash");
     let trash = c.get("/trash").await;
     assert!(trash.body.contains("data-trash=\"Ada Lovelace\""));
-    let entry = db.store.list_trash().await.unwrap()[0].id;
+    let trashed = db.store.list_trash().await.unwrap();
+    let entry = trashed.iter().find(|t| t.label == "Ada Lovelace").unwrap().id;
     let back = c.form(&format!("/trash/{entry}/restore"), &[]).await;
     assert_eq!(back.location, format!("/people/{id}"));
 
