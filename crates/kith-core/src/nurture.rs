@@ -21,12 +21,13 @@ pub fn parse_cadence(field: &str, raw: &str) -> Result<u32, ValidationError> {
     let n: i64 =
         num.trim().parse().map_err(|_| ValidationError::one(field, Some(raw), expected))?;
     let days = match unit {
-        'd' => n,
-        'w' => n * 7,
-        'm' => n * 30,
-        'y' => n * 365,
+        'd' => Some(n),
+        'w' => n.checked_mul(7),
+        'm' => n.checked_mul(30),
+        'y' => n.checked_mul(365),
         _ => return Err(ValidationError::one(field, Some(raw), expected)),
     };
+    let Some(days) = days else { return Err(ValidationError::one(field, Some(raw), expected)) };
     if days <= 0 || days > 3650 {
         return Err(ValidationError::one(field, Some(raw), expected));
     }
@@ -492,7 +493,9 @@ mod tests {
         assert_eq!(parse_cadence("c", "30").unwrap(), 30);
         assert_eq!(parse_cadence("c", "6w").unwrap(), 42);
         assert_eq!(parse_cadence("c", "3m").unwrap(), 90);
-        for bad in ["0", "-5", "abc", "5x", "40y", ""] {
+        for bad in
+            ["0", "-5", "abc", "5x", "40y", "", "7905747460161236407w", "9223372036854775807y"]
+        {
             assert!(parse_cadence("c", bad).is_err(), "{bad}");
         }
     }

@@ -1627,3 +1627,21 @@ async fn contact_reads_see_every_commit(db: &TestDb) {
     other.restore(trashed.id, now()).await.unwrap();
     assert_eq!(s.get_contact(ada.id).await.unwrap().display_name, "Ada Lovelace");
 }
+
+/// Point reads and the data-version probe open the file sqlx opened, also when the URL spells
+/// it with percent escapes (`my%20kith.db` is the file `my kith.db`).
+#[tokio::test]
+async fn point_reads_open_the_file_sqlx_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/my%20kith.db", dir.path().display());
+    let s = kith_store::open(&url).await.unwrap();
+    assert!(dir.path().join("my kith.db").exists());
+    let ada = s.create_contact(&person("Ada", None, None, &[]), now()).await.unwrap();
+    assert_eq!(s.get_contact(ada.id).await.unwrap(), ada);
+    let v0 = s.data_version().await.unwrap().expect("a file has a data version");
+    let other = kith_store::open(&url).await.unwrap();
+    other.trash_contact(ada.id, now()).await.unwrap();
+    assert_ne!(s.data_version().await.unwrap().unwrap(), v0);
+    assert!(matches!(s.get_contact(ada.id).await, Err(StoreError::NotFound { .. })));
+    assert!(!dir.path().join("my%20kith.db").exists(), "no second file");
+}

@@ -847,6 +847,7 @@ async fn add_note(
 
 /// A contact's own keep-in-touch cadence.
 #[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 struct CadenceInput {
     /// Days between contacts (1 to 3650); null clears it, so a tag's cadence applies again.
     days: Option<u32>,

@@ -51,12 +51,12 @@ pub struct SqlStore {
 /// A SQLite connection of its own that only ever asks `PRAGMA data_version`, which changes
 /// whenever *another* connection (in this process or any other) commits. It never writes, so
 /// every commit counts. Opened on first use; `generation` counts (re)connections, because a
-/// new connection starts its own count. The pragma reads no page, so it runs on the calling
-/// thread (as point reads do).
+/// new connection starts its own count. The pragma is a read of one header field, so it runs
+/// on the calling thread (as point reads do) and waits at most [`point::BUSY`] for a lock;
+/// past that the version is unknown this time and the caller reads afresh.
 pub(crate) struct Probe {
     path: Option<String>,
-    busy: std::time::Duration,
-    conn: std::sync::Mutex<(u64, Option<rusqlite::Connection>)>,
+    conn: futures_util::lock::Mutex<(u64, Option<rusqlite::Connection>)>,
 }
 
 impl std::fmt::Debug for Probe {
@@ -67,13 +67,13 @@ impl std::fmt::Debug for Probe {
 
 impl Probe {
     /// The SQLite data version, tagged with the connection's generation; `None` for an
-    /// in-memory database (no other connection can see it).
-    pub(crate) fn version(&self) -> Result<Option<String>> {
+    /// in-memory database (no other connection can see it) and while the file is locked.
+    pub(crate) async fn version(&self) -> Result<Option<String>> {
         let Some(path) = &self.path else { return Ok(None) };
-        let mut guard = self.conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut guard = self.conn.lock().await;
         let (generation, slot) = &mut *guard;
         if slot.is_none() {
-            *slot = Some(point::PointReads::connect(path, self.busy)?);
+            *slot = Some(point::PointReads::connect(path)?);
             *generation += 1;
         }
         let Some(conn) = slot.as_ref() else { return Ok(None) };
@@ -81,15 +81,13 @@ impl Probe {
             Ok(v) => Ok(Some(format!("{generation}.{v}"))),
             Err(e) => {
                 *slot = None;
-                Err(e.into())
+                match StoreError::from(e) {
+                    StoreError::Locked => Ok(None),
+                    other => Err(other),
+                }
             }
         }
     }
-}
-
-/// The file behind a SQLite URL that [`classify`] gave; `None` for PostgreSQL and memory.
-fn sqlite_file(sqlx_url: &str) -> Option<&str> {
-    sqlx_url.strip_prefix("sqlite://")?.strip_suffix("?mode=rwc")
 }
 
 /// Splits a user's database URL into the dialect and the URL sqlx should open.
@@ -164,6 +162,20 @@ impl SqlStore {
                 .map_err(|e| map_open(StoreError::from(e)))?;
         }
         crate::migrate::run(&mut first, dialect).await.map_err(map_open)?;
+        // The file SQLite opened, as SQLite names it (sqlx decodes the URL first): point
+        // reads and the probe open exactly this one. Empty for an in-memory database.
+        let file = if dialect == Dialect::Sqlite {
+            let rows = util::fetch(
+                &mut first,
+                "SELECT file FROM pragma_database_list WHERE name = 'main'".into(),
+                vec![],
+            )
+            .await?;
+            rows.first().map(|r| util::opt_text(r, "file")).transpose()?.flatten()
+        } else {
+            None
+        }
+        .filter(|f| !f.is_empty());
         first.close().await?;
         let pool = AnyPoolOptions::new()
             .max_connections(if dialect == Dialect::Sqlite { 4 } else { 8 })
@@ -183,11 +195,8 @@ impl SqlStore {
             .connect(&sqlx_url)
             .await
             .map_err(|e| map_open(StoreError::from(e)))?;
-        let file = sqlite_file(&sqlx_url).map(str::to_string);
-        let busy = options.busy_timeout;
-        let point =
-            file.clone().map(|path| std::sync::Arc::new(point::PointReads::new(path, busy)));
-        let probe = Probe { path: file, busy, conn: Default::default() };
+        let point = file.clone().map(|path| std::sync::Arc::new(point::PointReads::new(path)));
+        let probe = Probe { path: file, conn: Default::default() };
         Ok(SqlStore { pool, dialect, probe: std::sync::Arc::new(probe), point })
     }
 
@@ -234,9 +243,6 @@ mod tests {
         let o = OpenOptions::default();
         assert_eq!(classify("postgres://u@h/db", &o).unwrap().0, Dialect::Postgres);
         assert_eq!(classify("sqlite://kith.db", &o).unwrap().1, "sqlite://kith.db?mode=rwc");
-        assert_eq!(sqlite_file(&classify("sqlite://kith.db", &o).unwrap().1), Some("kith.db"));
-        assert_eq!(sqlite_file(&classify("sqlite::memory:", &o).unwrap().1), None);
-        assert_eq!(sqlite_file(&classify("postgres://u@h/db", &o).unwrap().1), None);
         assert_eq!(classify("kith.db", &o).unwrap().0, Dialect::Sqlite);
         assert!(classify("mysql://x", &o).is_err());
         assert!(classify("sqlite:///definitely/not/here/kith.db", &o).is_err());

@@ -9,6 +9,11 @@
 //! Only index lookups of a few rows belong here: they take microseconds, so running them on
 //! an async runtime's thread holds nothing up. Anything that scans stays on the pool.
 //!
+//! A point read waits at most [`BUSY`] for a lock (WAL readers rarely wait at all: during
+//! recovery, or when WAL could not be enabled and a writer holds the file); past that it
+//! reports [`StoreError::Locked`](crate::StoreError::Locked) and the store reads through the
+//! pool instead, so no runtime thread waits out the store's busy timeout.
+//!
 //! The connections are query-only (`PRAGMA query_only`): this path cannot write. In WAL mode a
 //! statement sees everything committed before it began, as the pool's connections do, so a
 //! write through the pool is visible to the next point read.
@@ -20,14 +25,18 @@ use rusqlite::{Connection, OpenFlags};
 use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
+/// The longest a point read (or the data-version probe) waits for a lock.
+pub(crate) const BUSY: Duration = Duration::from_millis(20);
+
 /// Connections kept between reads: one per thread that reads at the same time (the runtime's
-/// workers); a burst beyond that opens a connection and closes it after.
-const KEEP: usize = 4;
+/// workers, one per core); a burst beyond that opens a connection and closes it after.
+fn keep() -> usize {
+    std::thread::available_parallelism().map_or(4, |n| n.get().max(4))
+}
 
 /// A few query-only connections to one SQLite file, for reads by id on the calling thread.
 pub(crate) struct PointReads {
     path: String,
-    busy: Duration,
     idle: Mutex<Vec<Connection>>,
 }
 
@@ -38,18 +47,19 @@ impl std::fmt::Debug for PointReads {
 }
 
 impl PointReads {
-    /// Point reads on the SQLite file at `path` (which the pool has opened and migrated).
-    pub(crate) fn new(path: String, busy: Duration) -> Self {
-        PointReads { path, busy, idle: Mutex::new(Vec::new()) }
+    /// Point reads on the SQLite file at `path` (which the pool has opened and migrated; the
+    /// name SQLite gave it).
+    pub(crate) fn new(path: String) -> Self {
+        PointReads { path, idle: Mutex::new(Vec::new()) }
     }
 
-    /// A query-only connection to the file, with the store's busy timeout.
-    pub(crate) fn connect(path: &str, busy: Duration) -> Result<Connection> {
+    /// A query-only connection to the file that waits at most [`BUSY`] for a lock.
+    pub(crate) fn connect(path: &str) -> Result<Connection> {
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        conn.busy_timeout(busy)?;
+        conn.busy_timeout(BUSY)?;
         // A small page cache: a point read touches a handful of index and table pages, and
         // the server's resident memory is budgeted (see ARCHITECTURE.md).
         conn.execute_batch("PRAGMA query_only = ON; PRAGMA cache_size = -1024;")?;
@@ -61,12 +71,15 @@ impl PointReads {
         let idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner).pop();
         let conn = match idle {
             Some(conn) => conn,
-            None => Self::connect(&self.path, self.busy)?,
+            None => Self::connect(&self.path)?,
         };
         let out = read(&conn);
-        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
-        if idle.len() < KEEP {
-            idle.push(conn);
+        // A connection that failed is not trusted again.
+        if out.is_ok() {
+            let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+            if idle.len() < keep() {
+                idle.push(conn);
+            }
         }
         out
     }

@@ -83,8 +83,17 @@ impl Store for SqlStore {
     }
 
     async fn get_contact(&self, id: ContactId) -> Result<Contact> {
-        let found = match &self.point {
-            Some(point) => point.contact(id)?,
+        // On a SQLite file, on this thread; through the pool when that is not possible at
+        // once (the file is locked: the pool's connections wait out the busy timeout).
+        let point = match &self.point {
+            Some(point) => match point.contact(id) {
+                Err(StoreError::Locked) => None,
+                other => Some(other?),
+            },
+            None => None,
+        };
+        let found = match point {
+            Some(found) => found,
             None => {
                 let mut conn = self.pool.acquire().await?;
                 contacts::load_contacts(&mut conn, &[id], false).await?.pop()
@@ -414,7 +423,7 @@ impl Store for SqlStore {
                 fetch(&mut conn, "SELECT pg_current_snapshot()::text AS v".into(), vec![]).await?;
             return rows.first().map(|r| text(r, "v")).transpose();
         }
-        self.probe.version()
+        self.probe.version().await
     }
 
     async fn stats(&self) -> Result<Stats> {
