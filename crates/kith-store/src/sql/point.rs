@@ -30,8 +30,10 @@ pub(crate) const BUSY: Duration = Duration::from_millis(20);
 
 /// Connections kept between reads: one per thread that reads at the same time (the runtime's
 /// workers, one per core); a burst beyond that opens a connection and closes it after.
+/// (Asked once: `available_parallelism` reads the process's cgroup files.)
 fn keep() -> usize {
-    std::thread::available_parallelism().map_or(4, |n| n.get().max(4))
+    static KEEP: OnceLock<usize> = OnceLock::new();
+    *KEEP.get_or_init(|| std::thread::available_parallelism().map_or(4, |n| n.get().max(4)))
 }
 
 /// A few query-only connections to one SQLite file, for reads by id on the calling thread.
