@@ -51,9 +51,10 @@ pub struct SqlStore {
 /// A SQLite connection of its own that only ever asks `PRAGMA data_version`, which changes
 /// whenever *another* connection (in this process or any other) commits. It never writes, so
 /// every commit counts. Opened on first use; `generation` counts (re)connections, because a
-/// new connection starts its own count. The pragma is a read of one header field, so it runs
-/// on the calling thread (as point reads do) and waits at most [`point::BUSY`] for a lock;
-/// past that the version is unknown this time and the caller reads afresh.
+/// new connection starts its own count. The pragma opens a read transaction that reads no
+/// table, so it runs on the calling thread (as point reads do) and waits at most
+/// [`point::BUSY`] for a lock; past that the version is unknown this time and the caller
+/// reads afresh.
 pub(crate) struct Probe {
     path: Option<String>,
     conn: futures_util::lock::Mutex<(u64, Option<rusqlite::Connection>)>,
