@@ -32,6 +32,8 @@ pub struct ContactQuery {
     pub band: Option<kith_core::strength::Band>,
     /// Only people on the due list: overdue for their cadence or owed a follow-up (needs `now`).
     pub overdue: bool,
+    /// Only these people (a search's hits, to filter them further).
+    pub ids: Option<Vec<ContactId>>,
     pub sort: ContactSort,
     pub limit: Option<u64>,
     pub offset: u64,

@@ -988,6 +988,14 @@ async fn lists_filter_and_sort(db: &TestDb) {
     let q = ContactQuery { limit: Some(1), offset: 1, ..Default::default() };
     let page = s.list_contacts(&q).await.unwrap();
     assert_eq!((page.total, names(page)), (3, vec!["Bea".to_string()]));
+    // Only the given people (a search's hits), with the other filters still applied.
+    let ids = Some(vec![c.id, b.id]);
+    let q = ContactQuery { ids: ids.clone(), ..Default::default() };
+    assert_eq!(names(s.list_contacts(&q).await.unwrap()), ["Bea", "Cy"]);
+    let q = ContactQuery { ids, tag: Some("mentor".into()), ..Default::default() };
+    assert_eq!(names(s.list_contacts(&q).await.unwrap()), ["Bea"]);
+    let q = ContactQuery { ids: Some(vec![]), ..Default::default() };
+    assert_eq!(s.list_contacts(&q).await.unwrap().total, 0);
     let orgs = s.list_organizations(&OrganizationQuery::default()).await.unwrap();
     assert_eq!(
         orgs.items.iter().map(|o| (o.name.as_str(), o.current_people)).collect::<Vec<_>>(),

@@ -329,6 +329,7 @@ async fn list_contacts(
         sort,
         limit: Some(p.limit()),
         offset: p.offset.unwrap_or(0),
+        ids: None,
     };
     ok(&*app.list_contacts(&q).await?)
 }

@@ -47,6 +47,51 @@ pub fn bars(data: &[(String, f64)], title: &str) -> String {
     out
 }
 
+/// A horizontal bar chart of labelled counts, one row each (for category shares, whose long
+/// labels do not fit under vertical bars).
+pub fn hbars(data: &[(String, f64)], title: &str) -> String {
+    const W: f64 = 420.0;
+    const ROW: f64 = 20.0;
+    const LABEL: f64 = 150.0;
+    const COUNT: f64 = 56.0;
+    let h = ROW * data.len().max(1) as f64 + 4.0;
+    let max = data.iter().map(|(_, v)| *v).fold(0.0_f64, f64::max).max(1.0);
+    let mut out = format!(
+        "<svg viewBox=\"0 0 {W} {h}\" role=\"img\" aria-label=\"{}\" width=\"100%\">",
+        escape(title)
+    );
+    for (i, (label, v)) in data.iter().enumerate() {
+        let y = i as f64 * ROW + 2.0;
+        let len = (W - LABEL - COUNT) * v / max;
+        let shown: String = if label.chars().count() > 22 {
+            label.chars().take(21).chain(['\u{2026}']).collect()
+        } else {
+            label.clone()
+        };
+        out.push_str(&format!(
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            LABEL - 6.0,
+            y + ROW * 0.65,
+            escape(&shown)
+        ));
+        out.push_str(&format!(
+            "<rect class=\"bar-rect\" x=\"{LABEL}\" y=\"{:.1}\" width=\"{len:.1}\" height=\"{:.1}\"><title>{}: {}</title></rect>",
+            y + 3.0,
+            ROW - 6.0,
+            escape(label),
+            v
+        ));
+        out.push_str(&format!(
+            "<text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+            LABEL + len + 4.0,
+            y + ROW * 0.65,
+            v
+        ));
+    }
+    out.push_str("</svg>");
+    out
+}
+
 fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
@@ -58,5 +103,17 @@ mod tests {
         let svg = super::bars(&[("a<b".into(), 2.0), ("c".into(), 0.0)], "t");
         assert_eq!(svg.matches("<rect").count(), 2);
         assert!(svg.contains("a&lt;b") && !svg.contains("a<b"));
+    }
+
+    #[test]
+    fn horizontal_bars_scale_to_the_largest_and_shorten_long_labels() {
+        let long = "A very long organization name, Inc.".to_string();
+        let svg = super::hbars(&[(long.clone(), 10.0), ("b&c".into(), 5.0)], "t");
+        assert_eq!(svg.matches("<rect").count(), 2);
+        assert!(svg.contains("width=\"214.0\"") && svg.contains("width=\"107.0\""), "{svg}");
+        assert!(svg.contains("A very long organizati\u{2026}"), "{svg}");
+        // The full label stays in the tooltip.
+        assert!(svg.contains(&format!("<title>{long}: 10</title>")));
+        assert!(svg.contains("b&amp;c"));
     }
 }

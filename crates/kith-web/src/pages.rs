@@ -100,6 +100,23 @@ pub(crate) fn form_errors(e: StoreError) -> Result<FormErrors, PageError> {
     }
 }
 
+/// An input error on one field, as the store reports them.
+fn invalid(field: &str, value: &str, expected: &str) -> StoreError {
+    StoreError::Invalid(kith_core::ValidationError::one(field, Some(value), expected))
+}
+
+/// A name that found nobody, or several, as an error on the form field it was typed into.
+fn lookup_error(field: &str, e: StoreError) -> StoreError {
+    let expected = match &e {
+        StoreError::NotFound { what, reference } => {
+            format!("the name, email or id of a {what} in Kith (none matches {reference:?})")
+        }
+        StoreError::Ambiguous { .. } => format!("one match ({e})"),
+        _ => return e,
+    };
+    StoreError::Invalid(kith_core::ValidationError::one(field, None, &expected))
+}
+
 async fn today(State(app): State<AppState>, Extension(csrf): Extension<CsrfToken>) -> PageResult {
     let s = &*app.store;
     let now = (app.clock)();
@@ -163,6 +180,9 @@ struct PeopleQuery {
 
 const PAGE_SIZE: u64 = 50;
 
+/// How many search matches the People page shows (and filters, when filters are set).
+const SEARCH_HITS: usize = 200;
+
 async fn people(
     State(app): State<AppState>,
     Extension(csrf): Extension<CsrfToken>,
@@ -191,30 +211,46 @@ async fn people(
         }
     };
     let role = kith_core::leverage::RelationshipRole::parse(&q.role);
+    let band = kith_core::strength::Band::parse(&q.band);
+    let tag = Some(q.tag.trim().to_lowercase()).filter(|t| !t.is_empty());
+    let overdue = !q.overdue.is_empty();
+    let filtered =
+        tag.is_some() || organization.is_some() || role.is_some() || band.is_some() || overdue;
+    let searching = !q.q.trim().is_empty();
     let (people, hits, total) = if !message.is_empty() {
         (vec![], vec![], 0)
-    } else if q.q.trim().is_empty() {
+    } else if searching && !filtered {
+        // Best matches first.
+        let hits = app.store.search(&q.q, SEARCH_HITS).await?;
+        let n = hits.len() as u64;
+        (vec![], hits, n)
+    } else {
+        // A search with filters lists the matches that pass the filters, in the chosen order.
+        let ids = if searching {
+            Some(app.store.search(&q.q, SEARCH_HITS).await?.iter().map(|h| h.contact.id).collect())
+        } else {
+            None
+        };
         let list = app
             .list_contacts(&ContactQuery {
                 now: Some(now),
-                tag: Some(q.tag.trim().to_lowercase()).filter(|t| !t.is_empty()),
+                tag,
                 organization,
                 role,
-                band: kith_core::strength::Band::parse(&q.band),
-                overdue: !q.overdue.is_empty(),
+                band,
+                overdue,
+                ids,
                 sort,
                 limit: Some(PAGE_SIZE),
                 offset: (page - 1) * PAGE_SIZE,
             })
             .await?;
         (list.items.clone(), vec![], list.total)
-    } else {
-        let hits = app.store.search(&q.q, 50).await?;
-        let n = hits.len() as u64;
-        (vec![], hits, n)
     };
     render(&PeoplePage {
         nav: nav(&app, &csrf, "people"),
+        ranked: searching && !filtered,
+        filtered,
         q: q.q,
         tag: q.tag,
         org: q.org,
@@ -297,7 +333,7 @@ async fn person_view(
     app: &AppState,
     csrf: &CsrfToken,
     id: ContactId,
-    log_errors: FormErrors,
+    form: FormState,
 ) -> Result<PersonPage, PageError> {
     let s = &*app.store;
     let now = (app.clock)();
@@ -320,6 +356,7 @@ async fn person_view(
                 kind: "note".into(),
                 text: n.body,
                 with: String::new(),
+                href: String::new(),
             },
         ));
     }
@@ -336,11 +373,46 @@ async fn person_view(
                 kind: e.kind.to_string(),
                 text: e.line(),
                 with: String::new(),
+                href: String::new(),
             },
         ));
     }
-    timeline.sort_by_key(|t| std::cmp::Reverse(t.0));
     let network = s.contact_network(id).await?;
+    let midnight = |d: chrono::NaiveDate| d.and_time(chrono::NaiveTime::MIN).and_utc();
+    for (e, met_here) in &network.events {
+        timeline.push((
+            midnight(e.starts_on),
+            TimelineItem {
+                on: e.starts_on.to_string(),
+                kind: "event".into(),
+                text: e.name.clone(),
+                with: if *met_here { "first met here".into() } else { String::new() },
+                href: format!("/events/{}", e.id),
+            },
+        ));
+    }
+    let opportunities =
+        s.list_opportunities(&OpportunityQuery { contact: Some(id), ..Default::default() }).await?;
+    for o in &opportunities {
+        for (n, step) in o.history.iter().enumerate() {
+            let text = if n == 0 {
+                format!("{} ({}): {}", o.title, o.kind.as_str(), step.stage)
+            } else {
+                format!("{}: moved to {}", o.title, step.stage)
+            };
+            timeline.push((
+                midnight(step.on),
+                TimelineItem {
+                    on: step.on.to_string(),
+                    kind: "opportunity".into(),
+                    text,
+                    with: String::new(),
+                    href: format!("/opportunities#o-{}", o.id),
+                },
+            ));
+        }
+    }
+    timeline.sort_by_key(|t| std::cmp::Reverse(t.0));
     let cadence = match (&nurture.settings.cadence_days, &nurture.settings.cadence_source) {
         (Some(d), Some(kith_core::nurture::CadenceSource::Tag(t))) => {
             format!("every {d} days (tag {t})")
@@ -364,13 +436,10 @@ async fn person_view(
         timeline: timeline.into_iter().map(|(_, t)| t).take(60).collect(),
         events: network.events,
         communities: network.communities,
-        opportunities: s
-            .list_opportunities(&OpportunityQuery { contact: Some(id), ..Default::default() })
-            .await?,
+        opportunities,
         collaborations: s.list_collaborations(Some(id)).await?,
         now,
-        log_errors,
-        log_values: Default::default(),
+        form,
         c,
     })
 }
@@ -381,7 +450,7 @@ async fn person(
     Path(id): Path<String>,
 ) -> PageResult {
     let id = ContactId(parse_id("person", &id)?);
-    render(&person_view(&app, &csrf, id, FormErrors::default()).await?)
+    render(&person_view(&app, &csrf, id, FormState::default()).await?)
 }
 
 async fn edit_person(
@@ -495,15 +564,17 @@ async fn log_interaction(
     match result {
         Ok(()) => see_other(&back_to(&f.back, format!("/people/{id}"))),
         Err(e) => {
-            let errors = form_errors(e)?;
-            let mut page = person_view(&app, &csrf, id, errors).await?;
-            page.log_values = crate::views::LogValues {
-                kind: f.kind,
-                direction: f.direction,
-                at: f.at,
-                summary: f.summary,
-            };
-            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+            let form = FormState::failed(
+                "log",
+                form_errors(e)?,
+                [
+                    ("kind", f.kind),
+                    ("direction", f.direction),
+                    ("at", f.at),
+                    ("summary", f.summary),
+                ],
+            );
+            person_failed(&app, &csrf, id, form).await
         }
     }
 }
@@ -514,29 +585,55 @@ struct NoteForm {
     body: String,
 }
 
+/// The person page again, with the form that failed.
+async fn person_failed(
+    app: &AppState,
+    csrf: &CsrfToken,
+    id: ContactId,
+    form: FormState,
+) -> PageResult {
+    render_status(StatusCode::UNPROCESSABLE_ENTITY, &person_view(app, csrf, id, form).await?)
+}
+
 async fn add_note(
     State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<String>,
     Form(f): Form<NoteForm>,
 ) -> PageResult {
     let id = ContactId(parse_id("person", &id)?);
-    app.store.add_note(id, &f.body, (app.clock)()).await?;
-    see_other(&format!("/people/{id}"))
+    match app.store.add_note(id, &f.body, (app.clock)()).await {
+        Ok(_) => see_other(&format!("/people/{id}")),
+        Err(e) => {
+            let form = FormState::failed("note", form_errors(e)?, [("body", f.body)]);
+            person_failed(&app, &csrf, id, form).await
+        }
+    }
 }
 
 /// Sets a person's own keep-in-touch cadence; an empty field clears it (the tag's applies).
 async fn set_person_cadence(
     State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<String>,
     Form(f): Form<CadenceForm>,
 ) -> PageResult {
     let id = ContactId(parse_id("person", &id)?);
-    let days = match f.every.trim() {
-        "" => None,
-        every => Some(kith_core::nurture::parse_cadence("every", every)?),
-    };
-    app.store.set_cadence(id, days, (app.clock)()).await?;
-    see_other(&format!("/people/{id}"))
+    let result = async {
+        let days = match f.every.trim() {
+            "" => None,
+            every => Some(kith_core::nurture::parse_cadence("every", every)?),
+        };
+        app.store.set_cadence(id, days, (app.clock)()).await
+    }
+    .await;
+    match result {
+        Ok(_) => see_other(&format!("/people/{id}")),
+        Err(e) => {
+            let form = FormState::failed("cadence", form_errors(e)?, [("every", f.every)]);
+            person_failed(&app, &csrf, id, form).await
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -551,29 +648,39 @@ struct LedgerForm {
 
 async fn add_ledger(
     State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<String>,
     Form(f): Form<LedgerForm>,
 ) -> PageResult {
     let now = (app.clock)();
     let id = ContactId(parse_id("person", &id)?);
-    let kind = LedgerKind::parse(&f.kind).ok_or_else(|| {
-        WebError::Invalid(kith_core::ValidationError::one(
-            "kind",
-            Some(&f.kind),
-            &format!("one of {}", LedgerKind::expected()),
-        ))
-    })?;
-    let input = LedgerInput {
-        kind,
-        direction: LedgerDirection::parse(&f.direction),
-        status: None,
-        on: now.date_naive(),
-        participants: vec![id],
-        summary: f.summary,
-        notes: String::new(),
-    };
-    app.store.add_ledger_entry(&input, now).await?;
-    see_other(&format!("/people/{id}"))
+    let result = async {
+        let kind = LedgerKind::parse(&f.kind).ok_or_else(|| {
+            invalid("kind", &f.kind, &format!("one of {}", LedgerKind::expected()))
+        })?;
+        let input = LedgerInput {
+            kind,
+            direction: LedgerDirection::parse(&f.direction),
+            status: None,
+            on: now.date_naive(),
+            participants: vec![id],
+            summary: f.summary.clone(),
+            notes: String::new(),
+        };
+        app.store.add_ledger_entry(&input, now).await
+    }
+    .await;
+    match result {
+        Ok(_) => see_other(&format!("/people/{id}")),
+        Err(e) => {
+            let form = FormState::failed(
+                "ledger",
+                form_errors(e)?,
+                [("kind", f.kind), ("direction", f.direction), ("summary", f.summary)],
+            );
+            person_failed(&app, &csrf, id, form).await
+        }
+    }
 }
 
 async fn delete_person(State(app): State<AppState>, Path(id): Path<String>) -> PageResult {
@@ -607,15 +714,15 @@ async fn organization(
 async fn events_view(
     app: &AppState,
     csrf: &CsrfToken,
-    errors: FormErrors,
+    form: FormState,
 ) -> Result<EventsPage, PageError> {
     let events =
         app.store.list_events(&EventQuery { limit: Some(200), ..Default::default() }).await?.items;
-    Ok(EventsPage { nav: nav(app, csrf, "events"), events, errors })
+    Ok(EventsPage { nav: nav(app, csrf, "events"), events, form })
 }
 
 async fn events(State(app): State<AppState>, Extension(csrf): Extension<CsrfToken>) -> PageResult {
-    render(&events_view(&app, &csrf, FormErrors::default()).await?)
+    render(&events_view(&app, &csrf, FormState::default()).await?)
 }
 
 #[derive(Deserialize)]
@@ -659,10 +766,20 @@ async fn create_event(
     .await;
     match result {
         Ok(e) => see_other(&format!("/events/{}", e.id)),
-        Err(e) => render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &events_view(&app, &csrf, form_errors(e)?).await?,
-        ),
+        Err(e) => {
+            let form = FormState::failed(
+                "event",
+                form_errors(e)?,
+                [
+                    ("name", f.name),
+                    ("start", f.start),
+                    ("end", f.end),
+                    ("kind", f.kind),
+                    ("location", f.location),
+                ],
+            );
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &events_view(&app, &csrf, form).await?)
+        }
     }
 }
 
@@ -672,6 +789,15 @@ async fn event(
     Path(id): Path<String>,
 ) -> PageResult {
     let id = EventId(parse_id("event", &id)?);
+    render(&event_view(&app, &csrf, id, FormState::default()).await?)
+}
+
+async fn event_view(
+    app: &AppState,
+    csrf: &CsrfToken,
+    id: EventId,
+    form: FormState,
+) -> Result<EventPage, PageError> {
     let e = app.store.get_event(id).await?;
     let open = app
         .store
@@ -681,7 +807,7 @@ async fn event(
         .filter(|f| f.event_id == id)
         .map(|f| f.contact.display_name)
         .collect();
-    render(&EventPage { nav: nav(&app, &csrf, "events"), e, open })
+    Ok(EventPage { nav: nav(app, csrf, "events"), e, open, form })
 }
 
 #[derive(Deserialize)]
@@ -694,24 +820,41 @@ struct AttendForm {
 
 async fn attend(
     State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<String>,
     Form(f): Form<AttendForm>,
 ) -> PageResult {
     let id = EventId(parse_id("event", &id)?);
-    let who = kith_store::resolve_contact(&*app.store, &f.contact).await?;
-    app.store.set_attendance(id, &[who], f.met_here.is_some()).await?;
-    see_other(&format!("/events/{id}"))
+    // An unknown event is a 404, not a form error.
+    app.store.get_event(id).await?;
+    let result = async {
+        let who = kith_store::resolve_contact(&*app.store, f.contact.trim())
+            .await
+            .map_err(|e| lookup_error("contact", e))?;
+        app.store.set_attendance(id, &[who], f.met_here.is_some()).await
+    }
+    .await;
+    match result {
+        Ok(_) => see_other(&format!("/events/{id}")),
+        Err(e) => {
+            let form = FormState::failed("attend", form_errors(e)?, [("contact", f.contact)]);
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &event_view(&app, &csrf, id, form).await?,
+            )
+        }
+    }
 }
 
 async fn communities_view(
     app: &AppState,
     csrf: &CsrfToken,
-    errors: FormErrors,
+    form: FormState,
 ) -> Result<CommunitiesPage, PageError> {
     Ok(CommunitiesPage {
         nav: nav(app, csrf, "communities"),
         communities: app.store.list_communities().await?,
-        errors,
+        form,
     })
 }
 
@@ -719,7 +862,7 @@ async fn communities(
     State(app): State<AppState>,
     Extension(csrf): Extension<CsrfToken>,
 ) -> PageResult {
-    render(&communities_view(&app, &csrf, FormErrors::default()).await?)
+    render(&communities_view(&app, &csrf, FormState::default()).await?)
 }
 
 #[derive(Deserialize)]
@@ -738,9 +881,9 @@ async fn create_community(
     Form(f): Form<CommunityForm>,
 ) -> PageResult {
     let input = CommunityInput {
-        name: f.name,
+        name: f.name.clone(),
         kind: CommunityKind::parse_loose(&f.kind),
-        url: Some(f.url),
+        url: Some(f.url.clone()),
         my_role: None,
         since: None,
         renews_on: None,
@@ -748,10 +891,17 @@ async fn create_community(
     };
     match app.store.create_community(&input, (app.clock)()).await {
         Ok(c) => see_other(&format!("/communities/{}", c.id)),
-        Err(e) => render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &communities_view(&app, &csrf, form_errors(e)?).await?,
-        ),
+        Err(e) => {
+            let form = FormState::failed(
+                "community",
+                form_errors(e)?,
+                [("name", f.name), ("kind", f.kind), ("url", f.url)],
+            );
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &communities_view(&app, &csrf, form).await?,
+            )
+        }
     }
 }
 
@@ -770,19 +920,19 @@ async fn community(
 async fn goals_view(
     app: &AppState,
     csrf: &CsrfToken,
-    errors: FormErrors,
+    form: FormState,
 ) -> Result<GoalsPage, PageError> {
     let now = (app.clock)();
     Ok(GoalsPage {
         nav: nav(app, csrf, "goals"),
         goals: app.goal_progress(now.date_naive()).await?.to_vec(),
         review: app.review(Period::Week, now).await?,
-        errors,
+        form,
     })
 }
 
 async fn goals(State(app): State<AppState>, Extension(csrf): Extension<CsrfToken>) -> PageResult {
-    render(&goals_view(&app, &csrf, FormErrors::default()).await?)
+    render(&goals_view(&app, &csrf, FormState::default()).await?)
 }
 
 #[derive(Deserialize)]
@@ -803,9 +953,7 @@ async fn create_goal(
     Form(f): Form<GoalForm>,
 ) -> PageResult {
     let result = async {
-        let bad = |field: &str, v: &str, exp: String| {
-            StoreError::Invalid(kith_core::ValidationError::one(field, Some(v), &exp))
-        };
+        let bad = |field: &str, v: &str, exp: String| invalid(field, v, &exp);
         let input =
             GoalInput {
                 metric: GoalMetric::parse_loose(&f.metric)
@@ -823,17 +971,21 @@ async fn create_goal(
     .await;
     match result {
         Ok(_) => see_other("/goals"),
-        Err(e) => render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &goals_view(&app, &csrf, form_errors(e)?).await?,
-        ),
+        Err(e) => {
+            let form = FormState::failed(
+                "goal",
+                form_errors(e)?,
+                [("metric", f.metric), ("target", f.target), ("per", f.per), ("tag", f.tag)],
+            );
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &goals_view(&app, &csrf, form).await?)
+        }
     }
 }
 
 async fn opportunities_view(
     app: &AppState,
     csrf: &CsrfToken,
-    errors: FormErrors,
+    form: FormState,
 ) -> Result<OpportunitiesPage, PageError> {
     let pipeline: Pipeline = app.store.pipeline().await?;
     let list = app.store.list_opportunities(&OpportunityQuery::default()).await?;
@@ -845,14 +997,14 @@ async fn opportunities_view(
             cards: list.iter().filter(|o| o.stage == *s).cloned().collect(),
         })
         .collect();
-    Ok(OpportunitiesPage { nav: nav(app, csrf, "opportunities"), columns, stages, errors })
+    Ok(OpportunitiesPage { nav: nav(app, csrf, "opportunities"), columns, stages, form })
 }
 
 async fn opportunities(
     State(app): State<AppState>,
     Extension(csrf): Extension<CsrfToken>,
 ) -> PageResult {
-    render(&opportunities_view(&app, &csrf, FormErrors::default()).await?)
+    render(&opportunities_view(&app, &csrf, FormState::default()).await?)
 }
 
 #[derive(Deserialize)]
@@ -872,7 +1024,20 @@ async fn create_opportunity(
 ) -> PageResult {
     let now = (app.clock)();
     let result = async {
-        let organization = if f.org.trim().is_empty() {
+        // A new organization is created only for an opportunity that will be created.
+        let mut input = OpportunityInput {
+            title: f.title.clone(),
+            kind: OpportunityKind::parse(&f.kind).unwrap_or(OpportunityKind::Other),
+            organization: None,
+            stage: None,
+            on: None,
+            next_step: None,
+            next_step_due: None,
+            contacts: vec![],
+            notes: String::new(),
+        };
+        input.normalized(&app.store.pipeline().await?, now.date_naive())?;
+        input.organization = if f.org.trim().is_empty() {
             None
         } else {
             match kith_store::resolve_organization(&*app.store, f.org.trim()).await {
@@ -886,29 +1051,25 @@ async fn create_opportunity(
                         .await?
                         .id,
                 ),
-                Err(e) => return Err(e),
+                Err(e) => return Err(lookup_error("name", e)),
             }
-        };
-        let input = OpportunityInput {
-            title: f.title.clone(),
-            kind: OpportunityKind::parse(&f.kind).unwrap_or(OpportunityKind::Other),
-            organization,
-            stage: None,
-            on: None,
-            next_step: None,
-            next_step_due: None,
-            contacts: vec![],
-            notes: String::new(),
         };
         app.store.create_opportunity(&input, now).await
     }
     .await;
     match result {
         Ok(o) => see_other(&format!("/opportunities#o-{}", o.id)),
-        Err(e) => render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &opportunities_view(&app, &csrf, form_errors(e)?).await?,
-        ),
+        Err(e) => {
+            let form = FormState::failed(
+                "opportunity",
+                form_errors(e)?,
+                [("title", f.title), ("kind", f.kind), ("org", f.org)],
+            );
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &opportunities_view(&app, &csrf, form).await?,
+            )
+        }
     }
 }
 
@@ -920,6 +1081,7 @@ struct MoveForm {
 
 async fn move_opportunity(
     State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<String>,
     Form(f): Form<MoveForm>,
 ) -> PageResult {
@@ -927,7 +1089,13 @@ async fn move_opportunity(
     let id = kith_core::OpportunityId(parse_id("opportunity", &id)?);
     let current = app.store.get_opportunity(id).await?;
     if current.stage != f.stage {
-        app.store.move_opportunity(id, &f.stage, now.date_naive(), now).await?;
+        if let Err(e) = app.store.move_opportunity(id, &f.stage, now.date_naive(), now).await {
+            let form = FormState::failed("move", form_errors(e)?, [("stage", f.stage)]);
+            return render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &opportunities_view(&app, &csrf, form).await?,
+            );
+        }
     }
     see_other(&format!("/opportunities#o-{id}"))
 }
@@ -993,6 +1161,15 @@ async fn insights(
         growth_svg: crate::charts::bars(&growth, "New people per month"),
         strength_svg: crate::charts::bars(&strength, "People per strength tenth"),
         layers_svg: crate::charts::bars(&layers, "People in each Dunbar layer"),
+        diversity_svgs: [
+            ("Organizations", &i.organizations),
+            ("Industries", &i.industries),
+            ("Locations", &i.locations),
+            ("Met via", &i.met_via),
+        ]
+        .into_iter()
+        .map(|(label, spread)| (label, spread_chart(label, spread, i.contacts)))
+        .collect(),
         spreads: vec![
             ("Organizations", i.organizations.clone()),
             ("Industries", i.industries.clone()),
@@ -1006,6 +1183,22 @@ async fn insights(
         ],
         i,
     })
+}
+
+/// One diversity dimension as bars: the largest categories, then the rest and the unknown.
+fn spread_chart(label: &str, s: &kith_core::insights::Spread, contacts: usize) -> String {
+    let mut rows: Vec<(String, f64)> =
+        s.top.iter().map(|c| (c.label.clone(), c.count as f64)).collect();
+    let shown: i64 = s.top.iter().map(|c| c.count).sum();
+    let rest = contacts as i64 - shown - s.unknown;
+    if rest > 0 {
+        let more = s.distinct.saturating_sub(s.top.len());
+        rows.push((format!("{more} more"), rest as f64));
+    }
+    if s.unknown > 0 {
+        rows.push(("not known".into(), s.unknown as f64));
+    }
+    crate::charts::hbars(&rows, &format!("People by {}", label.to_lowercase()))
 }
 
 async fn trash(State(app): State<AppState>, Extension(csrf): Extension<CsrfToken>) -> PageResult {
@@ -1043,6 +1236,7 @@ async fn settings_view(
         app_passwords: s.tokens(crate::dav::APP_PASSWORD).await?,
         feed_links: s.tokens(crate::feeds::FEED_TOKEN).await?,
         secret: None,
+        form: FormState::default(),
     })
 }
 
@@ -1137,21 +1331,42 @@ struct CadenceForm {
     every: String,
 }
 
+/// Settings again with the form that failed.
+pub(crate) async fn settings_failed(
+    app: &AppState,
+    csrf: &CsrfToken,
+    form: FormState,
+) -> PageResult {
+    let mut page = settings_view(app, csrf, String::new()).await?;
+    page.form = form;
+    render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+}
+
 async fn set_cadence(
     State(app): State<AppState>,
     Extension(csrf): Extension<CsrfToken>,
     Form(f): Form<CadenceForm>,
 ) -> PageResult {
-    let days = kith_core::nurture::parse_cadence("every", &f.every)?;
-    app.store.set_tag_cadence(&f.tag, Some(days)).await?;
-    render(
-        &settings_view(
-            &app,
-            &csrf,
-            format!("Everyone tagged {} is due every {days} days.", f.tag.trim()),
-        )
-        .await?,
-    )
+    let result = async {
+        let days = kith_core::nurture::parse_cadence("every", &f.every)?;
+        app.store.set_tag_cadence(&f.tag, Some(days)).await.map(|_| days)
+    }
+    .await;
+    match result {
+        Ok(days) => render(
+            &settings_view(
+                &app,
+                &csrf,
+                format!("Everyone tagged {} is due every {days} days.", f.tag.trim()),
+            )
+            .await?,
+        ),
+        Err(e) => {
+            let form =
+                FormState::failed("cadence", form_errors(e)?, [("tag", f.tag), ("every", f.every)]);
+            settings_failed(&app, &csrf, form).await
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -1165,22 +1380,29 @@ async fn set_half_life(
     Extension(csrf): Extension<CsrfToken>,
     Form(f): Form<DaysForm>,
 ) -> PageResult {
-    let days: f64 = f.days.trim().parse().map_err(|_| {
-        WebError::Invalid(kith_core::ValidationError::one(
-            "half-life",
-            Some(&f.days),
-            "a number of days from 1 to 3650",
-        ))
-    })?;
-    let n = app.store.set_half_life(days).await?;
-    render(
-        &settings_view(
-            &app,
-            &csrf,
-            format!("Half-life set to {days} days; strength recomputed for {n} people."),
-        )
-        .await?,
-    )
+    let result = async {
+        let days: f64 = f
+            .days
+            .trim()
+            .parse()
+            .map_err(|_| invalid("half-life", &f.days, "a number of days from 1 to 3650"))?;
+        app.store.set_half_life(days).await.map(|n| (days, n))
+    }
+    .await;
+    match result {
+        Ok((days, n)) => render(
+            &settings_view(
+                &app,
+                &csrf,
+                format!("Half-life set to {days} days; strength recomputed for {n} people."),
+            )
+            .await?,
+        ),
+        Err(e) => {
+            let form = FormState::failed("half-life", form_errors(e)?, [("days", f.days)]);
+            settings_failed(&app, &csrf, form).await
+        }
+    }
 }
 
 async fn set_follow_up(
@@ -1188,18 +1410,29 @@ async fn set_follow_up(
     Extension(csrf): Extension<CsrfToken>,
     Form(f): Form<DaysForm>,
 ) -> PageResult {
-    let days: u32 = f.days.trim().parse().map_err(|_| {
-        WebError::Invalid(kith_core::ValidationError::one(
-            "follow-up",
-            Some(&f.days),
-            "a number of days from 0 to 366",
-        ))
-    })?;
-    app.store.set_follow_up_days(days).await?;
-    render(
-        &settings_view(&app, &csrf, format!("New events ask for a follow-up within {days} days."))
+    let result = async {
+        let days: u32 = f
+            .days
+            .trim()
+            .parse()
+            .map_err(|_| invalid("follow-up", &f.days, "a number of days from 0 to 366"))?;
+        app.store.set_follow_up_days(days).await.map(|_| days)
+    }
+    .await;
+    match result {
+        Ok(days) => render(
+            &settings_view(
+                &app,
+                &csrf,
+                format!("New events ask for a follow-up within {days} days."),
+            )
             .await?,
-    )
+        ),
+        Err(e) => {
+            let form = FormState::failed("follow-up", form_errors(e)?, [("days", f.days)]);
+            settings_failed(&app, &csrf, form).await
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -1213,9 +1446,20 @@ async fn set_stages(
     Extension(csrf): Extension<CsrfToken>,
     Form(f): Form<StagesForm>,
 ) -> PageResult {
-    let p = Pipeline::parse(&f.stages)?;
-    app.store.set_pipeline(&p).await?;
-    render(&settings_view(&app, &csrf, format!("Pipeline: {}", p.all().join(" → "))).await?)
+    let result = async {
+        let p = Pipeline::parse(&f.stages)?;
+        app.store.set_pipeline(&p).await.map(|_| p)
+    }
+    .await;
+    match result {
+        Ok(p) => {
+            render(&settings_view(&app, &csrf, format!("Pipeline: {}", p.all().join(" → "))).await?)
+        }
+        Err(e) => {
+            let form = FormState::failed("stages", form_errors(e)?, [("stages", f.stages)]);
+            settings_failed(&app, &csrf, form).await
+        }
+    }
 }
 
 #[derive(Deserialize)]

@@ -346,7 +346,11 @@ struct MeForm {
     emails: String,
 }
 
-async fn set_me(State(app): State<AppState>, Form(f): Form<MeForm>) -> PageResult {
+async fn set_me(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Form(f): Form<MeForm>,
+) -> PageResult {
     let emails: Vec<String> = f
         .emails
         .split([',', ' ', '\n'])
@@ -354,6 +358,15 @@ async fn set_me(State(app): State<AppState>, Form(f): Form<MeForm>) -> PageResul
         .filter(|e| !e.is_empty())
         .map(str::to_string)
         .collect();
-    app.store.set_own_emails(&emails).await?;
-    Ok(Redirect::to("/settings").into_response())
+    match app.store.set_own_emails(&emails).await {
+        Ok(_) => Ok(Redirect::to("/settings").into_response()),
+        Err(e) => {
+            let form = crate::views::FormState::failed(
+                "me",
+                crate::pages::form_errors(e)?,
+                [("emails", f.emails)],
+            );
+            crate::pages::settings_failed(&app, &csrf, form).await
+        }
+    }
 }

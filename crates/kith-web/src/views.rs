@@ -85,6 +85,53 @@ impl FormErrors {
     }
 }
 
+/// A form as it came back with errors: which form on the page failed, what was typed into it,
+/// and its field errors. Templates read values and errors per form, so on a page with several
+/// forms (a person's page, Settings) each error shows next to its own field and only the failed
+/// form keeps what was typed; the others show their usual values.
+#[derive(Clone, Debug, Default)]
+pub struct FormState {
+    /// The failed form's name ("" when none failed).
+    pub form: &'static str,
+    pub values: Vec<(&'static str, String)>,
+    pub errors: FormErrors,
+}
+
+impl FormState {
+    /// A failed form, with what was typed into each field.
+    pub fn failed<const N: usize>(
+        form: &'static str,
+        errors: FormErrors,
+        values: [(&'static str, String); N],
+    ) -> Self {
+        Self { form, values: values.into(), errors }
+    }
+
+    /// What was typed into a field of the failed form, or `default` (the field's usual value).
+    pub fn value_or(&self, form: &str, field: &str, default: &str) -> String {
+        if self.form == form {
+            if let Some((_, v)) = self.values.iter().find(|(k, _)| *k == field) {
+                return v.clone();
+            }
+        }
+        default.to_string()
+    }
+
+    /// The errors of one field of a form; `error_field` names the field in the validation errors
+    /// when it differs from the input's name (empty: the same).
+    pub fn error(&self, form: &str, field: &str, error_field: &str) -> String {
+        if self.form != form {
+            return String::new();
+        }
+        self.errors.get(if error_field.is_empty() { field } else { error_field })
+    }
+
+    /// Errors of a form that no input of it shows (shown above the form).
+    pub fn others<K: AsRef<[&'static str]> + ?Sized>(&self, form: &str, known: &K) -> Vec<String> {
+        if self.form != form { Vec::new() } else { self.errors.other(known.as_ref()) }
+    }
+}
+
 /// "3 days ago" for an optional time.
 pub fn ago(t: &Option<DateTime<Utc>>, now: &DateTime<Utc>) -> String {
     match t {
@@ -123,6 +170,10 @@ pub struct TodayPage {
 #[template(path = "people.html")]
 pub struct PeoplePage {
     pub nav: Nav,
+    /// Search results best first (a search without filters), rather than the filtered table.
+    pub ranked: bool,
+    /// Any filter is set (tag, organization, role, strength, overdue).
+    pub filtered: bool,
     pub q: String,
     pub tag: String,
     pub org: String,
@@ -220,6 +271,8 @@ pub struct TimelineItem {
     pub kind: String,
     pub text: String,
     pub with: String,
+    /// Where the entry's record lives (an event, an opportunity), or empty.
+    pub href: String,
 }
 
 #[derive(Template)]
@@ -237,18 +290,8 @@ pub struct PersonPage {
     pub opportunities: Vec<Opportunity>,
     pub collaborations: Vec<kith_core::pipeline::Collaboration>,
     pub now: DateTime<Utc>,
-    pub log_errors: FormErrors,
-    /// What was typed into the log form, shown again next to its errors.
-    pub log_values: LogValues,
-}
-
-/// The log form's fields as typed.
-#[derive(Debug, Default)]
-pub struct LogValues {
-    pub kind: String,
-    pub direction: String,
-    pub at: String,
-    pub summary: String,
+    /// A quick form (log, note, cadence, ledger) that came back with errors.
+    pub form: FormState,
 }
 
 #[derive(Template)]
@@ -270,7 +313,7 @@ pub struct OrganizationPage {
 pub struct EventsPage {
     pub nav: Nav,
     pub events: Vec<EventSummary>,
-    pub errors: FormErrors,
+    pub form: FormState,
 }
 
 #[derive(Template)]
@@ -279,6 +322,7 @@ pub struct EventPage {
     pub nav: Nav,
     pub e: Event,
     pub open: Vec<String>,
+    pub form: FormState,
 }
 
 #[derive(Template)]
@@ -286,7 +330,7 @@ pub struct EventPage {
 pub struct CommunitiesPage {
     pub nav: Nav,
     pub communities: Vec<CommunitySummary>,
-    pub errors: FormErrors,
+    pub form: FormState,
 }
 
 #[derive(Template)]
@@ -322,7 +366,7 @@ pub struct GoalsPage {
     pub nav: Nav,
     pub goals: Vec<GoalProgress>,
     pub review: std::sync::Arc<ReviewSummary>,
-    pub errors: FormErrors,
+    pub form: FormState,
 }
 
 /// What the Goals page shows of the week in review: counts and follow-ups. The app keeps this
@@ -370,7 +414,7 @@ pub struct OpportunitiesPage {
     pub nav: Nav,
     pub columns: Vec<Column>,
     pub stages: Vec<String>,
-    pub errors: FormErrors,
+    pub form: FormState,
 }
 
 #[derive(Template)]
@@ -391,6 +435,8 @@ pub struct InsightsPage {
     pub growth_svg: String,
     pub strength_svg: String,
     pub layers_svg: String,
+    /// One chart per diversity dimension (organizations, industries, locations, met via).
+    pub diversity_svgs: Vec<(&'static str, String)>,
     pub spreads: Vec<(&'static str, kith_core::insights::Spread)>,
     pub rankings: Vec<(&'static str, Vec<kith_core::insights::Ranked>)>,
 }
@@ -455,6 +501,8 @@ pub struct SettingsPage {
     pub feed_links: Vec<kith_store::ApiToken>,
     /// A secret just created, shown this once, with how to use it.
     pub secret: Option<ShownSecret>,
+    /// A settings form that came back with errors.
+    pub form: FormState,
 }
 
 /// A new app password or feed link, shown once.
@@ -485,5 +533,6 @@ pub fn interaction_item(i: &Interaction, me: kith_core::ContactId) -> TimelineIt
         kind: i.kind.to_string(),
         text: i.summary.clone(),
         with: if others.is_empty() { String::new() } else { format!("with {}", others.join(", ")) },
+        href: String::new(),
     }
 }

@@ -26,6 +26,48 @@
       }, 120);
     });
   }
+  // The People page: its search box and filters update the results as you type.
+  const pageBox = document.querySelector("[data-search-page]");
+  const results = document.getElementById("people-results");
+  if (pageBox && pageBox.form && results) {
+    const form = pageBox.form;
+    let pending = null;
+    let wait = null;
+    const refresh = function () {
+      const params = new URLSearchParams(new FormData(form));
+      params.delete("_csrf");
+      const url = form.action + "?" + params.toString();
+      if (pending) { pending.abort(); }
+      pending = new AbortController();
+      fetch(url, { headers: { Accept: "text/html" }, signal: pending.signal })
+        .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+        .then(function (html) {
+          const doc = new DOMParser().parseFromString(html, "text/html");
+          const fresh = doc.getElementById("people-results");
+          const count = doc.querySelector("h1 .count");
+          if (!fresh) { return; }
+          results.replaceChildren(...fresh.childNodes);
+          const shown = document.querySelector("h1 .count");
+          if (count && shown) { shown.textContent = count.textContent; }
+          history.replaceState(null, "", url);
+        })
+        .catch(function () { /* the Show button still works */ });
+    };
+    form.addEventListener("input", function (e) {
+      if (e.target.tagName !== "INPUT" || e.target.type === "checkbox") { return; }
+      clearTimeout(wait);
+      wait = setTimeout(refresh, 200);
+    });
+    form.addEventListener("change", function (e) {
+      if (e.target.tagName === "SELECT" || e.target.type === "checkbox") { refresh(); }
+    });
+  }
+  // The error page's "Go back" link (without script, the browser's Back button does it).
+  const back = document.querySelector("[data-back]");
+  if (back && history.length > 1) {
+    back.hidden = false;
+    back.addEventListener("click", function (e) { e.preventDefault(); history.back(); });
+  }
   document.addEventListener("keydown", function (e) {
     const typing = /INPUT|TEXTAREA|SELECT/.test(document.activeElement.tagName);
     if (!typing && e.key === "/" && box) { e.preventDefault(); box.focus(); }

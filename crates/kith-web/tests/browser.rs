@@ -155,6 +155,14 @@ impl Steps {
         }
     }
 
+    /// How many people the database holds.
+    async fn contacts(&self, store: &dyn kith_store::Store) -> u64 {
+        match store.stats().await {
+            Ok(stats) => stats.contacts,
+            Err(e) => self.fail("count the people", e.to_string()).await,
+        }
+    }
+
     /// Waits (up to 10 s: a click may still be loading the next page) until `want` is on the
     /// page (or, with `present = false`, gone).
     async fn expect(&self, step: &str, want: &str, present: bool) {
@@ -194,7 +202,10 @@ async fn a_newcomer_uses_the_app_in_a_real_browser() {
     // Log coffee with the first person due and watch them leave the due list.
     s.goto("open today", "/").await;
     let first = match s.client.find(Locator::Css("ol.due li")).await {
-        Ok(li) => li.attr("data-due").await.unwrap().unwrap(),
+        Ok(li) => match li.attr("data-due").await {
+            Ok(Some(name)) => name,
+            other => s.fail("read who is due", format!("data-due: {other:?}")).await,
+        },
         Err(e) => s.fail("find someone due", e.to_string()).await,
     };
     s.click("log coffee with them", "ol.due li:first-child button[type=submit]").await;
@@ -243,8 +254,27 @@ async fn a_newcomer_uses_the_app_in_a_real_browser() {
     s.expect("they are in the trash", "Hedwig Newcomer", true).await;
     s.click("restore them", "tr[data-trash='Hedwig Newcomer'] button").await;
     s.expect("they are back", "Log an interaction", true).await;
-    let back = store.search("Hedwig", 5).await.unwrap();
-    assert_eq!(back.len(), 1, "restored in the database too");
+    match store.search("Hedwig", 5).await {
+        Ok(back) if back.len() == 1 => {}
+        other => s.fail("they are back in the database", format!("search: {other:?}")).await,
+    }
+
+    // A bad cadence comes back next to its field, with what was typed.
+    s.fill("type a cadence Kith cannot read", "#cad-every", "often").await;
+    s.click("set the cadence", "form[action$='/cadence'] button[type=submit]").await;
+    s.expect("the error is shown", "\"often\" is not valid", true).await;
+    match s.client.find(Locator::Css("#cad-every")).await {
+        Ok(input) => match input.prop("value").await {
+            Ok(Some(v)) if v == "often" => {}
+            other => s.fail("what was typed is kept", format!("value: {other:?}")).await,
+        },
+        Err(e) => s.fail("the cadence field is there", e.to_string()).await,
+    }
+
+    // The People page's search box finds people as you type (no button pressed).
+    s.goto("open the people list", "/people").await;
+    s.fill("type part of a name", "main input[name=q]", "Hedw").await;
+    s.expect("matches appear as you type", "Hedwig Newcomer", true).await;
 
     // Upload a LinkedIn export, see the preview, confirm the import.
     let csv = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -257,11 +287,13 @@ async fn a_newcomer_uses_the_app_in_a_real_browser() {
     s.fill("choose the LinkedIn file", "#i-file", &csv).await;
     s.click("preview it", "form[enctype] button[type=submit]").await;
     s.expect("the preview counts new people", "Nothing is saved until you confirm", true).await;
-    let before = store.stats().await.unwrap().contacts;
+    let before = s.contacts(&*store).await;
     s.click("confirm the import", "form[action^='/import/'] button").await;
     s.expect("the import is saved", "Everything below is saved", true).await;
-    let after = store.stats().await.unwrap().contacts;
-    assert!(after > before, "the import added people ({before} → {after})");
+    let after = s.contacts(&*store).await;
+    if after <= before {
+        s.fail("the import added people", format!("{before} → {after}")).await;
+    }
 
     s.client.close().await.unwrap();
 }

@@ -118,6 +118,7 @@ impl Client {
 }
 
 kith_store::store_tests!(
+    forms_keep_input_and_timelines_join_everything,
     pages_forms_and_the_due_list,
     api_speaks_json_and_problems,
     sign_in_tokens_and_limits,
@@ -190,6 +191,133 @@ async fn collaborations_have_their_pages(db: &TestDb) {
     let restored = c.form(&format!("/trash/{}/restore", entry.id), &[]).await;
     assert_eq!(restored.location, page);
     assert!(c.get(&page).await.body.contains("Published"));
+}
+
+/// Every form sends bad input back to its own page: the error next to the field, what was typed
+/// kept, nothing saved. A person's timeline shows events and opportunities too; the People search
+/// keeps its filters; Insights draws diversity as charts.
+async fn forms_keep_input_and_timelines_join_everything(db: &TestDb) {
+    let s = &*db.store;
+    kith_store::demo::load(s, now()).await.unwrap();
+    let mut c = Client::new(db, false);
+    assert_eq!(c.get("/").await.status, StatusCode::OK);
+    let refused = |r: &Reply, id: &str, typed: &str| {
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains(&format!("id=\"{id}-error\"")), "{id} error: {}", r.body);
+        assert!(r.body.contains(&format!("aria-describedby=\"{id}-error\"")), "{}", r.body);
+        if !typed.is_empty() {
+            assert!(r.body.contains(typed), "{typed} kept: {}", r.body);
+        }
+    };
+
+    // The person page's quick forms.
+    let ada = kith_store::resolve_contact(s, "Ada Lovelace").await.unwrap();
+    let page = format!("/people/{ada}");
+    let notes = s.list_notes(ada).await.unwrap().len();
+    let cadence = s.contact_nurture(ada).await.unwrap().settings.cadence_days;
+    let r = c.form(&format!("{page}/note"), &[("body", "  ")]).await;
+    refused(&r, "note-body", "");
+    let r = c.form(&format!("{page}/cadence"), &[("every", "often")]).await;
+    refused(&r, "cad-every", "value=\"often\"");
+    // Only the failed form keeps input; the log form is untouched.
+    assert!(r.body.contains("id=\"log-summary\" name=\"summary\" type=\"text\" value=\"\""));
+    let r = c
+        .form(
+            &format!("{page}/ledger"),
+            &[("kind", "bribe"), ("direction", "given"), ("summary", "Reviewed her talk")],
+        )
+        .await;
+    refused(&r, "led-kind", "value=\"Reviewed her talk\"");
+    assert!(r.body.contains("<option value=\"given\" selected>"), "direction kept");
+    assert_eq!(s.list_notes(ada).await.unwrap().len(), notes);
+    assert_eq!(s.contact_nurture(ada).await.unwrap().settings.cadence_days, cadence);
+    let ledger = kith_store::LedgerQuery { contact: Some(ada), ..Default::default() };
+    let entries = s.list_ledger(&ledger).await.unwrap().total;
+    assert!(
+        !s.list_ledger(&ledger).await.unwrap().items.iter().any(|e| e.summary.contains("talk"))
+    );
+
+    // Events: the end before the start.
+    let events = s.list_events(&Default::default()).await.unwrap().total;
+    let r = c
+        .form(
+            "/events",
+            &[
+                ("name", "Kubecon"),
+                ("start", "2026-05-10"),
+                ("end", "2026-05-01"),
+                ("kind", "fair"),
+            ],
+        )
+        .await;
+    refused(&r, "ev-end", "value=\"Kubecon\"");
+    assert!(r.body.contains("<option value=\"fair\" selected>"));
+    assert_eq!(s.list_events(&Default::default()).await.unwrap().total, events);
+    // Someone Kith does not know cannot attend.
+    let event = s.list_events(&Default::default()).await.unwrap().items[0].id;
+    let attendees = s.get_event(event).await.unwrap().attendees.len();
+    let r = c.form(&format!("/events/{event}/attend"), &[("contact", "Nobody Known")]).await;
+    refused(&r, "att-who", "value=\"Nobody Known\"");
+    assert_eq!(s.get_event(event).await.unwrap().attendees.len(), attendees);
+
+    // Communities, goals, opportunities.
+    let r = c.form("/communities", &[("name", "Rust Guild"), ("url", "not a link")]).await;
+    refused(&r, "cm-url", "value=\"Rust Guild\"");
+    let r = c.form("/goals", &[("metric", "events"), ("target", "lots"), ("per", "week")]).await;
+    refused(&r, "g-target", "value=\"lots\"");
+    assert!(r.body.contains("<option value=\"week\" selected>"));
+    let goals = s.list_goals().await.unwrap().len();
+    let r = c.form("/opportunities", &[("title", " "), ("org", "Brand New Org")]).await;
+    refused(&r, "op-title", "value=\"Brand New Org\"");
+    // The organization is not created for an opportunity that was refused.
+    assert!(s.find_organizations("Brand New Org").await.unwrap().is_empty());
+    assert_eq!(s.list_goals().await.unwrap().len(), goals);
+    let opp = s.list_opportunities(&Default::default()).await.unwrap()[0].clone();
+    let r = c.form(&format!("/opportunities/{}/move", opp.id), &[("stage", "nowhere")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("nowhere") && r.body.contains("role=\"alert\""), "{}", r.body);
+    assert_eq!(s.get_opportunity(opp.id).await.unwrap().stage, opp.stage);
+
+    // Settings: each form's errors stay with it; the others show the saved values.
+    let follow_up = s.follow_up_days().await.unwrap();
+    let cadences = s.tag_cadences().await.unwrap();
+    let r = c.form("/settings/half-life", &[("days", "soon")]).await;
+    refused(&r, "s-hl", "value=\"soon\"");
+    assert!(
+        r.body
+            .contains(&format!("id=\"s-fu\" name=\"days\" type=\"number\" value=\"{follow_up}\""))
+    );
+    let r = c.form("/settings/me", &[("emails", "me-at-home")]).await;
+    refused(&r, "s-me", "value=\"me-at-home\"");
+    let r = c.form("/settings/stages", &[("stages", "lead, lead")]).await;
+    refused(&r, "s-st", "value=\"lead, lead\"");
+    let r = c.form("/settings/cadence", &[("tag", "mentor"), ("every", "0")]).await;
+    refused(&r, "s-every", "value=\"mentor\"");
+    assert!(s.own_emails().await.unwrap().is_empty());
+    assert_eq!(s.tag_cadences().await.unwrap(), cadences);
+
+    // A person's timeline: events they went to, opportunities they are part of.
+    let someone = opp.contacts[0].contact.contact_id;
+    let body = c.get(&format!("/people/{someone}")).await.body;
+    let timeline = &body[body.find("<ol class=\"timeline\">").unwrap()..];
+    assert!(timeline.contains(&format!("href=\"/opportunities#o-{}\"", opp.id)), "{timeline}");
+    let went = s.get_event(event).await.unwrap().attendees[0].contact_id;
+    let body = c.get(&format!("/people/{went}")).await.body;
+    let timeline = &body[body.find("<ol class=\"timeline\">").unwrap()..];
+    assert!(timeline.contains(&format!("href=\"/events/{event}\"")), "{timeline}");
+    assert_eq!(entries, s.list_ledger(&ledger).await.unwrap().total);
+
+    // People: a search keeps its filters.
+    let r = c.get("/people?q=lovelace&tag=mentor").await;
+    assert!(r.body.contains(&format!("href=\"/people/{ada}\"")), "{}", r.body);
+    let r = c.get("/people?q=lovelace&tag=no-such-tag").await;
+    assert!(r.body.contains("passes these filters") && !r.body.contains(&ada.to_string()));
+    assert!(r.body.contains("id=\"people-results\""));
+
+    // Insights: growth, strength, layers and the four diversity charts.
+    let r = c.get("/insights").await;
+    assert_eq!(r.body.matches("<svg").count(), 7, "{}", r.body);
+    assert!(r.body.contains("aria-label=\"People by organizations\""));
 }
 
 /// Today, People, the due list and Insights are kept between requests until the database
@@ -504,7 +632,7 @@ async fn pages_forms_and_the_due_list(db: &TestDb) {
     assert_eq!(bad_when.status, StatusCode::UNPROCESSABLE_ENTITY);
     let b = &bad_when.body;
     assert!(b.contains("value=\"yesterdayish\"") && b.contains("value=\"Her idea\""), "{b}");
-    assert!(b.contains("<option selected>call</option>"), "{b}");
+    assert!(b.contains("<option value=\"call\" selected>call</option>"), "{b}");
     assert!(b.contains("<option value=\"inbound\" selected>them</option>"), "{b}");
     assert!(b.contains("aria-invalid=\"true\""), "{b}");
     let logged = c

@@ -455,6 +455,7 @@ pub async fn list(ctx: &Ctx, a: ListArgs) -> Result<()> {
         sort,
         limit: Some(a.limit),
         offset: a.offset,
+        ids: None,
     };
     let page = ctx.store.list_contacts(&q).await?;
     if ctx.json {
