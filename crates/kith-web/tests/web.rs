@@ -885,6 +885,33 @@ const NOBODY: &str = "00000000-0000-0000-0000-000000000000";
 async fn api_covers_every_entity(db: &TestDb) {
     let mut c = Client::new(db, false);
     let doc = value(&c.get("/api/openapi.json").await);
+    // Every new write is in the document with its request schema (API-only inputs refuse
+    // unknown fields, and say so).
+    for (method, path, input, api_only) in [
+        ("post", "/api/v1/contributions", "ContributionInput", false),
+        ("post", "/api/v1/connections", "ConnectionInput", false),
+        ("put", "/api/v1/contacts/{id}/roles", "RolesInput", true),
+        ("post", "/api/v1/contacts/{id}/snooze", "SnoozeInput", true),
+        ("put", "/api/v1/contacts/{id}/closeness", "ClosenessInput", true),
+        ("post", "/api/v1/events/{id}/attendees", "AttendeesInput", true),
+        ("post", "/api/v1/communities/{id}/members", "MembersInput", true),
+        ("put", "/api/v1/opportunities/{id}/next-step", "NextStepInput", true),
+        ("post", "/api/v1/opportunities/{id}/contacts", "OpportunityPeople", true),
+        ("put", "/api/v1/settings/own-emails", "OwnEmailsInput", true),
+        ("put", "/api/v1/settings/half-life", "HalfLifeInput", true),
+        ("put", "/api/v1/settings/follow-up-days", "FollowUpInput", true),
+        ("put", "/api/v1/settings/pipeline", "PipelineInput", true),
+        ("put", "/api/v1/settings/tag-cadences/{tag}", "TagCadenceInput", true),
+    ] {
+        let body = &doc["paths"][path][method]["requestBody"]["content"]["application/json"];
+        let want = format!("#/components/schemas/{input}");
+        assert_eq!(body["schema"]["$ref"], want.as_str(), "{method} {path}");
+        let schema = &doc["components"]["schemas"][input];
+        assert!(schema["properties"].is_object(), "{input} is not in the document");
+        if api_only {
+            assert_eq!(schema["additionalProperties"], false, "{input} refuses unknown fields");
+        }
+    }
     let id_of = |r: &Reply| value(r)["id"].as_str().unwrap().to_string();
     let ada = c.json("POST", "/api/v1/contacts", r#"{"display_name": "Ada Lovelace"}"#).await;
     let ada = id_of(&ada);
