@@ -7,22 +7,24 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use kith_core::duplicates::DuplicatePair;
 use kith_core::goal::{Goal, GoalInput, GoalProgress};
 use kith_core::insights::Insights;
 use kith_core::ledger::{LedgerEntry, LedgerInput};
 use kith_core::leverage::PathReport;
-use kith_core::network::EventInput;
+use kith_core::leverage::{Connection, ConnectionInput, RelationshipRole};
 use kith_core::network::{Community, CommunityInput, CommunitySummary, Event, EventSummary};
+use kith_core::network::{Contribution, ContributionInput, EventInput};
 use kith_core::nurture::DueItem;
 use kith_core::pipeline::OpportunityInput;
-use kith_core::pipeline::{Collaboration, CollaborationInput, Opportunity};
+use kith_core::pipeline::{Collaboration, CollaborationInput, Opportunity, Pipeline};
 use kith_core::trash::TrashEntry;
 use kith_core::{
-    Contact, ContactId, ContactInput, ContactSummary, EventId, Interaction, InteractionInput,
-    OpportunityId, Organization, OrganizationId, OrganizationInput, OrganizationSummary, TrashId,
+    CommunityId, ConnectionId, Contact, ContactId, ContactInput, ContactSummary, ContributionId,
+    EventId, Interaction, InteractionInput, OpportunityId, Organization, OrganizationId,
+    OrganizationInput, OrganizationSummary, TrashId, ValidationError,
 };
 use kith_store::import::ImportReport;
 use kith_store::{
@@ -107,6 +109,9 @@ pub fn routes(max_upload: usize) -> Router<AppState> {
         .route("/api/v1/contacts/{id}/interactions", get(contact_interactions))
         .route("/api/v1/contacts/{id}/notes", get(list_notes).post(add_note))
         .route("/api/v1/contacts/{id}/cadence", axum::routing::put(set_cadence))
+        .route("/api/v1/contacts/{id}/roles", get(get_roles).put(set_roles))
+        .route("/api/v1/contacts/{id}/snooze", post(snooze))
+        .route("/api/v1/contacts/{id}/closeness", put(set_closeness))
         .route("/api/v1/reminders", get(list_reminders).post(add_reminder))
         .route("/api/v1/reminders/{id}", axum::routing::delete(delete_reminder))
         .route("/api/v1/reminders/{id}/done", post(complete_reminder))
@@ -119,14 +124,24 @@ pub fn routes(max_upload: usize) -> Router<AppState> {
         )
         .route("/api/v1/events", get(list_events).post(create_event))
         .route("/api/v1/events/{id}", get(get_event).put(update_event).delete(delete_event))
+        .route("/api/v1/events/{id}/attendees", post(add_attendees))
+        .route("/api/v1/events/{id}/attendees/{contact}", delete(remove_attendee))
         .route("/api/v1/communities", get(list_communities).post(create_community))
         .route(
             "/api/v1/communities/{id}",
             get(get_community).put(update_community).delete(delete_community),
         )
+        .route("/api/v1/communities/{id}/members", post(add_members))
+        .route("/api/v1/communities/{id}/members/{contact}", delete(remove_member))
+        .route("/api/v1/contributions", get(list_contributions).post(create_contribution))
+        .route("/api/v1/contributions/{id}", get(get_contribution).delete(delete_contribution))
+        .route("/api/v1/connections", get(list_connections).post(create_connection))
+        .route("/api/v1/connections/{id}", get(get_connection).delete(delete_connection))
         .route("/api/v1/opportunities", get(list_opportunities).post(create_opportunity))
         .route("/api/v1/opportunities/{id}", get(get_opportunity).delete(delete_opportunity))
         .route("/api/v1/opportunities/{id}/stage", post(move_opportunity))
+        .route("/api/v1/opportunities/{id}/next-step", put(set_next_step))
+        .route("/api/v1/opportunities/{id}/contacts", post(link_opportunity))
         .route("/api/v1/collaborations", get(list_collaborations).post(create_collaboration))
         .route(
             "/api/v1/collaborations/{id}",
@@ -141,8 +156,15 @@ pub fn routes(max_upload: usize) -> Router<AppState> {
         .route("/api/v1/search", get(search))
         .route("/api/v1/paths", get(paths))
         .route("/api/v1/insights", get(insights))
-        .route("/api/v1/trash", get(trash))
+        .route("/api/v1/trash", get(trash).delete(empty_trash))
+        .route("/api/v1/trash/{id}", delete(purge))
         .route("/api/v1/trash/{id}/restore", post(restore))
+        .route("/api/v1/settings", get(settings))
+        .route("/api/v1/settings/own-emails", put(set_own_emails))
+        .route("/api/v1/settings/half-life", put(set_half_life))
+        .route("/api/v1/settings/follow-up-days", put(set_follow_up_days))
+        .route("/api/v1/settings/pipeline", put(set_pipeline))
+        .route("/api/v1/settings/tag-cadences/{tag}", put(set_tag_cadence))
         .fallback(not_found)
 }
 
@@ -180,6 +202,10 @@ async fn not_found(req: Request) -> Response {
         list_notes,
         add_note,
         set_cadence,
+        get_roles,
+        set_roles,
+        snooze,
+        set_closeness,
         list_reminders,
         add_reminder,
         complete_reminder,
@@ -198,16 +224,30 @@ async fn not_found(req: Request) -> Response {
         get_event,
         update_event,
         delete_event,
+        add_attendees,
+        remove_attendee,
         list_communities,
         create_community,
         get_community,
         update_community,
         delete_community,
+        add_members,
+        remove_member,
+        list_contributions,
+        create_contribution,
+        get_contribution,
+        delete_contribution,
+        list_connections,
+        create_connection,
+        get_connection,
+        delete_connection,
         list_opportunities,
         create_opportunity,
         get_opportunity,
         delete_opportunity,
         move_opportunity,
+        set_next_step,
+        link_opportunity,
         list_collaborations,
         create_collaboration,
         get_collaboration,
@@ -226,6 +266,14 @@ async fn not_found(req: Request) -> Response {
         insights,
         trash,
         restore,
+        purge,
+        empty_trash,
+        settings,
+        set_own_emails,
+        set_half_life,
+        set_follow_up_days,
+        set_pipeline,
+        set_tag_cadence,
         import_file,
         duplicates,
         merge,
@@ -438,17 +486,31 @@ async fn get_organization(State(app): State<AppState>, Path(id): Path<String>) -
     ok(&app.store.get_organization(OrganizationId(id_of("organization", &id)?)).await?)
 }
 
+#[derive(Deserialize, IntoParams)]
+struct EventFilter {
+    /// Only events that end on or after this day (YYYY-MM-DD).
+    from: Option<String>,
+    /// Only events that start on or before this day (YYYY-MM-DD).
+    to: Option<String>,
+    /// Only events this contact was at (id).
+    contact: Option<String>,
+}
+
 /// Events, latest first.
-#[utoipa::path(get, path = "/api/v1/events", params(Paging), responses((status = 200, body = Page<EventSummary>)))]
-async fn list_events(State(app): State<AppState>, ApiQuery(p): ApiQuery<Paging>) -> ApiResult {
-    ok(&app
-        .store
-        .list_events(&EventQuery {
-            limit: Some(p.limit()),
-            offset: p.offset.unwrap_or(0),
-            ..Default::default()
-        })
-        .await?)
+#[utoipa::path(get, path = "/api/v1/events", params(Paging, EventFilter), responses((status = 200, body = Page<EventSummary>), (status = 404, description = "No such contact", body = Problem), (status = 422, body = Problem)))]
+async fn list_events(
+    State(app): State<AppState>,
+    ApiQuery(p): ApiQuery<Paging>,
+    ApiQuery(f): ApiQuery<EventFilter>,
+) -> ApiResult {
+    let q = EventQuery {
+        from: query_date("from", f.from.as_deref())?,
+        to: query_date("to", f.to.as_deref())?,
+        contact: contact_filter(&app, f.contact.as_deref()).await?,
+        limit: Some(p.limit()),
+        offset: p.offset.unwrap_or(0),
+    };
+    ok(&app.store.list_events(&q).await?)
 }
 
 /// Record an event.
@@ -470,20 +532,46 @@ async fn get_event(State(app): State<AppState>, Path(id): Path<String>) -> ApiRe
 struct OpportunityFilter {
     /// Only open ones (not won, lost or withdrawn).
     open: Option<bool>,
-    /// Only this stage.
+    /// Only this stage (one of the pipeline's, see `/api/v1/settings`).
     stage: Option<String>,
+    /// Only this kind: job, client, collaboration, speaking or other.
+    kind: Option<String>,
+    /// Only opportunities at this organization (id).
+    organization: Option<String>,
+    /// Only opportunities this contact is on (id).
+    contact: Option<String>,
 }
 
 /// Opportunities, most recently updated first.
-#[utoipa::path(get, path = "/api/v1/opportunities", params(OpportunityFilter), responses((status = 200, body = Vec<Opportunity>)))]
+#[utoipa::path(get, path = "/api/v1/opportunities", params(OpportunityFilter), responses((status = 200, body = Vec<Opportunity>), (status = 404, description = "No such contact or organization", body = Problem), (status = 422, body = Problem)))]
 async fn list_opportunities(
     State(app): State<AppState>,
     ApiQuery(f): ApiQuery<OpportunityFilter>,
 ) -> ApiResult {
+    use kith_core::pipeline::OpportunityKind;
+    let stage = match &f.stage {
+        Some(s) => Some(app.store.pipeline().await?.stage(s)?),
+        None => None,
+    };
+    let organization = match &f.organization {
+        Some(o) => {
+            let id = OrganizationId(id_of("organization", o)?);
+            app.store.get_organization(id).await?;
+            Some(id)
+        }
+        None => None,
+    };
     let q = OpportunityQuery {
+        kind: query_word(
+            "kind",
+            f.kind.as_deref(),
+            OpportunityKind::parse,
+            OpportunityKind::expected,
+        )?,
+        stage,
+        organization,
+        contact: contact_filter(&app, f.contact.as_deref()).await?,
         open_only: f.open.unwrap_or(false),
-        stage: f.stage,
-        ..Default::default()
     };
     ok(&app.store.list_opportunities(&q).await?)
 }
@@ -705,10 +793,20 @@ async fn delete_opportunity(State(app): State<AppState>, Path(id): Path<String>)
         .await?)
 }
 
+#[derive(Deserialize, IntoParams)]
+struct CollaborationFilter {
+    /// Only collaborations this contact takes part in (id).
+    contact: Option<String>,
+}
+
 /// Collaborations, newest first.
-#[utoipa::path(get, path = "/api/v1/collaborations", responses((status = 200, body = Vec<Collaboration>)))]
-async fn list_collaborations(State(app): State<AppState>) -> ApiResult {
-    ok(&app.store.list_collaborations(None).await?)
+#[utoipa::path(get, path = "/api/v1/collaborations", params(CollaborationFilter), responses((status = 200, body = Vec<Collaboration>), (status = 404, description = "No such contact", body = Problem)))]
+async fn list_collaborations(
+    State(app): State<AppState>,
+    ApiQuery(f): ApiQuery<CollaborationFilter>,
+) -> ApiResult {
+    let contact = contact_filter(&app, f.contact.as_deref()).await?;
+    ok(&app.store.list_collaborations(contact).await?)
 }
 
 /// Record a collaboration.
@@ -752,13 +850,46 @@ async fn delete_collaboration(State(app): State<AppState>, Path(id): Path<String
         .await?)
 }
 
+#[derive(Deserialize, IntoParams)]
+struct LedgerFilter {
+    /// Only records about this contact (id).
+    contact: Option<String>,
+    /// Only this kind: help, ask, feedback or acknowledgement.
+    kind: Option<String>,
+    /// Only this direction: given or received.
+    direction: Option<String>,
+    /// Only this status (offered, done, open, answered, declined, public, private).
+    status: Option<String>,
+    /// Only records dated on or after this day (YYYY-MM-DD).
+    since: Option<String>,
+}
+
 /// Ledger records (help, asks, feedback, acknowledgements), newest first.
-#[utoipa::path(get, path = "/api/v1/ledger", params(Paging), responses((status = 200, body = Page<LedgerEntry>)))]
-async fn list_ledger(State(app): State<AppState>, ApiQuery(p): ApiQuery<Paging>) -> ApiResult {
+#[utoipa::path(get, path = "/api/v1/ledger", params(Paging, LedgerFilter), responses((status = 200, body = Page<LedgerEntry>), (status = 404, description = "No such contact", body = Problem), (status = 422, body = Problem)))]
+async fn list_ledger(
+    State(app): State<AppState>,
+    ApiQuery(p): ApiQuery<Paging>,
+    ApiQuery(f): ApiQuery<LedgerFilter>,
+) -> ApiResult {
+    use kith_core::ledger::{LedgerDirection, LedgerKind, LedgerStatus};
     let q = kith_store::LedgerQuery {
+        contact: contact_filter(&app, f.contact.as_deref()).await?,
+        kind: query_word("kind", f.kind.as_deref(), LedgerKind::parse, LedgerKind::expected)?,
+        direction: query_word(
+            "direction",
+            f.direction.as_deref(),
+            LedgerDirection::parse,
+            LedgerDirection::expected,
+        )?,
+        status: query_word(
+            "status",
+            f.status.as_deref(),
+            LedgerStatus::parse,
+            LedgerStatus::expected,
+        )?,
+        since: query_date("since", f.since.as_deref())?,
         limit: Some(p.limit()),
         offset: p.offset.unwrap_or(0),
-        ..Default::default()
     };
     ok(&app.store.list_ledger(&q).await?)
 }
@@ -988,4 +1119,572 @@ async fn merge(State(app): State<AppState>, ApiJson(b): ApiJson<MergeBody>) -> A
 #[utoipa::path(post, path = "/api/v1/merges/undo", responses((status = 200, description = "The merge undone", body = MergeRecord), (status = 409, body = Problem)))]
 async fn unmerge(State(app): State<AppState>) -> ApiResult {
     ok(&app.store.unmerge((app.clock)()).await?)
+}
+
+// --- helpers for the handlers below ---
+
+/// A 422 problem about one field.
+fn invalid(field: &str, value: &str, expected: &str) -> ApiError {
+    ApiError(WebError::Invalid(ValidationError::one(field, Some(value), expected)))
+}
+
+/// A query parameter that names a word of a `word_enum` (kind, status, ...), if given.
+fn query_word<T>(
+    field: &str,
+    raw: Option<&str>,
+    parse: fn(&str) -> Option<T>,
+    expected: fn() -> String,
+) -> Result<Option<T>, ApiError> {
+    raw.map(|r| parse(r).ok_or_else(|| invalid(field, r, &format!("one of {}", expected()))))
+        .transpose()
+}
+
+/// A query parameter that is a day (YYYY-MM-DD), if given.
+fn query_date(field: &str, raw: Option<&str>) -> Result<Option<chrono::NaiveDate>, ApiError> {
+    Ok(raw.map(|d| kith_core::validate::date(field, d)).transpose()?)
+}
+
+/// A `contact` filter: the id of a live contact (404 otherwise), if given.
+async fn contact_filter(app: &AppState, raw: Option<&str>) -> Result<Option<ContactId>, ApiError> {
+    match raw {
+        Some(r) => {
+            let id = ContactId(id_of("contact", r)?);
+            app.store.get_contact(id).await?;
+            Ok(Some(id))
+        }
+        None => Ok(None),
+    }
+}
+
+/// Contact ids from a request body (malformed ones are unknown: 404); at least one.
+fn contact_ids(raw: &[String]) -> Result<Vec<ContactId>, ApiError> {
+    if raw.is_empty() {
+        return Err(invalid("contacts", "[]", "at least one contact id"));
+    }
+    raw.iter().map(|r| Ok(ContactId(id_of("contact", r)?))).collect()
+}
+
+/// One page of a list the store returns whole, in the same `{items, total}` shape as the
+/// lists the store pages itself.
+fn page_of<T>(items: Vec<T>, p: &Paging) -> Page<T> {
+    let total = items.len() as u64;
+    let skip = usize::try_from(p.offset.unwrap_or(0)).unwrap_or(usize::MAX);
+    let take = usize::try_from(p.limit()).unwrap_or(usize::MAX);
+    Page { items: items.into_iter().skip(skip).take(take).collect(), total }
+}
+
+// --- contributions ---
+
+#[derive(Deserialize, IntoParams)]
+struct ContributionFilter {
+    /// Contributions on or after this day (YYYY-MM-DD); default: a year before `to`.
+    from: Option<String>,
+    /// Contributions on or before this day (YYYY-MM-DD); default: today.
+    to: Option<String>,
+}
+
+/// Contributions to communities dated from `from` through `to` (the last year by default),
+/// newest first.
+#[utoipa::path(get, path = "/api/v1/contributions", params(Paging, ContributionFilter), responses((status = 200, body = Page<Contribution>), (status = 422, body = Problem)))]
+async fn list_contributions(
+    State(app): State<AppState>,
+    ApiQuery(p): ApiQuery<Paging>,
+    ApiQuery(f): ApiQuery<ContributionFilter>,
+) -> ApiResult {
+    let to = query_date("to", f.to.as_deref())?.unwrap_or_else(|| (app.clock)().date_naive());
+    let from = match query_date("from", f.from.as_deref())? {
+        Some(d) => d,
+        None => to.checked_sub_months(chrono::Months::new(12)).unwrap_or(to),
+    };
+    if from > to {
+        return Err(invalid("from", &from.to_string(), &format!("a day on or before {to}")));
+    }
+    ok(&page_of(app.store.list_contributions(from, to).await?, &p))
+}
+
+/// Record a contribution to a community (a talk, a post, an answer, a pull request).
+#[utoipa::path(post, path = "/api/v1/contributions", request_body = ContributionInput, responses((status = 201, body = Contribution), (status = 404, description = "No such community", body = Problem), (status = 422, body = Problem)))]
+async fn create_contribution(
+    State(app): State<AppState>,
+    ApiJson(input): ApiJson<ContributionInput>,
+) -> ApiResult {
+    created(&app.store.add_contribution(&input, (app.clock)()).await?)
+}
+
+/// Get a contribution.
+#[utoipa::path(get, path = "/api/v1/contributions/{id}", params(("id" = String, Path)), responses((status = 200, body = Contribution), (status = 404, body = Problem)))]
+async fn get_contribution(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    let id = ContributionId(id_of("contribution", &id)?);
+    let found = app.store.find_contributions(&id.to_string()).await?;
+    match found.into_iter().find(|k| k.id == id) {
+        Some(k) => ok(&k),
+        None => Err(ApiError(WebError::NotFound(format!("no contribution has the id {id}")))),
+    }
+}
+
+/// Move a contribution to the trash.
+#[utoipa::path(delete, path = "/api/v1/contributions/{id}", params(("id" = String, Path)), responses((status = 200, description = "The trash entry", body = TrashEntry), (status = 404, body = Problem)))]
+async fn delete_contribution(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    let id = ContributionId(id_of("contribution", &id)?);
+    ok(&app.store.trash_contribution(id, (app.clock)()).await?)
+}
+
+// --- connections (who knows whom) ---
+
+#[derive(Deserialize, IntoParams)]
+struct ConnectionFilter {
+    /// Only connections of this contact (id).
+    contact: Option<String>,
+}
+
+/// Who knows whom, as entered by hand (not the ties inferred from shared interactions and
+/// events), by name.
+#[utoipa::path(get, path = "/api/v1/connections", params(Paging, ConnectionFilter), responses((status = 200, body = Page<Connection>), (status = 404, description = "No such contact", body = Problem)))]
+async fn list_connections(
+    State(app): State<AppState>,
+    ApiQuery(p): ApiQuery<Paging>,
+    ApiQuery(f): ApiQuery<ConnectionFilter>,
+) -> ApiResult {
+    let contact = contact_filter(&app, f.contact.as_deref()).await?;
+    ok(&page_of(app.store.connections(contact).await?, &p))
+}
+
+/// Record that two contacts know each other. There is one connection per pair: recording
+/// it again replaces its strength, date and note (status 201 either way).
+#[utoipa::path(post, path = "/api/v1/connections", request_body = ConnectionInput, responses((status = 201, body = Connection), (status = 404, description = "No such contact", body = Problem), (status = 422, body = Problem)))]
+async fn create_connection(
+    State(app): State<AppState>,
+    ApiJson(input): ApiJson<ConnectionInput>,
+) -> ApiResult {
+    created(&app.store.connect(&input, (app.clock)()).await?)
+}
+
+/// The live connection with this id (the store knows connections by their pair).
+async fn connection_by_id(app: &AppState, raw: &str) -> Result<Connection, ApiError> {
+    let id = ConnectionId(id_of("connection", raw)?);
+    app.store
+        .connections(None)
+        .await?
+        .into_iter()
+        .find(|k| k.id == id)
+        .ok_or_else(|| ApiError(WebError::NotFound(format!("no connection has the id {id}"))))
+}
+
+/// Get a connection.
+#[utoipa::path(get, path = "/api/v1/connections/{id}", params(("id" = String, Path)), responses((status = 200, body = Connection), (status = 404, body = Problem)))]
+async fn get_connection(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    ok(&connection_by_id(&app, &id).await?)
+}
+
+/// Move a connection to the trash.
+#[utoipa::path(delete, path = "/api/v1/connections/{id}", params(("id" = String, Path)), responses((status = 200, description = "The trash entry", body = TrashEntry), (status = 404, body = Problem)))]
+async fn delete_connection(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    let k = connection_by_id(&app, &id).await?;
+    ok(&app.store.trash_connection(k.a.contact_id, k.b.contact_id, (app.clock)()).await?)
+}
+
+// --- a contact's roles, snooze and closeness ---
+
+/// A contact's relationship roles, all of them.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct RolesInput {
+    /// Each one of mentor, mentee, sponsor, advisor, peer, colleague, manager, report,
+    /// client, recruiter, investor, friend; an empty list removes every role.
+    roles: Vec<String>,
+}
+
+/// A contact's relationship roles (mentor, client, ...).
+#[utoipa::path(get, path = "/api/v1/contacts/{id}/roles", params(("id" = String, Path)), responses((status = 200, body = Vec<RelationshipRole>), (status = 404, body = Problem)))]
+async fn get_roles(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    let contact = ContactId(id_of("contact", &id)?);
+    app.store.get_contact(contact).await?;
+    ok(&app.store.roles_of(contact).await?)
+}
+
+/// Replace a contact's relationship roles; returns them as stored.
+#[utoipa::path(put, path = "/api/v1/contacts/{id}/roles", params(("id" = String, Path)), request_body = RolesInput, responses((status = 200, body = Vec<RelationshipRole>), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn set_roles(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<RolesInput>,
+) -> ApiResult {
+    let contact = ContactId(id_of("contact", &id)?);
+    let wanted = input
+        .roles
+        .iter()
+        .map(|r| {
+            RelationshipRole::parse(r).ok_or_else(|| {
+                invalid("roles", r, &format!("each one of {}", RelationshipRole::expected()))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    // Adding the wanted roles and removing every other one, in one transaction.
+    let others: Vec<RelationshipRole> =
+        RelationshipRole::ALL.iter().copied().filter(|r| !wanted.contains(r)).collect();
+    app.store.set_roles(contact, &wanted, &others).await?;
+    ok(&app.store.roles_of(contact).await?)
+}
+
+/// How long to keep a contact off the due list.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct SnoozeInput {
+    /// Until this day (after today).
+    until: Option<chrono::NaiveDate>,
+    /// For this long from today: days, or a count with d, w, m or y (`30`, `6w`, `3m`).
+    #[serde(rename = "for")]
+    for_: Option<String>,
+}
+
+/// Snooze a contact: off the due list until a day (`until`) or for a while (`for`); with
+/// neither, the snooze ends. Returns the contact's keep-in-touch settings.
+#[utoipa::path(post, path = "/api/v1/contacts/{id}/snooze", params(("id" = String, Path)), request_body = SnoozeInput, responses((status = 200, description = "The contact's keep-in-touch settings (cadence, snooze, closeness)"), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn snooze(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<SnoozeInput>,
+) -> ApiResult {
+    let contact = ContactId(id_of("contact", &id)?);
+    let now = (app.clock)();
+    let until = match (input.until, &input.for_) {
+        (Some(_), Some(f)) => return Err(invalid("for", f, "either until or for, not both")),
+        (Some(d), None) => Some(d),
+        (None, Some(f)) => {
+            let days = kith_core::nurture::parse_cadence("for", f)?;
+            Some(now.date_naive() + chrono::Duration::days(i64::from(days)))
+        }
+        (None, None) => None,
+    };
+    app.store.snooze(contact, until, now).await?;
+    ok(&app.store.contact_nurture(contact).await?.settings)
+}
+
+/// A contact's manual closeness.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct ClosenessInput {
+    /// From 0 to 1; it replaces the strength computed from the history. Null clears it.
+    closeness: Option<f64>,
+}
+
+/// Set or clear a contact's closeness; returns the contact's keep-in-touch settings.
+#[utoipa::path(put, path = "/api/v1/contacts/{id}/closeness", params(("id" = String, Path)), request_body = ClosenessInput, responses((status = 200, description = "The contact's keep-in-touch settings (cadence, snooze, closeness)"), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn set_closeness(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<ClosenessInput>,
+) -> ApiResult {
+    let contact = ContactId(id_of("contact", &id)?);
+    app.store.set_closeness(contact, input.closeness, (app.clock)()).await?;
+    ok(&app.store.contact_nurture(contact).await?.settings)
+}
+
+// --- event attendance and community members ---
+
+/// People who were at an event.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct AttendeesInput {
+    /// Contact ids.
+    contacts: Vec<String>,
+    /// Where the user first met them (a person is first met at one event; default false).
+    #[serde(default)]
+    met_here: bool,
+}
+
+/// Record people at an event (all or nothing); returns the event with its people.
+#[utoipa::path(post, path = "/api/v1/events/{id}/attendees", params(("id" = String, Path)), request_body = AttendeesInput, responses((status = 200, body = Event), (status = 404, body = Problem), (status = 409, description = "Someone was first met at another event", body = Problem), (status = 422, body = Problem)))]
+async fn add_attendees(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<AttendeesInput>,
+) -> ApiResult {
+    let event = EventId(id_of("event", &id)?);
+    let people = contact_ids(&input.contacts)?;
+    app.store.set_attendance(event, &people, input.met_here).await?;
+    ok(&app.store.get_event(event).await?)
+}
+
+/// Remove a person from an event; returns the event with its people.
+#[utoipa::path(delete, path = "/api/v1/events/{id}/attendees/{contact}", params(("id" = String, Path), ("contact" = String, Path)), responses((status = 200, body = Event), (status = 404, body = Problem), (status = 422, description = "They are not recorded at the event", body = Problem)))]
+async fn remove_attendee(
+    State(app): State<AppState>,
+    Path((id, contact)): Path<(String, String)>,
+) -> ApiResult {
+    let event = EventId(id_of("event", &id)?);
+    let contact = ContactId(id_of("contact", &contact)?);
+    app.store.remove_attendance(event, &[contact]).await?;
+    ok(&app.store.get_event(event).await?)
+}
+
+/// People known through a community.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct MembersInput {
+    /// Contact ids.
+    contacts: Vec<String>,
+}
+
+/// Record people known through a community (all or nothing); returns the community.
+#[utoipa::path(post, path = "/api/v1/communities/{id}/members", params(("id" = String, Path)), request_body = MembersInput, responses((status = 200, body = Community), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn add_members(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<MembersInput>,
+) -> ApiResult {
+    let community = CommunityId(id_of("community", &id)?);
+    let people = contact_ids(&input.contacts)?;
+    app.store.set_members(community, &people, true).await?;
+    ok(&app.store.get_community(community).await?)
+}
+
+/// Remove a person from a community's people; returns the community.
+#[utoipa::path(delete, path = "/api/v1/communities/{id}/members/{contact}", params(("id" = String, Path), ("contact" = String, Path)), responses((status = 200, body = Community), (status = 404, body = Problem), (status = 422, description = "They are not a member", body = Problem)))]
+async fn remove_member(
+    State(app): State<AppState>,
+    Path((id, contact)): Path<(String, String)>,
+) -> ApiResult {
+    let community = CommunityId(id_of("community", &id)?);
+    let contact = ContactId(id_of("contact", &contact)?);
+    app.store.set_members(community, &[contact], false).await?;
+    ok(&app.store.get_community(community).await?)
+}
+
+// --- opportunities: next step and people ---
+
+/// An opportunity's next step.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct NextStepInput {
+    /// What to do next (one line); null clears the next step.
+    step: Option<String>,
+    /// When it is due (YYYY-MM-DD); only with a step.
+    due: Option<chrono::NaiveDate>,
+}
+
+/// Set or clear an opportunity's next step and its due date.
+#[utoipa::path(put, path = "/api/v1/opportunities/{id}/next-step", params(("id" = String, Path)), request_body = NextStepInput, responses((status = 200, body = Opportunity), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn set_next_step(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<NextStepInput>,
+) -> ApiResult {
+    let id = OpportunityId(id_of("opportunity", &id)?);
+    let step = match (input.step, input.due) {
+        (Some(s), due) => Some((s, due)),
+        (None, Some(d)) => return Err(invalid("due", &d.to_string(), "a next step to be due")),
+        (None, None) => None,
+    };
+    ok(&app.store.set_next_step(id, step, (app.clock)()).await?)
+}
+
+/// A person on an opportunity.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct OpportunityPerson {
+    /// A contact id.
+    contact: String,
+    /// referrer, hiring-manager, champion, interviewer, decision-maker, recruiter or contact
+    /// (the default).
+    role: Option<String>,
+}
+
+/// People to add to an opportunity.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct OpportunityPeople {
+    contacts: Vec<OpportunityPerson>,
+}
+
+/// Add people to an opportunity with their roles; returns the opportunity.
+#[utoipa::path(post, path = "/api/v1/opportunities/{id}/contacts", params(("id" = String, Path)), request_body = OpportunityPeople, responses((status = 200, body = Opportunity), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn link_opportunity(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<OpportunityPeople>,
+) -> ApiResult {
+    use kith_core::pipeline::OpportunityRole;
+    let id = OpportunityId(id_of("opportunity", &id)?);
+    if input.contacts.is_empty() {
+        return Err(invalid("contacts", "[]", "at least one person"));
+    }
+    let mut people = Vec::with_capacity(input.contacts.len());
+    for p in &input.contacts {
+        let role = p.role.as_deref().unwrap_or("contact");
+        let role = OpportunityRole::parse(role).ok_or_else(|| {
+            invalid("role", role, &format!("one of {}", OpportunityRole::expected()))
+        })?;
+        people.push((ContactId(id_of("contact", &p.contact)?), role));
+    }
+    ok(&app.store.link_opportunity(id, &people).await?)
+}
+
+// --- trash: purge ---
+
+/// Delete one trash entry and its records for good (no undo).
+#[utoipa::path(delete, path = "/api/v1/trash/{id}", params(("id" = String, Path)), responses((status = 200, description = "The entry purged", body = TrashEntry), (status = 404, body = Problem)))]
+async fn purge(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    ok(&app.store.purge(TrashId(id_of("trash entry", &id)?)).await?)
+}
+
+#[derive(Deserialize, IntoParams)]
+struct EmptyTrashParams {
+    /// Must be `true`: emptying the trash cannot be undone.
+    confirm: Option<bool>,
+}
+
+/// How many trash entries were purged.
+#[derive(Serialize, utoipa::ToSchema)]
+struct Purged {
+    purged: u64,
+}
+
+/// Empty the trash for good (no undo). Needs `?confirm=true`; without it nothing is deleted
+/// and the answer is 422.
+#[utoipa::path(delete, path = "/api/v1/trash", params(EmptyTrashParams), responses((status = 200, body = Purged), (status = 422, description = "confirm=true is missing", body = Problem)))]
+async fn empty_trash(
+    State(app): State<AppState>,
+    ApiQuery(p): ApiQuery<EmptyTrashParams>,
+) -> ApiResult {
+    if p.confirm != Some(true) {
+        let given = p.confirm.map(|c| c.to_string()).unwrap_or_default();
+        return Err(invalid("confirm", &given, "true, to empty the trash for good"));
+    }
+    ok(&Purged { purged: app.store.purge_all().await? })
+}
+
+// --- settings ---
+
+/// Kith's settings.
+#[derive(Serialize, utoipa::ToSchema)]
+struct Settings {
+    /// The user's own email addresses (they tell an email's direction on import).
+    own_emails: Vec<String>,
+    /// Days after which an interaction's weight in strength halves.
+    half_life_days: f64,
+    /// The follow-up window new events get, in days.
+    follow_up_days: u32,
+    /// The pipeline's open stages (won, lost and withdrawn always follow).
+    pipeline: Pipeline,
+    /// Every stage in order, closed ones included.
+    stages: Vec<String>,
+    /// Keep-in-touch cadences by tag: `{tag, cadence_days, people}`.
+    #[schema(value_type = Vec<Object>)]
+    tag_cadences: Vec<kith_store::TagCadence>,
+}
+
+async fn current_settings(app: &AppState) -> ApiResult {
+    let pipeline = app.store.pipeline().await?;
+    ok(&Settings {
+        own_emails: app.store.own_emails().await?,
+        half_life_days: app.store.strength_settings().await?.half_life_days,
+        follow_up_days: app.store.follow_up_days().await?,
+        stages: pipeline.all(),
+        pipeline,
+        tag_cadences: app.store.tag_cadences().await?,
+    })
+}
+
+/// The settings: own emails, strength half-life, follow-up window, pipeline, tag cadences.
+#[utoipa::path(get, path = "/api/v1/settings", responses((status = 200, body = Settings)))]
+async fn settings(State(app): State<AppState>) -> ApiResult {
+    current_settings(&app).await
+}
+
+/// The user's own email addresses.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct OwnEmailsInput {
+    /// Every address (replaces the list).
+    emails: Vec<String>,
+}
+
+/// Replace the user's own email addresses; returns the settings.
+#[utoipa::path(put, path = "/api/v1/settings/own-emails", request_body = OwnEmailsInput, responses((status = 200, body = Settings), (status = 422, body = Problem)))]
+async fn set_own_emails(
+    State(app): State<AppState>,
+    ApiJson(input): ApiJson<OwnEmailsInput>,
+) -> ApiResult {
+    app.store.set_own_emails(&input.emails).await?;
+    current_settings(&app).await
+}
+
+/// The strength half-life.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct HalfLifeInput {
+    /// Days, from 1 to 3650 (a problem names the field `half-life`).
+    days: f64,
+}
+
+/// Set the strength half-life (every contact's strength is recomputed); returns the settings.
+#[utoipa::path(put, path = "/api/v1/settings/half-life", request_body = HalfLifeInput, responses((status = 200, body = Settings), (status = 422, body = Problem)))]
+async fn set_half_life(
+    State(app): State<AppState>,
+    ApiJson(input): ApiJson<HalfLifeInput>,
+) -> ApiResult {
+    app.store.set_half_life(input.days).await?;
+    current_settings(&app).await
+}
+
+/// The follow-up window of new events.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct FollowUpInput {
+    /// Days after an event ends, from 0 to 366 (a problem names the field `follow-up`).
+    days: u32,
+}
+
+/// Set the follow-up window new events get; returns the settings.
+#[utoipa::path(put, path = "/api/v1/settings/follow-up-days", request_body = FollowUpInput, responses((status = 200, body = Settings), (status = 422, body = Problem)))]
+async fn set_follow_up_days(
+    State(app): State<AppState>,
+    ApiJson(input): ApiJson<FollowUpInput>,
+) -> ApiResult {
+    app.store.set_follow_up_days(input.days).await?;
+    current_settings(&app).await
+}
+
+/// The pipeline's open stages.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct PipelineInput {
+    /// One to twelve distinct stage names in order, without won, lost and withdrawn.
+    stages: Vec<String>,
+}
+
+/// Replace the pipeline's open stages (refused while opportunities sit in a stage that would
+/// go); returns the settings.
+#[utoipa::path(put, path = "/api/v1/settings/pipeline", request_body = PipelineInput, responses((status = 200, body = Settings), (status = 422, body = Problem)))]
+async fn set_pipeline(
+    State(app): State<AppState>,
+    ApiJson(input): ApiJson<PipelineInput>,
+) -> ApiResult {
+    // `Pipeline::parse` reads the comma-separated list the page and the CLI take.
+    if let Some(s) = input.stages.iter().find(|s| s.contains(',') || s.trim().is_empty()) {
+        return Err(invalid("stages", s, "one stage name per item"));
+    }
+    let p = Pipeline::parse(&input.stages.join(","))?;
+    app.store.set_pipeline(&p).await?;
+    current_settings(&app).await
+}
+
+/// The keep-in-touch cadence of everyone with a tag.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct TagCadenceInput {
+    /// Days between contacts (1 to 3650); null clears it.
+    days: Option<u32>,
+}
+
+/// Set or clear a tag's cadence (a person's own cadence wins); returns the settings.
+#[utoipa::path(put, path = "/api/v1/settings/tag-cadences/{tag}", params(("tag" = String, Path)), request_body = TagCadenceInput, responses((status = 200, body = Settings), (status = 422, body = Problem)))]
+async fn set_tag_cadence(
+    State(app): State<AppState>,
+    Path(tag): Path<String>,
+    ApiJson(input): ApiJson<TagCadenceInput>,
+) -> ApiResult {
+    app.store.set_tag_cadence(&tag, input.days).await?;
+    current_settings(&app).await
 }

@@ -125,7 +125,8 @@ kith_store::store_tests!(
     import_preview_confirm_duplicates_and_export,
     settings_create_and_revoke_device_secrets,
     kept_results_follow_changes_from_anywhere,
-    collaborations_have_their_pages
+    collaborations_have_their_pages,
+    api_covers_every_entity
 );
 
 /// Collaborations: start one (bad dates come back next to the field, nothing saved), add a
@@ -958,6 +959,548 @@ async fn api_speaks_json_and_problems(db: &TestDb) {
         .json("POST", &format!("/api/v1/trash/{}/restore", entry["id"].as_str().unwrap()), "")
         .await;
     assert_eq!(restored.status, StatusCode::OK);
+}
+
+/// The body as JSON.
+fn value(r: &Reply) -> serde_json::Value {
+    serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("{e}: {}", r.body))
+}
+
+/// The reply is a problem+json with this status; with a field, it names that field.
+#[track_caller]
+fn assert_problem(r: &Reply, status: StatusCode, field: Option<&str>) {
+    assert_eq!(r.status, status, "{}", r.body);
+    assert_eq!(r.content_type, "application/problem+json", "{}", r.body);
+    let p = value(r);
+    assert_eq!(p["status"], status.as_u16(), "{}", r.body);
+    if let Some(f) = field {
+        let named = p["errors"].as_array().into_iter().flatten().any(|e| e["field"] == f);
+        assert!(named, "expected a problem with field {f}: {}", r.body);
+    }
+}
+
+/// The reply succeeded with this status and its body has the shape the OpenAPI document
+/// declares for `method path` (a template such as `/api/v1/events/{id}`).
+#[track_caller]
+fn assert_declared(
+    doc: &serde_json::Value,
+    r: &Reply,
+    status: StatusCode,
+    method: &str,
+    path: &str,
+) -> serde_json::Value {
+    assert_eq!(r.status, status, "{method} {path}: {}", r.body);
+    assert!(r.content_type.starts_with("application/json"), "{method} {path}");
+    let op = &doc["paths"][path][method];
+    assert!(op.is_object(), "{method} {path} is not in the OpenAPI document");
+    let declared = &op["responses"][status.as_str()]["content"]["application/json"]["schema"];
+    let body = value(r);
+    if declared.is_object()
+        && let Err(e) = conforms(doc, declared, &body, 3)
+    {
+        panic!("{method} {path}: {e}\n{}", r.body);
+    }
+    body
+}
+
+const NOBODY: &str = "00000000-0000-0000-0000-000000000000";
+
+/// Every entity the API lacked: contributions, connections, roles, snooze and closeness,
+/// settings, purging the trash, event attendance and community members, list filters, an
+/// opportunity's next step and people. Each group is refused at least once (an unknown or
+/// malformed id is 404, invalid input is 422 naming the field), and every answer has the
+/// shape the OpenAPI document declares.
+async fn api_covers_every_entity(db: &TestDb) {
+    let mut c = Client::new(db, false);
+    let doc = value(&c.get("/api/openapi.json").await);
+    // Every new write is in the document with its request schema (API-only inputs refuse
+    // unknown fields, and say so).
+    for (method, path, input, api_only) in [
+        ("post", "/api/v1/contributions", "ContributionInput", false),
+        ("post", "/api/v1/connections", "ConnectionInput", false),
+        ("put", "/api/v1/contacts/{id}/roles", "RolesInput", true),
+        ("post", "/api/v1/contacts/{id}/snooze", "SnoozeInput", true),
+        ("put", "/api/v1/contacts/{id}/closeness", "ClosenessInput", true),
+        ("post", "/api/v1/events/{id}/attendees", "AttendeesInput", true),
+        ("post", "/api/v1/communities/{id}/members", "MembersInput", true),
+        ("put", "/api/v1/opportunities/{id}/next-step", "NextStepInput", true),
+        ("post", "/api/v1/opportunities/{id}/contacts", "OpportunityPeople", true),
+        ("put", "/api/v1/settings/own-emails", "OwnEmailsInput", true),
+        ("put", "/api/v1/settings/half-life", "HalfLifeInput", true),
+        ("put", "/api/v1/settings/follow-up-days", "FollowUpInput", true),
+        ("put", "/api/v1/settings/pipeline", "PipelineInput", true),
+        ("put", "/api/v1/settings/tag-cadences/{tag}", "TagCadenceInput", true),
+    ] {
+        let body = &doc["paths"][path][method]["requestBody"]["content"]["application/json"];
+        let want = format!("#/components/schemas/{input}");
+        assert_eq!(body["schema"]["$ref"], want.as_str(), "{method} {path}");
+        let schema = &doc["components"]["schemas"][input];
+        assert!(schema["properties"].is_object(), "{input} is not in the document");
+        if api_only {
+            assert_eq!(schema["additionalProperties"], false, "{input} refuses unknown fields");
+        }
+    }
+    let id_of = |r: &Reply| value(r)["id"].as_str().unwrap().to_string();
+    let ada = c.json("POST", "/api/v1/contacts", r#"{"display_name": "Ada Lovelace"}"#).await;
+    let ada = id_of(&ada);
+    let grace = c.json("POST", "/api/v1/contacts", r#"{"display_name": "Grace Hopper"}"#).await;
+    let grace = id_of(&grace);
+
+    // Contributions: to a community, listed by date (the last year by default).
+    let community = c.json("POST", "/api/v1/communities", r#"{"name": "Rust Berlin"}"#).await;
+    let cid = id_of(&community);
+    let contribute = |on: &str, title: &str| {
+        format!(r#"{{"community": "{cid}", "kind": "talk", "on": "{on}", "title": "{title}"}}"#)
+    };
+    let talk = c.json("POST", "/api/v1/contributions", &contribute("2026-10-01", "Async")).await;
+    let talk_id =
+        assert_declared(&doc, &talk, StatusCode::CREATED, "post", "/api/v1/contributions")["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+    c.json("POST", "/api/v1/contributions", &contribute("2024-03-01", "Lifetimes")).await;
+    let future = c.json("POST", "/api/v1/contributions", &contribute("2027-01-01", "Later")).await;
+    assert_problem(&future, StatusCode::UNPROCESSABLE_ENTITY, Some("on"));
+    let untitled = c.json("POST", "/api/v1/contributions", &contribute("2026-10-01", " ")).await;
+    assert_problem(&untitled, StatusCode::UNPROCESSABLE_ENTITY, Some("title"));
+    let nowhere = c
+        .json(
+            "POST",
+            "/api/v1/contributions",
+            &format!(
+                r#"{{"community": "{NOBODY}", "kind": "talk", "on": "2026-10-01", "title": "X"}}"#
+            ),
+        )
+        .await;
+    assert_problem(&nowhere, StatusCode::NOT_FOUND, None);
+    let recent = c.get("/api/v1/contributions").await;
+    let recent = assert_declared(&doc, &recent, StatusCode::OK, "get", "/api/v1/contributions");
+    assert_eq!(
+        (recent["total"].as_u64(), recent["items"][0]["title"].as_str()),
+        (Some(1), Some("Async"))
+    );
+    let all = value(&c.get("/api/v1/contributions?from=2020-01-01&limit=1").await);
+    assert_eq!((all["total"].as_u64(), all["items"].as_array().unwrap().len()), (Some(2), 1));
+    let older = value(&c.get("/api/v1/contributions?from=2020-01-01&limit=1&offset=1").await);
+    assert_eq!(older["items"][0]["title"], "Lifetimes");
+    assert_eq!(value(&c.get("/api/v1/contributions?to=2024-01-01").await)["total"], 0);
+    let backwards = c.get("/api/v1/contributions?from=2026-12-01&to=2026-11-01").await;
+    assert_problem(&backwards, StatusCode::UNPROCESSABLE_ENTITY, Some("from"));
+    let bad_day = c.get("/api/v1/contributions?to=yesterday").await;
+    assert_problem(&bad_day, StatusCode::UNPROCESSABLE_ENTITY, Some("to"));
+    let one = c.get(&format!("/api/v1/contributions/{talk_id}")).await;
+    assert_declared(&doc, &one, StatusCode::OK, "get", "/api/v1/contributions/{id}");
+    assert_problem(&c.get("/api/v1/contributions/not-an-id").await, StatusCode::NOT_FOUND, None);
+    let trashed = c.json("DELETE", &format!("/api/v1/contributions/{talk_id}"), "").await;
+    let talk_trash = assert_declared(
+        &doc,
+        &trashed,
+        StatusCode::OK,
+        "delete",
+        "/api/v1/contributions/{id}",
+    )["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(value(&c.get("/api/v1/contributions").await)["total"], 0);
+    let again = c.json("DELETE", &format!("/api/v1/contributions/{talk_id}"), "").await;
+    assert_problem(&again, StatusCode::NOT_FOUND, None);
+
+    // Connections: who knows whom.
+    let knows = c
+        .json(
+            "POST",
+            "/api/v1/connections",
+            &format!(
+                r#"{{"a": "{ada}", "b": "{grace}", "strength": 0.8, "note": "Met at a workshop"}}"#
+            ),
+        )
+        .await;
+    let kid =
+        assert_declared(&doc, &knows, StatusCode::CREATED, "post", "/api/v1/connections")["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+    let herself =
+        c.json("POST", "/api/v1/connections", &format!(r#"{{"a": "{ada}", "b": "{ada}"}}"#)).await;
+    assert_problem(&herself, StatusCode::UNPROCESSABLE_ENTITY, Some("contacts"));
+    let too_strong = c
+        .json(
+            "POST",
+            "/api/v1/connections",
+            &format!(r#"{{"a": "{ada}", "b": "{grace}", "strength": 2}}"#),
+        )
+        .await;
+    assert_problem(&too_strong, StatusCode::UNPROCESSABLE_ENTITY, Some("strength"));
+    let stranger = c
+        .json("POST", "/api/v1/connections", &format!(r#"{{"a": "{ada}", "b": "{NOBODY}"}}"#))
+        .await;
+    assert_problem(&stranger, StatusCode::NOT_FOUND, None);
+    let of_ada = c.get(&format!("/api/v1/connections?contact={ada}")).await;
+    let of_ada = assert_declared(&doc, &of_ada, StatusCode::OK, "get", "/api/v1/connections");
+    assert_eq!(of_ada["total"], 1);
+    assert_eq!(of_ada["items"][0]["note"], "Met at a workshop");
+    let unknown = c.get("/api/v1/connections?contact=nobody").await;
+    assert_problem(&unknown, StatusCode::NOT_FOUND, None);
+    let got = c.get(&format!("/api/v1/connections/{kid}")).await;
+    assert_declared(&doc, &got, StatusCode::OK, "get", "/api/v1/connections/{id}");
+    let gone = c.json("DELETE", &format!("/api/v1/connections/{kid}"), "").await;
+    let gone = assert_declared(&doc, &gone, StatusCode::OK, "delete", "/api/v1/connections/{id}");
+    let label = gone["label"].as_str().unwrap();
+    assert!(label.contains("Ada Lovelace") && label.contains("Grace Hopper"), "{label}");
+    assert_eq!(value(&c.get("/api/v1/connections").await)["total"], 0);
+    assert_problem(
+        &c.get(&format!("/api/v1/connections/{kid}")).await,
+        StatusCode::NOT_FOUND,
+        None,
+    );
+
+    // Roles: replaced as a whole.
+    let roles_uri = format!("/api/v1/contacts/{ada}/roles");
+    let set = c.json("PUT", &roles_uri, r#"{"roles": ["mentor", "Client"]}"#).await;
+    let set = assert_declared(&doc, &set, StatusCode::OK, "put", "/api/v1/contacts/{id}/roles");
+    assert_eq!(set, serde_json::json!(["client", "mentor"]));
+    c.json("PUT", &roles_uri, r#"{"roles": ["mentor"]}"#).await;
+    let roles = c.get(&roles_uri).await;
+    let roles = assert_declared(&doc, &roles, StatusCode::OK, "get", "/api/v1/contacts/{id}/roles");
+    assert_eq!(roles, serde_json::json!(["mentor"]));
+    assert!(c.get("/api/v1/contacts?role=mentor").await.body.contains("Ada Lovelace"));
+    let boss = c.json("PUT", &roles_uri, r#"{"roles": ["boss"]}"#).await;
+    assert_problem(&boss, StatusCode::UNPROCESSABLE_ENTITY, Some("roles"));
+    let typo = c.json("PUT", &roles_uri, r#"{"role": ["mentor"]}"#).await;
+    assert_problem(&typo, StatusCode::BAD_REQUEST, None);
+    assert_problem(
+        &c.get(&format!("/api/v1/contacts/{NOBODY}/roles")).await,
+        StatusCode::NOT_FOUND,
+        None,
+    );
+    let nobody_roles =
+        c.json("PUT", &format!("/api/v1/contacts/{NOBODY}/roles"), r#"{"roles": []}"#).await;
+    assert_problem(&nobody_roles, StatusCode::NOT_FOUND, None);
+
+    // Snooze and closeness (the test clock says 2026-11-27).
+    let snooze_uri = format!("/api/v1/contacts/{ada}/snooze");
+    let until = c.json("POST", &snooze_uri, r#"{"until": "2026-12-15"}"#).await;
+    assert_eq!(until.status, StatusCode::OK, "{}", until.body);
+    assert_eq!(value(&until)["snoozed_until"], "2026-12-15");
+    let two_weeks = c.json("POST", &snooze_uri, r#"{"for": "2w"}"#).await;
+    assert_eq!(value(&two_weeks)["snoozed_until"], "2026-12-11");
+    assert!(value(&c.json("POST", &snooze_uri, "{}").await)["snoozed_until"].is_null());
+    let past = c.json("POST", &snooze_uri, r#"{"until": "2026-11-01"}"#).await;
+    assert_problem(&past, StatusCode::UNPROCESSABLE_ENTITY, Some("until"));
+    let both = c.json("POST", &snooze_uri, r#"{"until": "2026-12-15", "for": "2w"}"#).await;
+    assert_problem(&both, StatusCode::UNPROCESSABLE_ENTITY, Some("for"));
+    let vague = c.json("POST", &snooze_uri, r#"{"for": "a while"}"#).await;
+    assert_problem(&vague, StatusCode::UNPROCESSABLE_ENTITY, Some("for"));
+    let nobody_snooze =
+        c.json("POST", &format!("/api/v1/contacts/{NOBODY}/snooze"), r#"{"for": "2w"}"#).await;
+    assert_problem(&nobody_snooze, StatusCode::NOT_FOUND, None);
+    let close_uri = format!("/api/v1/contacts/{ada}/closeness");
+    let close = c.json("PUT", &close_uri, r#"{"closeness": 0.9}"#).await;
+    assert_eq!(value(&close)["closeness"], 0.9, "{}", close.body);
+    let ada_id = kith_core::ContactId(ada.parse().unwrap());
+    assert_eq!(db.store.contact_nurture(ada_id).await.unwrap().settings.closeness, Some(0.9));
+    let over = c.json("PUT", &close_uri, r#"{"closeness": 1.5}"#).await;
+    assert_problem(&over, StatusCode::UNPROCESSABLE_ENTITY, Some("closeness"));
+    assert!(
+        value(&c.json("PUT", &close_uri, r#"{"closeness": null}"#).await)["closeness"].is_null()
+    );
+    let nobody_close =
+        c.json("PUT", "/api/v1/contacts/bogus/closeness", r#"{"closeness": 0.5}"#).await;
+    assert_problem(&nobody_close, StatusCode::NOT_FOUND, None);
+
+    // Settings.
+    let s = c.get("/api/v1/settings").await;
+    let s = assert_declared(&doc, &s, StatusCode::OK, "get", "/api/v1/settings");
+    assert_eq!(
+        (s["half_life_days"].as_f64(), s["own_emails"].as_array().map(Vec::len)),
+        (Some(90.0), Some(0))
+    );
+    let me =
+        c.json("PUT", "/api/v1/settings/own-emails", r#"{"emails": ["Me@Example.org"]}"#).await;
+    let me = assert_declared(&doc, &me, StatusCode::OK, "put", "/api/v1/settings/own-emails");
+    assert_eq!(me["own_emails"], serde_json::json!(["me@example.org"]));
+    let not_me = c.json("PUT", "/api/v1/settings/own-emails", r#"{"emails": ["nope"]}"#).await;
+    assert_problem(&not_me, StatusCode::UNPROCESSABLE_ENTITY, Some("email"));
+    let half = c.json("PUT", "/api/v1/settings/half-life", r#"{"days": 30}"#).await;
+    assert_eq!(value(&half)["half_life_days"], 30.0, "{}", half.body);
+    let no_life = c.json("PUT", "/api/v1/settings/half-life", r#"{"days": 0}"#).await;
+    assert_problem(&no_life, StatusCode::UNPROCESSABLE_ENTITY, Some("half-life"));
+    let follow = c.json("PUT", "/api/v1/settings/follow-up-days", r#"{"days": 5}"#).await;
+    assert_eq!(value(&follow)["follow_up_days"], 5, "{}", follow.body);
+    let late = c.json("PUT", "/api/v1/settings/follow-up-days", r#"{"days": 400}"#).await;
+    assert_problem(&late, StatusCode::UNPROCESSABLE_ENTITY, Some("follow-up"));
+    let stages =
+        c.json("PUT", "/api/v1/settings/pipeline", r#"{"stages": ["lead", "Talking"]}"#).await;
+    assert_eq!(
+        value(&stages)["stages"],
+        serde_json::json!(["lead", "talking", "won", "lost", "withdrawn"]),
+        "{}",
+        stages.body
+    );
+    let closed = c.json("PUT", "/api/v1/settings/pipeline", r#"{"stages": ["won"]}"#).await;
+    assert_problem(&closed, StatusCode::UNPROCESSABLE_ENTITY, Some("stages"));
+    let glued = c.json("PUT", "/api/v1/settings/pipeline", r#"{"stages": ["a,b"]}"#).await;
+    assert_problem(&glued, StatusCode::UNPROCESSABLE_ENTITY, Some("stages"));
+    let cadence = c.json("PUT", "/api/v1/settings/tag-cadences/mentor", r#"{"days": 30}"#).await;
+    let cadence = value(&cadence);
+    assert_eq!(cadence["tag_cadences"][0]["tag"], "mentor");
+    assert_eq!(cadence["tag_cadences"][0]["cadence_days"], 30);
+    let never = c.json("PUT", "/api/v1/settings/tag-cadences/mentor", r#"{"days": 0}"#).await;
+    assert_problem(&never, StatusCode::UNPROCESSABLE_ENTITY, Some("cadence"));
+    let cleared = c.json("PUT", "/api/v1/settings/tag-cadences/mentor", r#"{"days": null}"#).await;
+    assert_eq!(value(&cleared)["tag_cadences"], serde_json::json!([]));
+    assert_eq!(db.store.follow_up_days().await.unwrap(), 5, "the store has what the API set");
+
+    // Events: attendance and filters; communities: members.
+    let event = c
+        .json("POST", "/api/v1/events", r#"{"name": "RustConf", "starts_on": "2026-09-08"}"#)
+        .await;
+    let eid = id_of(&event);
+    let attend = c
+        .json(
+            "POST",
+            &format!("/api/v1/events/{eid}/attendees"),
+            &format!(r#"{{"contacts": ["{ada}", "{grace}"], "met_here": true}}"#),
+        )
+        .await;
+    let attend =
+        assert_declared(&doc, &attend, StatusCode::OK, "post", "/api/v1/events/{id}/attendees");
+    assert_eq!(attend["attendees"].as_array().unwrap().len(), 2);
+    let nobody_there =
+        c.json("POST", &format!("/api/v1/events/{eid}/attendees"), r#"{"contacts": []}"#).await;
+    assert_problem(&nobody_there, StatusCode::UNPROCESSABLE_ENTITY, Some("contacts"));
+    let ghost = c
+        .json("POST", &format!("/api/v1/events/{eid}/attendees"), r#"{"contacts": ["ghost"]}"#)
+        .await;
+    assert_problem(&ghost, StatusCode::NOT_FOUND, None);
+    let no_event = c
+        .json(
+            "POST",
+            &format!("/api/v1/events/{NOBODY}/attendees"),
+            &format!(r#"{{"contacts": ["{ada}"]}}"#),
+        )
+        .await;
+    assert_problem(&no_event, StatusCode::NOT_FOUND, None);
+    let left = c.json("DELETE", &format!("/api/v1/events/{eid}/attendees/{grace}"), "").await;
+    let left = assert_declared(
+        &doc,
+        &left,
+        StatusCode::OK,
+        "delete",
+        "/api/v1/events/{id}/attendees/{contact}",
+    );
+    assert_eq!(left["attendees"].as_array().unwrap().len(), 1);
+    let not_there = c.json("DELETE", &format!("/api/v1/events/{eid}/attendees/{grace}"), "").await;
+    assert_problem(&not_there, StatusCode::UNPROCESSABLE_ENTITY, Some("contact"));
+    assert_eq!(value(&c.get(&format!("/api/v1/events?contact={ada}")).await)["total"], 1);
+    assert_eq!(value(&c.get(&format!("/api/v1/events?contact={grace}")).await)["total"], 0);
+    assert_eq!(value(&c.get("/api/v1/events?from=2026-10-01").await)["total"], 0);
+    let in_sept = c.get("/api/v1/events?from=2026-09-01&to=2026-09-30&limit=5").await;
+    assert_eq!(
+        assert_declared(&doc, &in_sept, StatusCode::OK, "get", "/api/v1/events")["total"],
+        1
+    );
+    assert_problem(
+        &c.get("/api/v1/events?to=soon").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some("to"),
+    );
+    assert_problem(
+        &c.get(&format!("/api/v1/events?contact={NOBODY}")).await,
+        StatusCode::NOT_FOUND,
+        None,
+    );
+    let join = c
+        .json(
+            "POST",
+            &format!("/api/v1/communities/{cid}/members"),
+            &format!(r#"{{"contacts": ["{ada}"]}}"#),
+        )
+        .await;
+    let join =
+        assert_declared(&doc, &join, StatusCode::OK, "post", "/api/v1/communities/{id}/members");
+    assert_eq!(join["members"][0]["display_name"], "Ada Lovelace");
+    let leave = c.json("DELETE", &format!("/api/v1/communities/{cid}/members/{ada}"), "").await;
+    let leave = assert_declared(
+        &doc,
+        &leave,
+        StatusCode::OK,
+        "delete",
+        "/api/v1/communities/{id}/members/{contact}",
+    );
+    assert_eq!(leave["members"], serde_json::json!([]));
+    let not_member =
+        c.json("DELETE", &format!("/api/v1/communities/{cid}/members/{ada}"), "").await;
+    assert_problem(&not_member, StatusCode::UNPROCESSABLE_ENTITY, Some("contact"));
+    let no_community = c
+        .json(
+            "POST",
+            &format!("/api/v1/communities/{NOBODY}/members"),
+            &format!(r#"{{"contacts": ["{ada}"]}}"#),
+        )
+        .await;
+    assert_problem(&no_community, StatusCode::NOT_FOUND, None);
+
+    // Ledger filters.
+    for (kind, who) in [("help", &ada), ("ask", &grace)] {
+        let r = c
+            .json(
+                "POST",
+                "/api/v1/ledger",
+                &format!(r#"{{"kind": "{kind}", "on": "2026-11-20", "participants": ["{who}"], "summary": "{kind}"}}"#),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    let about_ada = c.get(&format!("/api/v1/ledger?contact={ada}")).await;
+    let about_ada = assert_declared(&doc, &about_ada, StatusCode::OK, "get", "/api/v1/ledger");
+    assert_eq!(
+        (about_ada["total"].as_u64(), about_ada["items"][0]["kind"].as_str()),
+        (Some(1), Some("help"))
+    );
+    assert_eq!(value(&c.get("/api/v1/ledger?kind=ask&status=open").await)["total"], 1);
+    assert_eq!(value(&c.get("/api/v1/ledger?kind=ask&status=answered").await)["total"], 0);
+    assert_eq!(value(&c.get("/api/v1/ledger?since=2026-11-21").await)["total"], 0);
+    assert_problem(
+        &c.get("/api/v1/ledger?kind=favour").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some("kind"),
+    );
+    assert_problem(
+        &c.get("/api/v1/ledger?since=May").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some("since"),
+    );
+    assert_problem(
+        &c.get(&format!("/api/v1/ledger?contact={NOBODY}")).await,
+        StatusCode::NOT_FOUND,
+        None,
+    );
+
+    // Opportunities: filters, next step, people.
+    let opp = c
+        .json(
+            "POST",
+            "/api/v1/opportunities",
+            &format!(r#"{{"title": "Staff engineer", "kind": "job", "contacts": [["{ada}", "referrer"]]}}"#),
+        )
+        .await;
+    assert_eq!(opp.status, StatusCode::CREATED, "{}", opp.body);
+    let oid = id_of(&opp);
+    let opps = c.get(&format!("/api/v1/opportunities?stage=lead&kind=job&contact={ada}")).await;
+    let opps = assert_declared(&doc, &opps, StatusCode::OK, "get", "/api/v1/opportunities");
+    assert_eq!(opps.as_array().unwrap().len(), 1);
+    assert_eq!(value(&c.get("/api/v1/opportunities?stage=Talking").await), serde_json::json!([]));
+    assert_eq!(
+        value(&c.get(&format!("/api/v1/opportunities?contact={grace}")).await),
+        serde_json::json!([])
+    );
+    let dreaming = c.get("/api/v1/opportunities?stage=dreaming").await;
+    assert_problem(&dreaming, StatusCode::UNPROCESSABLE_ENTITY, Some("stage"));
+    assert_problem(
+        &c.get("/api/v1/opportunities?kind=gig").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some("kind"),
+    );
+    let no_org = c.get(&format!("/api/v1/opportunities?organization={NOBODY}")).await;
+    assert_problem(&no_org, StatusCode::NOT_FOUND, None);
+    let next_uri = format!("/api/v1/opportunities/{oid}/next-step");
+    let next = c.json("PUT", &next_uri, r#"{"step": "Send the CV", "due": "2026-12-01"}"#).await;
+    let next =
+        assert_declared(&doc, &next, StatusCode::OK, "put", "/api/v1/opportunities/{id}/next-step");
+    assert_eq!(
+        (next["next_step"].as_str(), next["next_step_due"].as_str()),
+        (Some("Send the CV"), Some("2026-12-01"))
+    );
+    let due_only = c.json("PUT", &next_uri, r#"{"due": "2026-12-01"}"#).await;
+    assert_problem(&due_only, StatusCode::UNPROCESSABLE_ENTITY, Some("due"));
+    let blank = c.json("PUT", &next_uri, r#"{"step": " "}"#).await;
+    assert_problem(&blank, StatusCode::UNPROCESSABLE_ENTITY, Some("next"));
+    let no_opp = c
+        .json("PUT", &format!("/api/v1/opportunities/{NOBODY}/next-step"), r#"{"step": "Call"}"#)
+        .await;
+    assert_problem(&no_opp, StatusCode::NOT_FOUND, None);
+    assert!(value(&c.json("PUT", &next_uri, r#"{"step": null}"#).await)["next_step"].is_null());
+    let people_uri = format!("/api/v1/opportunities/{oid}/contacts");
+    let linked = c
+        .json(
+            "POST",
+            &people_uri,
+            &format!(r#"{{"contacts": [{{"contact": "{grace}", "role": "hiring-manager"}}]}}"#),
+        )
+        .await;
+    let linked = assert_declared(
+        &doc,
+        &linked,
+        StatusCode::OK,
+        "post",
+        "/api/v1/opportunities/{id}/contacts",
+    );
+    assert_eq!(linked["contacts"].as_array().unwrap().len(), 2, "{linked}");
+    assert_eq!(
+        value(&c.get(&format!("/api/v1/opportunities?contact={grace}")).await)
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let boss = c
+        .json(
+            "POST",
+            &people_uri,
+            &format!(r#"{{"contacts": [{{"contact": "{grace}", "role": "boss"}}]}}"#),
+        )
+        .await;
+    assert_problem(&boss, StatusCode::UNPROCESSABLE_ENTITY, Some("role"));
+    let nobody_linked = c.json("POST", &people_uri, r#"{"contacts": []}"#).await;
+    assert_problem(&nobody_linked, StatusCode::UNPROCESSABLE_ENTITY, Some("contacts"));
+    let stranger = c
+        .json("POST", &people_uri, &format!(r#"{{"contacts": [{{"contact": "{NOBODY}"}}]}}"#))
+        .await;
+    assert_problem(&stranger, StatusCode::NOT_FOUND, None);
+
+    // Collaborations by contact.
+    let k = c.json("POST", "/api/v1/collaborations", r#"{"title": "Compiler"}"#).await;
+    let k = kith_core::CollaborationId(id_of(&k).parse().unwrap());
+    db.store.add_participants(k, &[(ada_id, "co-author".into())]).await.unwrap();
+    let with_ada = c.get(&format!("/api/v1/collaborations?contact={ada}")).await;
+    let with_ada =
+        assert_declared(&doc, &with_ada, StatusCode::OK, "get", "/api/v1/collaborations");
+    assert_eq!(with_ada.as_array().unwrap().len(), 1);
+    assert_eq!(
+        value(&c.get(&format!("/api/v1/collaborations?contact={grace}")).await),
+        serde_json::json!([])
+    );
+    assert_problem(&c.get("/api/v1/collaborations?contact=x").await, StatusCode::NOT_FOUND, None);
+
+    // The trash: purge one entry, then empty it (only with confirm=true).
+    let purged = c.json("DELETE", &format!("/api/v1/trash/{talk_trash}"), "").await;
+    let purged = assert_declared(&doc, &purged, StatusCode::OK, "delete", "/api/v1/trash/{id}");
+    assert_eq!(purged["label"].as_str().map(|l| l.contains("Async")), Some(true), "{purged}");
+    let restore = c.json("POST", &format!("/api/v1/trash/{talk_trash}/restore"), "").await;
+    assert_problem(&restore, StatusCode::NOT_FOUND, None);
+    assert_problem(
+        &c.json("DELETE", &format!("/api/v1/trash/{talk_trash}"), "").await,
+        StatusCode::NOT_FOUND,
+        None,
+    );
+    assert_problem(
+        &c.json("DELETE", "/api/v1/trash/not-an-id", "").await,
+        StatusCode::NOT_FOUND,
+        None,
+    );
+    let left_in_trash = db.store.list_trash().await.unwrap().len();
+    assert_eq!(left_in_trash, 1, "the connection is still there");
+    let unconfirmed = c.json("DELETE", "/api/v1/trash", "").await;
+    assert_problem(&unconfirmed, StatusCode::UNPROCESSABLE_ENTITY, Some("confirm"));
+    let declined = c.json("DELETE", "/api/v1/trash?confirm=false", "").await;
+    assert_problem(&declined, StatusCode::UNPROCESSABLE_ENTITY, Some("confirm"));
+    assert_eq!(db.store.list_trash().await.unwrap().len(), 1, "refusals delete nothing");
+    let emptied = c.json("DELETE", "/api/v1/trash?confirm=true", "").await;
+    let emptied = assert_declared(&doc, &emptied, StatusCode::OK, "delete", "/api/v1/trash");
+    assert_eq!(emptied["purged"], 1);
+    assert_eq!(c.get("/api/v1/trash").await.body, "[]");
 }
 
 /// Checks a JSON value against an OpenAPI schema, `depth` levels down: objects have every
