@@ -111,7 +111,7 @@ mod tests {
         let svg = super::hbars(&[(long.clone(), 10.0), ("b&c".into(), 5.0)], "t");
         assert_eq!(svg.matches("<rect").count(), 2);
         assert!(svg.contains("width=\"214.0\"") && svg.contains("width=\"107.0\""), "{svg}");
-        assert!(svg.contains("A very long organizati\u{2026}"), "{svg}");
+        assert!(svg.contains("A very long organizat\u{2026}"), "{svg}");
         // The full label stays in the tooltip.
         assert!(svg.contains(&format!("<title>{long}: 10</title>")));
         assert!(svg.contains("b&amp;c"));

@@ -1088,14 +1088,14 @@ async fn move_opportunity(
     let now = (app.clock)();
     let id = kith_core::OpportunityId(parse_id("opportunity", &id)?);
     let current = app.store.get_opportunity(id).await?;
-    if current.stage != f.stage {
-        if let Err(e) = app.store.move_opportunity(id, &f.stage, now.date_naive(), now).await {
-            let form = FormState::failed("move", form_errors(e)?, [("stage", f.stage)]);
-            return render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &opportunities_view(&app, &csrf, form).await?,
-            );
-        }
+    if current.stage != f.stage
+        && let Err(e) = app.store.move_opportunity(id, &f.stage, now.date_naive(), now).await
+    {
+        let form = FormState::failed("move", form_errors(e)?, [("stage", f.stage)]);
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &opportunities_view(&app, &csrf, form).await?,
+        );
     }
     see_other(&format!("/opportunities#o-{id}"))
 }

@@ -109,10 +109,10 @@ impl FormState {
 
     /// What was typed into a field of the failed form, or `default` (the field's usual value).
     pub fn value_or(&self, form: &str, field: &str, default: &str) -> String {
-        if self.form == form {
-            if let Some((_, v)) = self.values.iter().find(|(k, _)| *k == field) {
-                return v.clone();
-            }
+        if self.form == form
+            && let Some((_, v)) = self.values.iter().find(|(k, _)| *k == field)
+        {
+            return v.clone();
         }
         default.to_string()
     }
