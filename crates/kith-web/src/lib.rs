@@ -18,6 +18,7 @@ mod error;
 pub mod feeds;
 mod memo;
 mod pages;
+mod relationship;
 mod transfer;
 mod views;
 
@@ -84,6 +85,7 @@ pub fn router(state: AppState) -> Router {
     pages::routes()
         .merge(transfer::routes(state.max_upload))
         .merge(collaborations::routes())
+        .merge(relationship::routes())
         .merge(api::routes(state.max_upload))
         .merge(assets::routes())
         .merge(feeds::routes())

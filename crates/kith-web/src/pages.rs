@@ -13,7 +13,9 @@ use axum::{Extension, Router};
 use chrono::Duration;
 use kith_core::goal::{GoalInput, GoalMetric, Period};
 use kith_core::ledger::{LedgerDirection, LedgerInput, LedgerKind, LedgerStatus};
-use kith_core::network::{CommunityInput, CommunityKind, EventInput, EventKind};
+use kith_core::network::{
+    CommunityInput, CommunityKind, ContributionInput, ContributionKind, EventInput, EventKind,
+};
 use kith_core::pipeline::{OpportunityInput, OpportunityKind, Pipeline};
 use kith_core::{
     ContactId, ContactInput, Direction, Email, EventId, InteractionInput, InteractionKind,
@@ -47,6 +49,8 @@ pub fn routes() -> Router<AppState> {
         .route("/events/{id}/attend", post(attend))
         .route("/communities", get(communities).post(create_community))
         .route("/communities/{id}", get(community))
+        .route("/communities/{id}/members", post(add_member))
+        .route("/communities/{id}/contributions", post(add_contribution))
         .route("/goals", get(goals).post(create_goal))
         .route("/opportunities", get(opportunities).post(create_opportunity))
         .route("/opportunities/{id}/move", post(move_opportunity))
@@ -54,6 +58,8 @@ pub fn routes() -> Router<AppState> {
         .route("/insights", get(insights))
         .route("/trash", get(trash))
         .route("/trash/{id}/restore", post(restore))
+        .route("/trash/{id}/purge", post(purge))
+        .route("/trash/empty", post(empty_trash))
         .route("/settings", get(settings))
         .route("/settings/cadence", post(set_cadence))
         .route("/settings/half-life", post(set_half_life))
@@ -106,7 +112,7 @@ fn invalid(field: &str, value: &str, expected: &str) -> StoreError {
 }
 
 /// A name that found nobody, or several, as an error on the form field it was typed into.
-fn lookup_error(field: &str, e: StoreError) -> StoreError {
+pub(crate) fn lookup_error(field: &str, e: StoreError) -> StoreError {
     let expected = match &e {
         StoreError::NotFound { what, reference } => {
             format!("the name, email or id of a {what} in Kith (none matches {reference:?})")
@@ -420,19 +426,34 @@ async fn person_view(
         (Some(d), _) => format!("every {d} days"),
         _ => String::new(),
     };
-    let roles: Vec<&str> = Vec::new();
     let role_list = s.roles_of(id).await?;
-    let roles = if role_list.is_empty() {
-        roles.join(", ")
-    } else {
-        role_list.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
-    };
+    let roles = role_list.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ");
+    let knows = s
+        .connections(Some(id))
+        .await?
+        .into_iter()
+        .map(|k| {
+            let other = if k.a.contact_id == id { k.b } else { k.a };
+            (other, k.note)
+        })
+        .collect();
+    let reminders = s
+        .list_reminders(false)
+        .await?
+        .into_iter()
+        .filter(|r| r.contact.as_ref().is_some_and(|c| c.contact_id == id))
+        .collect();
     Ok(PersonPage {
         nav: nav(app, csrf, "people"),
         strength,
         cadence,
         balance: nurture.balance.sentence().unwrap_or_default(),
         roles,
+        role_list: role_list.iter().map(|r| r.as_str()).collect(),
+        snoozed_until: nurture.settings.snoozed_until.map(|d| d.to_string()).unwrap_or_default(),
+        closeness: nurture.settings.closeness.map(|c| c.to_string()).unwrap_or_default(),
+        knows,
+        reminders,
         timeline: timeline.into_iter().map(|(_, t)| t).take(60).collect(),
         events: network.events,
         communities: network.communities,
@@ -522,7 +543,7 @@ struct LogForm {
 }
 
 /// A local redirect target from a form, or the default.
-fn back_to(back: &str, default: String) -> String {
+pub(crate) fn back_to(back: &str, default: String) -> String {
     if back.starts_with('/') && !back.starts_with("//") { back.to_string() } else { default }
 }
 
@@ -586,7 +607,7 @@ struct NoteForm {
 }
 
 /// The person page again, with the form that failed.
-async fn person_failed(
+pub(crate) async fn person_failed(
     app: &AppState,
     csrf: &CsrfToken,
     id: ContactId,
@@ -911,10 +932,111 @@ async fn community(
     Path(id): Path<String>,
 ) -> PageResult {
     let id = kith_core::CommunityId(parse_id("community", &id)?);
-    render(&CommunityPage {
-        nav: nav(&app, &csrf, "communities"),
+    render(&community_view(&app, &csrf, id, FormState::default()).await?)
+}
+
+async fn community_view(
+    app: &AppState,
+    csrf: &CsrfToken,
+    id: kith_core::CommunityId,
+    form: FormState,
+) -> Result<CommunityPage, PageError> {
+    Ok(CommunityPage {
+        nav: nav(app, csrf, "communities"),
         c: app.store.get_community(id).await?,
+        today: (app.clock)().date_naive().to_string(),
+        form,
     })
+}
+
+#[derive(Deserialize)]
+struct MemberForm {
+    #[serde(default)]
+    contact: String,
+}
+
+/// Adds someone the user knows through the community.
+async fn add_member(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<String>,
+    Form(f): Form<MemberForm>,
+) -> PageResult {
+    let id = kith_core::CommunityId(parse_id("community", &id)?);
+    app.store.get_community(id).await?;
+    let result = async {
+        let who = kith_store::resolve_contact(&*app.store, f.contact.trim())
+            .await
+            .map_err(|e| lookup_error("contact", e))?;
+        app.store.set_members(id, &[who], true).await
+    }
+    .await;
+    match result {
+        Ok(()) => see_other(&format!("/communities/{id}")),
+        Err(e) => {
+            let form = FormState::failed("member", form_errors(e)?, [("contact", f.contact)]);
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &community_view(&app, &csrf, id, form).await?,
+            )
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct ContributionForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    on: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    url: String,
+}
+
+/// Records something the user gave the community (a talk, a post, an answer ...).
+async fn add_contribution(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<String>,
+    Form(f): Form<ContributionForm>,
+) -> PageResult {
+    let id = kith_core::CommunityId(parse_id("community", &id)?);
+    app.store.get_community(id).await?;
+    let now = (app.clock)();
+    let result = async {
+        let kind = ContributionKind::parse_loose(&f.kind).ok_or_else(|| {
+            invalid("kind", &f.kind, &format!("one of {}", ContributionKind::expected()))
+        })?;
+        let on = match f.on.trim() {
+            "" => now.date_naive(),
+            d => validate::date("on", d)?,
+        };
+        let input = ContributionInput {
+            community: id,
+            kind,
+            on,
+            title: f.title.clone(),
+            url: Some(f.url.trim().to_string()).filter(|u| !u.is_empty()),
+        };
+        app.store.add_contribution(&input, now).await
+    }
+    .await;
+    match result {
+        Ok(_) => see_other(&format!("/communities/{id}")),
+        Err(e) => {
+            let form = FormState::failed(
+                "contribution",
+                form_errors(e)?,
+                [("kind", f.kind), ("on", f.on), ("title", f.title), ("url", f.url)],
+            );
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &community_view(&app, &csrf, id, form).await?,
+            )
+        }
+    }
 }
 
 async fn goals_view(
@@ -1202,7 +1324,51 @@ fn spread_chart(label: &str, s: &kith_core::insights::Spread, contacts: usize) -
 }
 
 async fn trash(State(app): State<AppState>, Extension(csrf): Extension<CsrfToken>) -> PageResult {
-    render(&TrashPage { nav: nav(&app, &csrf, "trash"), entries: app.store.list_trash().await? })
+    render(&TrashPage {
+        nav: nav(&app, &csrf, "trash"),
+        entries: app.store.list_trash().await?,
+        form: FormState::default(),
+    })
+}
+
+/// Deletes one trash entry for good.
+async fn purge(State(app): State<AppState>, Path(id): Path<String>) -> PageResult {
+    let id = kith_core::TrashId(parse_id("trash entry", &id)?);
+    app.store.purge(id).await?;
+    see_other("/trash")
+}
+
+#[derive(Deserialize)]
+struct EmptyForm {
+    #[serde(default)]
+    confirm: String,
+}
+
+/// Empties the trash, once the user ticked that they mean it.
+async fn empty_trash(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Form(f): Form<EmptyForm>,
+) -> PageResult {
+    if f.confirm.is_empty() {
+        let form = FormState::failed(
+            "empty",
+            FormErrors(vec![kith_core::FieldError {
+                field: "confirm".into(),
+                value: None,
+                expected: "the box ticked: emptying the trash cannot be undone".into(),
+            }]),
+            [],
+        );
+        let page = TrashPage {
+            nav: nav(&app, &csrf, "trash"),
+            entries: app.store.list_trash().await?,
+            form,
+        };
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    app.store.purge_all().await?;
+    see_other("/trash")
 }
 
 async fn restore(State(app): State<AppState>, Path(id): Path<String>) -> PageResult {

@@ -140,6 +140,14 @@ pub fn ago(t: &Option<DateTime<Utc>>, now: &DateTime<Utc>) -> String {
     }
 }
 
+/// The reminder's id when a coming-up date is a reminder (it gets a "Done" button), or empty.
+pub fn reminder_id(u: &Upcoming) -> String {
+    match &u.what {
+        kith_core::nurture::UpcomingKind::Reminder { id, .. } => id.to_string(),
+        _ => String::new(),
+    }
+}
+
 /// A date or empty.
 pub fn date(d: &Option<NaiveDate>) -> String {
     d.map(|d| d.to_string()).unwrap_or_default()
@@ -236,6 +244,13 @@ pub struct FormField {
     pub error: String,
 }
 
+impl PersonPage {
+    /// Every relationship role, for the roles form.
+    pub fn all_roles(&self) -> Vec<&'static str> {
+        kith_core::leverage::RelationshipRole::ALL.iter().map(|r| r.as_str()).collect()
+    }
+}
+
 impl PersonFormPage {
     /// The single-line inputs with their values and errors.
     pub fn fields(&self) -> Vec<FormField> {
@@ -284,6 +299,14 @@ pub struct PersonPage {
     pub cadence: String,
     pub balance: String,
     pub roles: String,
+    /// The person's relationship roles, for the roles form's checkboxes.
+    pub role_list: Vec<&'static str>,
+    pub snoozed_until: String,
+    pub closeness: String,
+    /// People they know (entered by hand), with the note.
+    pub knows: Vec<(kith_core::interaction::Participant, String)>,
+    /// Open reminders about them.
+    pub reminders: Vec<kith_core::nurture::Reminder>,
     pub timeline: Vec<TimelineItem>,
     pub events: Vec<(EventSummary, bool)>,
     pub communities: Vec<CommunitySummary>,
@@ -358,6 +381,9 @@ pub struct CollaborationPage {
 pub struct CommunityPage {
     pub nav: Nav,
     pub c: Community,
+    /// The default date of a new contribution.
+    pub today: String,
+    pub form: FormState,
 }
 
 #[derive(Template)]
@@ -446,6 +472,8 @@ pub struct InsightsPage {
 pub struct TrashPage {
     pub nav: Nav,
     pub entries: Vec<TrashEntry>,
+    /// The "empty the trash" form, when it came back unconfirmed.
+    pub form: FormState,
 }
 
 #[derive(Template)]

@@ -119,6 +119,7 @@ impl Client {
 
 kith_store::store_tests!(
     forms_keep_input_and_timelines_join_everything,
+    relationship_community_and_trash_forms,
     pages_forms_and_the_due_list,
     api_speaks_json_and_problems,
     sign_in_tokens_and_limits,
@@ -319,6 +320,147 @@ async fn forms_keep_input_and_timelines_join_everything(db: &TestDb) {
     let r = c.get("/insights").await;
     assert_eq!(r.body.matches("<svg").count(), 7, "{}", r.body);
     assert!(r.body.contains("aria-label=\"People by organizations\""));
+}
+
+/// The person page sets roles, snooze, closeness, who they know and reminders; a community
+/// takes members and contributions; the trash deletes for good (emptying it needs a tick).
+async fn relationship_community_and_trash_forms(db: &TestDb) {
+    use kith_core::leverage::RelationshipRole;
+    let s = &*db.store;
+    kith_store::demo::load(s, now()).await.unwrap();
+    let mut c = Client::new(db, false);
+    assert_eq!(c.get("/").await.status, StatusCode::OK);
+    let ada = kith_store::resolve_contact(s, "Ada Lovelace").await.unwrap();
+    let page = format!("/people/{ada}");
+    let body = c.get(&page).await.body;
+    assert!(body.contains("name=\"role\" value=\"mentor\""), "roles form");
+
+    // Roles: the checked ones replace the rest.
+    let r = c.form(&format!("{page}/roles"), &[("role", "mentor"), ("role", "advisor")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let mut roles = s.roles_of(ada).await.unwrap();
+    roles.sort_by_key(|r| r.as_str());
+    assert_eq!(roles, [RelationshipRole::Advisor, RelationshipRole::Mentor]);
+    assert!(c.get(&page).await.body.contains("value=\"advisor\" checked"));
+    assert_eq!(
+        c.form(&format!("{page}/roles"), &[("role", "boss")]).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(s.roles_of(ada).await.unwrap().len(), 2);
+
+    // Snooze and closeness, with their refusals kept next to the field.
+    let r = c.form(&format!("{page}/snooze"), &[("until", "next tuesday")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("id=\"snooze-until-error\"") && r.body.contains("value=\"next tuesday\"")
+    );
+    c.form(&format!("{page}/snooze"), &[("until", "2026-12-24")]).await;
+    let nurture = s.contact_nurture(ada).await.unwrap();
+    assert_eq!(
+        nurture.settings.snoozed_until.map(|d| d.to_string()).as_deref(),
+        Some("2026-12-24")
+    );
+    c.form(&format!("{page}/snooze"), &[("until", "")]).await;
+    assert_eq!(s.contact_nurture(ada).await.unwrap().settings.snoozed_until, None);
+    let r = c.form(&format!("{page}/closeness"), &[("closeness", "1.5")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"closeness-error\"") && r.body.contains("value=\"1.5\""));
+    c.form(&format!("{page}/closeness"), &[("closeness", "0.9")]).await;
+    assert_eq!(s.contact_nurture(ada).await.unwrap().settings.closeness, Some(0.9));
+    assert!(c.get(&page).await.body.contains("replaces the computed score"));
+
+    // Who they know: an unknown name is refused at the field; a known one is recorded.
+    let r = c.form(&format!("{page}/knows"), &[("contact", "Nobody Known")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"knows-who-error\""), "{}", r.body);
+    let grace = kith_store::resolve_contact(s, "Grace Hopper").await.unwrap();
+    let r = c
+        .form(&format!("{page}/knows"), &[("contact", "Grace Hopper"), ("note", "Navy days")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let known = s.connections(Some(ada)).await.unwrap();
+    assert!(known.iter().any(|k| k.note == "Navy days"));
+    assert!(c.get(&page).await.body.contains("Navy days"));
+    let r = c.form(&format!("{page}/knows/{grace}/delete"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(!s.connections(Some(ada)).await.unwrap().iter().any(|k| k.note == "Navy days"));
+
+    // A reminder about them: a past one-off date is refused; done from Today.
+    let r = c
+        .form(
+            &format!("{page}/reminders"),
+            &[("title", "Ask about the book"), ("due", "2020-01-01")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("id=\"rem-due-error\"") && r.body.contains("value=\"Ask about the book\"")
+    );
+    let r = c
+        .form(
+            &format!("{page}/reminders"),
+            &[("title", "Ask about the book"), ("due", "2026-11-29")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let reminder = s
+        .list_reminders(false)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.title == "Ask about the book")
+        .unwrap();
+    assert!(c.get(&page).await.body.contains("Ask about the book"));
+    let today = c.get("/").await.body;
+    assert!(today.contains(&format!("action=\"/reminders/{}/done\"", reminder.id)), "{today}");
+    let r = c.form(&format!("/reminders/{}/done", reminder.id), &[("back", "/")]).await;
+    assert_eq!((r.status, r.location.as_str()), (StatusCode::SEE_OTHER, "/"));
+    assert!(!s.list_reminders(false).await.unwrap().iter().any(|r| r.id == reminder.id));
+
+    // A community: members and contributions.
+    let community = s.list_communities().await.unwrap()[0].id;
+    let cpage = format!("/communities/{community}");
+    let r = c.form(&format!("{cpage}/members"), &[("contact", "Nobody Known")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"mem-who-error\"") && r.body.contains("value=\"Nobody Known\""));
+    c.form(&format!("{cpage}/members"), &[("contact", "Ada Lovelace")]).await;
+    assert!(s.get_community(community).await.unwrap().members.iter().any(|m| m.contact_id == ada));
+    let r = c
+        .form(
+            &format!("{cpage}/contributions"),
+            &[("kind", "talk"), ("title", "Ownership 101"), ("url", "nope")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"con-url-error\"") && r.body.contains("value=\"Ownership 101\""));
+    let before = s.get_community(community).await.unwrap().contributions.len();
+    let r = c
+        .form(
+            &format!("{cpage}/contributions"),
+            &[("kind", "talk"), ("title", "Ownership 101"), ("on", "2026-11-20")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(s.get_community(community).await.unwrap().contributions.len(), before + 1);
+    assert!(c.get(&cpage).await.body.contains("Ownership 101"));
+
+    // The trash: delete one entry for good; emptying needs the box ticked.
+    let grace_entry = s.trash_contact(grace, now()).await.unwrap();
+    let other = s
+        .trash_contact(kith_store::resolve_contact(s, "Annie Easley").await.unwrap(), now())
+        .await
+        .unwrap();
+    let r = c.form(&format!("/trash/{}/purge", grace_entry.id), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(s.list_trash().await.unwrap().iter().all(|t| t.id != grace_entry.id));
+    assert!(s.restore(grace_entry.id, now()).await.is_err(), "gone for good");
+    let r = c.form("/trash/empty", &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"empty-error\""));
+    assert!(s.list_trash().await.unwrap().iter().any(|t| t.id == other.id));
+    let r = c.form("/trash/empty", &[("confirm", "1")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(s.list_trash().await.unwrap().is_empty());
 }
 
 /// Today, People, the due list and Insights are kept between requests until the database
