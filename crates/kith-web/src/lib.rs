@@ -18,6 +18,7 @@ mod error;
 pub mod feeds;
 mod memo;
 mod pages;
+mod records;
 mod relationship;
 mod transfer;
 mod views;
@@ -86,6 +87,7 @@ pub fn router(state: AppState) -> Router {
         .merge(transfer::routes(state.max_upload))
         .merge(collaborations::routes())
         .merge(relationship::routes())
+        .merge(records::routes())
         .merge(api::routes(state.max_upload))
         .merge(assets::routes())
         .merge(feeds::routes())

@@ -23,7 +23,7 @@ use kith_core::{
 };
 use kith_store::{
     ContactQuery, ContactSort, EventQuery, InteractionQuery, LedgerQuery, OpportunityQuery,
-    OrganizationQuery, StoreError,
+    StoreError,
 };
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -363,6 +363,7 @@ async fn person_view(
                 text: n.body,
                 with: String::new(),
                 href: String::new(),
+                delete: String::new(),
             },
         ));
     }
@@ -380,6 +381,7 @@ async fn person_view(
                 text: e.line(),
                 with: String::new(),
                 href: String::new(),
+                delete: format!("/ledger/{}/delete", e.id),
             },
         ));
     }
@@ -394,6 +396,7 @@ async fn person_view(
                 text: e.name.clone(),
                 with: if *met_here { "first met here".into() } else { String::new() },
                 href: format!("/events/{}", e.id),
+                delete: String::new(),
             },
         ));
     }
@@ -414,6 +417,7 @@ async fn person_view(
                     text,
                     with: String::new(),
                     href: format!("/opportunities#o-{}", o.id),
+                    delete: String::new(),
                 },
             ));
         }
@@ -714,12 +718,7 @@ async fn organizations(
     State(app): State<AppState>,
     Extension(csrf): Extension<CsrfToken>,
 ) -> PageResult {
-    let orgs = app
-        .list_organizations(&OrganizationQuery { limit: Some(500), offset: 0 })
-        .await?
-        .items
-        .clone();
-    render(&OrganizationsPage { nav: nav(&app, &csrf, "organizations"), orgs })
+    crate::records::organizations_page(&app, &csrf).await
 }
 
 async fn organization(
@@ -728,8 +727,7 @@ async fn organization(
     Path(id): Path<String>,
 ) -> PageResult {
     let id = OrganizationId(parse_id("organization", &id)?);
-    let o = app.store.get_organization(id).await?;
-    render(&OrganizationPage { nav: nav(&app, &csrf, "organizations"), o })
+    render(&crate::records::organization_view(&app, &csrf, id, FormState::default()).await?)
 }
 
 async fn events_view(
@@ -1104,7 +1102,7 @@ async fn create_goal(
     }
 }
 
-async fn opportunities_view(
+pub(crate) async fn opportunities_view(
     app: &AppState,
     csrf: &CsrfToken,
     form: FormState,

@@ -288,6 +288,8 @@ pub struct TimelineItem {
     pub with: String,
     /// Where the entry's record lives (an event, an opportunity), or empty.
     pub href: String,
+    /// Where a form deletes the entry (to the trash), or empty.
+    pub delete: String,
 }
 
 #[derive(Template)]
@@ -322,6 +324,7 @@ pub struct PersonPage {
 pub struct OrganizationsPage {
     pub nav: Nav,
     pub orgs: Vec<OrganizationSummary>,
+    pub form: FormState,
 }
 
 #[derive(Template)]
@@ -329,6 +332,7 @@ pub struct OrganizationsPage {
 pub struct OrganizationPage {
     pub nav: Nav,
     pub o: Organization,
+    pub form: FormState,
 }
 
 #[derive(Template)]
@@ -562,5 +566,6 @@ pub fn interaction_item(i: &Interaction, me: kith_core::ContactId) -> TimelineIt
         text: i.summary.clone(),
         with: if others.is_empty() { String::new() } else { format!("with {}", others.join(", ")) },
         href: String::new(),
+        delete: format!("/interactions/{}/delete", i.id),
     }
 }

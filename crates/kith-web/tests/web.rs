@@ -120,6 +120,7 @@ impl Client {
 kith_store::store_tests!(
     forms_keep_input_and_timelines_join_everything,
     relationship_community_and_trash_forms,
+    records_change_and_delete_from_their_pages,
     pages_forms_and_the_due_list,
     api_speaks_json_and_problems,
     sign_in_tokens_and_limits,
@@ -461,6 +462,156 @@ async fn relationship_community_and_trash_forms(db: &TestDb) {
     let r = c.form("/trash/empty", &[("confirm", "1")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert!(s.list_trash().await.unwrap().is_empty());
+}
+
+/// Organizations are added and edited on their pages; asks and favours are closed from Today;
+/// opportunities get next steps and people on the board; events, goals, opportunities,
+/// organizations, interactions and ledger records are deleted to the trash from their pages.
+async fn records_change_and_delete_from_their_pages(db: &TestDb) {
+    use kith_core::ledger::{LedgerKind, LedgerStatus};
+    let s = &*db.store;
+    kith_store::demo::load(s, now()).await.unwrap();
+    let mut c = Client::new(db, false);
+    assert_eq!(c.get("/").await.status, StatusCode::OK);
+
+    // Organizations.
+    let r = c.form("/organizations", &[("name", " "), ("industry", "Space")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"org-name-error\"") && r.body.contains("value=\"Space\""));
+    let r =
+        c.form("/organizations", &[("name", "Orbital Labs"), ("domain", "orbital.example")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let org = kith_store::resolve_organization(s, "Orbital Labs").await.unwrap();
+    let r = c
+        .form(
+            &format!("/organizations/{org}/edit"),
+            &[("name", "Orbital Labs"), ("industry", "Aerospace")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let o = s.get_organization(org).await.unwrap();
+    assert_eq!((o.industry.as_deref(), o.domain.as_deref()), (Some("Aerospace"), None));
+    let r = c.form(&format!("/organizations/{org}/edit"), &[("name", "")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("<details open>"), "the edit form opens with its error");
+    assert_eq!(s.get_organization(org).await.unwrap().name, "Orbital Labs");
+    assert_eq!(
+        c.form(&format!("/organizations/{org}/delete"), &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(s.get_organization(org).await.is_err());
+
+    // Today closes asks and favours.
+    let ask = kith_store::LedgerQuery {
+        kind: Some(LedgerKind::Ask),
+        status: Some(LedgerStatus::Open),
+        ..Default::default()
+    };
+    let ada = kith_store::resolve_contact(s, "Ada Lovelace").await.unwrap();
+    let input = kith_core::ledger::LedgerInput {
+        kind: LedgerKind::Ask,
+        direction: None,
+        status: None,
+        on: now().date_naive(),
+        participants: vec![ada],
+        summary: "An intro to her editor".into(),
+        notes: String::new(),
+    };
+    s.add_ledger_entry(&input, now()).await.unwrap();
+    let open = s.list_ledger(&ask).await.unwrap();
+    assert!(open.total > 0);
+    let first = &open.items[0];
+    let today = c.get("/").await.body;
+    assert!(today.contains(&format!("action=\"/ledger/{}/status\"", first.id)));
+    let r = c
+        .form(&format!("/ledger/{}/status", first.id), &[("status", "answered"), ("back", "/")])
+        .await;
+    assert_eq!((r.status, r.location.as_str()), (StatusCode::SEE_OTHER, "/"));
+    assert_eq!(s.list_ledger(&ask).await.unwrap().total, open.total - 1);
+    let r = c.form(&format!("/ledger/{}/status", first.id), &[("status", "offered")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "an ask is never 'offered'");
+
+    // The board: a next step, a person, a delete.
+    let opp = s.list_opportunities(&Default::default()).await.unwrap()[0].clone();
+    let r = c
+        .form(
+            &format!("/opportunities/{}/next", opp.id),
+            &[("next", "Send the deck"), ("due", "someday")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("someday") && r.body.contains("role=\"alert\""));
+    let r = c
+        .form(
+            &format!("/opportunities/{}/next", opp.id),
+            &[("next", "Send the deck"), ("due", "2026-12-01")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let o = s.get_opportunity(opp.id).await.unwrap();
+    assert_eq!(o.next_step.as_deref(), Some("Send the deck"));
+    assert_eq!(o.next_step_due.map(|d| d.to_string()).as_deref(), Some("2026-12-01"));
+    let r = c
+        .form(
+            &format!("/opportunities/{}/people", opp.id),
+            &[("contact", "Ada Lovelace"), ("role", "referrer")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let ada = kith_store::resolve_contact(s, "Ada Lovelace").await.unwrap();
+    assert!(
+        s.get_opportunity(opp.id)
+            .await
+            .unwrap()
+            .contacts
+            .iter()
+            .any(|p| p.contact.contact_id == ada)
+    );
+    let r = c
+        .form(
+            &format!("/opportunities/{}/people", opp.id),
+            &[("contact", "Ada Lovelace"), ("role", "boss")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        c.form(&format!("/opportunities/{}/delete", opp.id), &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(s.get_opportunity(opp.id).await.is_err());
+
+    // Events and goals.
+    let event = s.list_events(&Default::default()).await.unwrap().items[0].id;
+    assert!(
+        c.get(&format!("/events/{event}")).await.body.contains(&format!("/events/{event}/delete"))
+    );
+    assert_eq!(c.form(&format!("/events/{event}/delete"), &[]).await.status, StatusCode::SEE_OTHER);
+    assert!(s.get_event(event).await.is_err());
+    let goal = s.list_goals().await.unwrap()[0].id;
+    assert!(c.get("/goals").await.body.contains(&format!("/goals/{goal}/delete")));
+    assert!(!c.get("/").await.body.contains("/delete\""), "Today has no delete buttons");
+    assert_eq!(c.form(&format!("/goals/{goal}/delete"), &[]).await.status, StatusCode::SEE_OTHER);
+    assert!(s.list_goals().await.unwrap().iter().all(|g| g.id != goal));
+
+    // A person's timeline: delete an interaction and a ledger record, back on their page.
+    let page = format!("/people/{ada}");
+    let q = kith_store::InteractionQuery { contact: Some(ada), limit: Some(50), offset: 0 };
+    let interactions = s.list_interactions(&q).await.unwrap();
+    let first = &interactions.items[0];
+    assert!(c.get(&page).await.body.contains(&format!("/interactions/{}/delete", first.id)));
+    let r = c.form(&format!("/interactions/{}/delete", first.id), &[("back", &page)]).await;
+    assert_eq!((r.status, r.location.as_str()), (StatusCode::SEE_OTHER, page.as_str()));
+    assert_eq!(s.list_interactions(&q).await.unwrap().total, interactions.total - 1);
+    let lq = kith_store::LedgerQuery { contact: Some(ada), ..Default::default() };
+    let before = s.list_ledger(&lq).await.unwrap();
+    if let Some(entry) = before.items.first() {
+        let r = c.form(&format!("/ledger/{}/delete", entry.id), &[("back", &page)]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert_eq!(s.list_ledger(&lq).await.unwrap().total, before.total - 1);
+    }
+    // Everything deleted is in the trash, ready to restore.
+    let trash = s.list_trash().await.unwrap();
+    assert!(trash.len() >= 5, "{trash:?}");
 }
 
 /// Today, People, the due list and Insights are kept between requests until the database

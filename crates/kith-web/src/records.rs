@@ -1,0 +1,304 @@
+//! Changing and deleting records from the pages that show them: organizations (add, edit),
+//! an ask answered or a favour done, an opportunity's next step and people, and deleting
+//! events, organizations, goals, opportunities, interactions and ledger records to the trash.
+
+use crate::AppState;
+use crate::auth::CsrfToken;
+use crate::error::PageError;
+use crate::pages::{
+    PageResult, back_to, form_errors, lookup_error, nav, opportunities_view, parse_id, render,
+    render_status, see_other,
+};
+use crate::views::{FormState, OrganizationPage, OrganizationsPage};
+use axum::extract::{Form, Path, State};
+use axum::http::StatusCode;
+use axum::routing::post;
+use axum::{Extension, Router};
+use kith_core::ledger::LedgerStatus;
+use kith_core::pipeline::OpportunityRole;
+use kith_core::{
+    EventId, GoalId, InteractionId, LedgerEntryId, OpportunityId, OrganizationId,
+    OrganizationInput, validate,
+};
+use kith_store::{OrganizationQuery, StoreError};
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/organizations", post(create_organization))
+        .route("/organizations/{id}/edit", post(update_organization))
+        .route("/organizations/{id}/delete", post(delete_organization))
+        .route("/events/{id}/delete", post(delete_event))
+        .route("/goals/{id}/delete", post(delete_goal))
+        .route("/opportunities/{id}/delete", post(delete_opportunity))
+        .route("/opportunities/{id}/next", post(set_next_step))
+        .route("/opportunities/{id}/people", post(link_person))
+        .route("/interactions/{id}/delete", post(delete_interaction))
+        .route("/ledger/{id}/status", post(set_ledger_status))
+        .route("/ledger/{id}/delete", post(delete_ledger_entry))
+}
+
+/// Where a form came from (a local path), for going back after a change.
+#[derive(Deserialize)]
+struct BackForm {
+    #[serde(default)]
+    back: String,
+}
+
+pub(crate) async fn organizations_view(
+    app: &AppState,
+    csrf: &CsrfToken,
+    form: FormState,
+) -> Result<OrganizationsPage, PageError> {
+    let orgs = app
+        .list_organizations(&OrganizationQuery { limit: Some(500), offset: 0 })
+        .await?
+        .items
+        .clone();
+    Ok(OrganizationsPage { nav: nav(app, csrf, "organizations"), orgs, form })
+}
+
+pub(crate) async fn organization_view(
+    app: &AppState,
+    csrf: &CsrfToken,
+    id: OrganizationId,
+    form: FormState,
+) -> Result<OrganizationPage, PageError> {
+    let o = app.store.get_organization(id).await?;
+    Ok(OrganizationPage { nav: nav(app, csrf, "organizations"), o, form })
+}
+
+#[derive(Deserialize)]
+struct OrganizationForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    domain: String,
+    #[serde(default)]
+    industry: String,
+    #[serde(default)]
+    location: String,
+}
+
+impl OrganizationForm {
+    /// Fills an input's fields from the form (empty fields clear them).
+    fn apply(&self, input: &mut OrganizationInput) {
+        let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        input.name = self.name.clone();
+        input.domain = opt(&self.domain);
+        input.industry = opt(&self.industry);
+        input.location = opt(&self.location);
+    }
+
+    fn typed(self) -> [(&'static str, String); 4] {
+        [
+            ("name", self.name),
+            ("domain", self.domain),
+            ("industry", self.industry),
+            ("location", self.location),
+        ]
+    }
+}
+
+async fn create_organization(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Form(f): Form<OrganizationForm>,
+) -> PageResult {
+    let mut input = OrganizationInput::default();
+    f.apply(&mut input);
+    match app.store.create_organization(&input, (app.clock)()).await {
+        Ok(o) => see_other(&format!("/organizations/{}", o.id)),
+        Err(e) => {
+            let form = FormState::failed("organization", form_errors(e)?, f.typed());
+            let page = organizations_view(&app, &csrf, form).await?;
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+    }
+}
+
+async fn update_organization(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<String>,
+    Form(f): Form<OrganizationForm>,
+) -> PageResult {
+    let id = OrganizationId(parse_id("organization", &id)?);
+    let mut input = app.store.get_organization(id).await?.to_input();
+    f.apply(&mut input);
+    match app.store.update_organization(id, &input, (app.clock)()).await {
+        Ok(_) => see_other(&format!("/organizations/{id}")),
+        Err(e) => {
+            let form = FormState::failed("organization", form_errors(e)?, f.typed());
+            let page = organization_view(&app, &csrf, id, form).await?;
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+    }
+}
+
+async fn delete_organization(State(app): State<AppState>, Path(id): Path<String>) -> PageResult {
+    let id = OrganizationId(parse_id("organization", &id)?);
+    app.store.trash_organization(id, (app.clock)()).await?;
+    see_other("/trash")
+}
+
+async fn delete_event(State(app): State<AppState>, Path(id): Path<String>) -> PageResult {
+    let id = EventId(parse_id("event", &id)?);
+    app.store.trash_event(id, (app.clock)()).await?;
+    see_other("/trash")
+}
+
+async fn delete_goal(State(app): State<AppState>, Path(id): Path<String>) -> PageResult {
+    let id = GoalId(parse_id("goal", &id)?);
+    app.store.trash_goal(id, (app.clock)()).await?;
+    see_other("/goals")
+}
+
+async fn delete_opportunity(State(app): State<AppState>, Path(id): Path<String>) -> PageResult {
+    let id = OpportunityId(parse_id("opportunity", &id)?);
+    app.store.trash_opportunity(id, (app.clock)()).await?;
+    see_other("/opportunities")
+}
+
+async fn delete_interaction(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    Form(f): Form<BackForm>,
+) -> PageResult {
+    let id = InteractionId(parse_id("interaction", &id)?);
+    app.store.trash_interaction(id, (app.clock)()).await?;
+    see_other(&back_to(&f.back, "/trash".into()))
+}
+
+async fn delete_ledger_entry(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    Form(f): Form<BackForm>,
+) -> PageResult {
+    let id = LedgerEntryId(parse_id("ledger record", &id)?);
+    app.store.trash_ledger_entry(id, (app.clock)()).await?;
+    see_other(&back_to(&f.back, "/trash".into()))
+}
+
+#[derive(Deserialize)]
+struct StatusForm {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    back: String,
+}
+
+/// An ask answered or declined, a favour offered now done.
+async fn set_ledger_status(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    Form(f): Form<StatusForm>,
+) -> PageResult {
+    let id = LedgerEntryId(parse_id("ledger record", &id)?);
+    let status = LedgerStatus::parse(&f.status).ok_or_else(|| {
+        StoreError::Invalid(kith_core::ValidationError::one(
+            "status",
+            Some(&f.status),
+            &format!("one of {}", LedgerStatus::expected()),
+        ))
+    })?;
+    app.store.set_ledger_status(id, status, (app.clock)()).await?;
+    see_other(&back_to(&f.back, "/".into()))
+}
+
+#[derive(Deserialize)]
+struct NextStepForm {
+    #[serde(default)]
+    next: String,
+    #[serde(default)]
+    due: String,
+}
+
+/// Sets an opportunity's next step (empty clears it) and its optional due date.
+async fn set_next_step(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<String>,
+    Form(f): Form<NextStepForm>,
+) -> PageResult {
+    let id = OpportunityId(parse_id("opportunity", &id)?);
+    let result = async {
+        let step = match f.next.trim() {
+            "" => None,
+            next => {
+                let due = match f.due.trim() {
+                    "" => None,
+                    d => Some(validate::date("due", d)?),
+                };
+                Some((next.to_string(), due))
+            }
+        };
+        app.store.set_next_step(id, step, (app.clock)()).await
+    }
+    .await;
+    match result {
+        Ok(_) => see_other(&format!("/opportunities#o-{id}")),
+        Err(e) => {
+            let form =
+                FormState::failed("next", form_errors(e)?, [("next", f.next), ("due", f.due)]);
+            board_failed(&app, &csrf, form).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct LinkForm {
+    #[serde(default)]
+    contact: String,
+    #[serde(default)]
+    role: String,
+}
+
+/// Adds a person to an opportunity (referrer, hiring manager ...).
+async fn link_person(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<String>,
+    Form(f): Form<LinkForm>,
+) -> PageResult {
+    let id = OpportunityId(parse_id("opportunity", &id)?);
+    app.store.get_opportunity(id).await?;
+    let result = async {
+        let who = kith_store::resolve_contact(&*app.store, f.contact.trim())
+            .await
+            .map_err(|e| lookup_error("contact", e))?;
+        let role = match f.role.trim() {
+            "" => OpportunityRole::Contact,
+            r => OpportunityRole::parse(r).ok_or_else(|| {
+                StoreError::Invalid(kith_core::ValidationError::one(
+                    "role",
+                    Some(r),
+                    &format!("one of {}", OpportunityRole::expected()),
+                ))
+            })?,
+        };
+        app.store.link_opportunity(id, &[(who, role)]).await
+    }
+    .await;
+    match result {
+        Ok(_) => see_other(&format!("/opportunities#o-{id}")),
+        Err(e) => {
+            let form = FormState::failed(
+                "people",
+                form_errors(e)?,
+                [("contact", f.contact), ("role", f.role)],
+            );
+            board_failed(&app, &csrf, form).await
+        }
+    }
+}
+
+/// The board again with a card's form that failed (its errors show above the board).
+async fn board_failed(app: &AppState, csrf: &CsrfToken, form: FormState) -> PageResult {
+    render_status(StatusCode::UNPROCESSABLE_ENTITY, &opportunities_view(app, csrf, form).await?)
+}
+
+/// The organizations page (shown by `pages`); here so its form's view lives with its handler.
+pub(crate) async fn organizations_page(app: &AppState, csrf: &CsrfToken) -> PageResult {
+    render(&organizations_view(app, csrf, FormState::default()).await?)
+}
