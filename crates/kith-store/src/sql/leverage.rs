@@ -174,7 +174,10 @@ pub(crate) async fn connections(
     let (sql, vals) = match contact {
         Some(c) => (
             format!(
-                "{CONNECTION_SELECT} AND (k.a = $1 OR k.b = $1) ORDER BY ca.name_key, cb.name_key"
+                // Driven from the contact's connections (an OR here scans every contact).
+                "{CONNECTION_SELECT} AND k.id IN (SELECT id FROM connections WHERE a = $1 AND trash_id IS NULL \
+                 UNION ALL SELECT id FROM connections WHERE b = $1 AND trash_id IS NULL) \
+                 ORDER BY ca.name_key, cb.name_key"
             ),
             vec![c.to_string().into()],
         ),
