@@ -434,7 +434,8 @@ pub fn upcoming(
     }
     for r in reminders.iter().filter(|r| r.done_on.is_none()) {
         let on = if r.yearly {
-            next_on_or_after(r.due.month(), r.due.day(), today)
+            // Not before the stored date: a yearly reminder done early moved to next year.
+            next_on_or_after(r.due.month(), r.due.day(), today.max(r.due))
         } else {
             Some(r.due)
         };

@@ -1543,6 +1543,27 @@ async fn reminders_and_upcoming_dates(db: &TestDb) {
     );
     let later = s.complete_reminder(yearly.id, now()).await.unwrap();
     assert!(later.due > today && later.done_on.is_none());
+    // Done a few days early, a yearly reminder moves to next year and leaves the coming days.
+    let soon = s
+        .add_reminder(
+            &ReminderInput {
+                contact: None,
+                title: "Renew the membership".into(),
+                due: today + Duration::days(3),
+                yearly: true,
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+    let upcoming = |list: Vec<kith_core::nurture::Upcoming>| {
+        list.iter().any(|u| matches!(&u.what, kith_core::nurture::UpcomingKind::Reminder { id, .. } if *id == soon.id))
+    };
+    assert!(upcoming(s.upcoming(today, 7).await.unwrap()));
+    let moved = s.complete_reminder(soon.id, now()).await.unwrap();
+    assert_eq!(moved.due, soon.due + Duration::days(365), "next year's, not this one again");
+    assert!(!upcoming(s.upcoming(today, 7).await.unwrap()), "no longer coming up");
+    s.trash_reminder(soon.id, now()).await.unwrap();
     let t = s.trash_reminder(yearly.id, now()).await.unwrap();
     assert!(s.list_reminders(false).await.unwrap().is_empty());
     s.restore(t.id, now()).await.unwrap();

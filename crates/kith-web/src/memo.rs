@@ -170,6 +170,10 @@ impl crate::AppState {
         query: &kith_store::ContactQuery,
     ) -> Result<Arc<kith_store::Page<kith_core::ContactSummary>>, StoreError> {
         let store = &*self.store;
+        if query.ids.is_some() {
+            // A search's hits, filtered: one per keystroke, not worth keeping.
+            return Ok(Arc::new(store.list_contacts(query).await?));
+        }
         let computed = query.sort == kith_store::ContactSort::Strength
             || query.band.is_some()
             || query.overdue;

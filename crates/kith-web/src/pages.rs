@@ -46,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .route("/organizations/{id}", get(organization))
         .route("/events", get(events).post(create_event))
         .route("/events/{id}", get(event))
+        .route("/events/{id}/edit", post(update_event))
         .route("/events/{id}/attend", post(attend))
         .route("/communities", get(communities).post(create_community))
         .route("/communities/{id}", get(community))
@@ -124,11 +125,20 @@ pub(crate) fn lookup_error(field: &str, e: StoreError) -> StoreError {
 }
 
 async fn today(State(app): State<AppState>, Extension(csrf): Extension<CsrfToken>) -> PageResult {
-    let s = &*app.store;
-    let now = (app.clock)();
     if app.stats().await?.contacts == 0 {
         return render(&WelcomePage { nav: nav(&app, &csrf, "today") });
     }
+    render(&today_view(&app, &csrf, FormState::default()).await?)
+}
+
+/// Today, with the reminder form's state.
+pub(crate) async fn today_view(
+    app: &AppState,
+    csrf: &CsrfToken,
+    form: FormState,
+) -> Result<TodayPage, PageError> {
+    let s = &*app.store;
+    let now = (app.clock)();
     let today = now.date_naive();
     let (due, due_total) = app.due_top(now, 25).await?;
     let open_asks = s
@@ -151,8 +161,8 @@ async fn today(State(app): State<AppState>, Extension(csrf): Extension<CsrfToken
         })
         .await?
         .items;
-    render(&TodayPage {
-        nav: nav(&app, &csrf, "today"),
+    Ok(TodayPage {
+        nav: nav(app, csrf, "today"),
         due,
         due_total,
         next_steps: app.next_steps(today + Duration::days(7)).await?.to_vec(),
@@ -161,6 +171,7 @@ async fn today(State(app): State<AppState>, Extension(csrf): Extension<CsrfToken
         open_asks,
         favours_owed,
         today,
+        form,
     })
 }
 
@@ -221,8 +232,9 @@ async fn people(
     let tag = Some(q.tag.trim().to_lowercase()).filter(|t| !t.is_empty());
     let overdue = !q.overdue.is_empty();
     let filtered =
-        tag.is_some() || organization.is_some() || role.is_some() || band.is_some() || overdue;
+        tag.is_some() || !q.org.trim().is_empty() || role.is_some() || band.is_some() || overdue;
     let searching = !q.q.trim().is_empty();
+    let mut capped = false;
     let (people, hits, total) = if !message.is_empty() {
         (vec![], vec![], 0)
     } else if searching && !filtered {
@@ -232,11 +244,12 @@ async fn people(
         (vec![], hits, n)
     } else {
         // A search with filters lists the matches that pass the filters, in the chosen order.
-        let ids = if searching {
+        let ids: Option<Vec<ContactId>> = if searching {
             Some(app.store.search(&q.q, SEARCH_HITS).await?.iter().map(|h| h.contact.id).collect())
         } else {
             None
         };
+        capped = ids.as_ref().is_some_and(|ids| ids.len() >= SEARCH_HITS);
         let list = app
             .list_contacts(&ContactQuery {
                 now: Some(now),
@@ -257,6 +270,7 @@ async fn people(
         nav: nav(&app, &csrf, "people"),
         ranked: searching && !filtered,
         filtered,
+        capped,
         q: q.q,
         tag: q.tag,
         org: q.org,
@@ -548,7 +562,13 @@ struct LogForm {
 
 /// A local redirect target from a form, or the default.
 pub(crate) fn back_to(back: &str, default: String) -> String {
-    if back.starts_with('/') && !back.starts_with("//") { back.to_string() } else { default }
+    // A path on this server only: browsers read `\` as `/` and drop tabs and newlines, so
+    // `/\evil.example` or `/<tab>/evil.example` would leave the site.
+    let local = back.starts_with('/')
+        && !back.starts_with("//")
+        && !back.contains('\\')
+        && !back.chars().any(|c| c.is_control() || c.is_whitespace());
+    if local { back.to_string() } else { default }
 }
 
 async fn log_interaction(
@@ -758,46 +778,94 @@ struct EventForm {
     location: String,
 }
 
+impl EventForm {
+    /// The form's fields over `base`; what the form does not show (link, organizer, role,
+    /// notes) is kept.
+    fn input(&self, base: EventInput) -> Result<EventInput, StoreError> {
+        let starts_on = validate::date("start", &self.start)?;
+        let ends_on = match self.end.trim() {
+            "" => None,
+            end => Some(validate::date("end", end)?),
+        };
+        Ok(EventInput {
+            name: self.name.clone(),
+            kind: EventKind::parse(&self.kind),
+            starts_on,
+            ends_on,
+            location: Some(self.location.trim().to_string()).filter(|l| !l.is_empty()),
+            ..base
+        })
+    }
+
+    /// The form as typed, for showing it again with its errors.
+    fn typed(self) -> [(&'static str, String); 5] {
+        [
+            ("name", self.name),
+            ("start", self.start),
+            ("end", self.end),
+            ("kind", self.kind),
+            ("location", self.location),
+        ]
+    }
+}
+
 async fn create_event(
     State(app): State<AppState>,
     Extension(csrf): Extension<CsrfToken>,
     Form(f): Form<EventForm>,
 ) -> PageResult {
     let now = (app.clock)();
-    let result = async {
-        let starts_on = validate::date("start", &f.start)?;
-        let ends_on =
-            if f.end.trim().is_empty() { None } else { Some(validate::date("end", &f.end)?) };
-        let input = EventInput {
-            name: f.name.clone(),
-            kind: EventKind::parse(&f.kind),
-            starts_on,
-            ends_on,
-            location: Some(f.location.clone()),
-            url: None,
-            organizer: None,
-            my_role: None,
-            follow_up_days: None,
-            notes: String::new(),
-        };
-        app.store.create_event(&input, now).await
-    }
-    .await;
+    let base = EventInput {
+        name: String::new(),
+        kind: None,
+        starts_on: now.date_naive(),
+        ends_on: None,
+        location: None,
+        url: None,
+        organizer: None,
+        my_role: None,
+        follow_up_days: None,
+        notes: String::new(),
+    };
+    let result = async { app.store.create_event(&f.input(base)?, now).await }.await;
     match result {
         Ok(e) => see_other(&format!("/events/{}", e.id)),
         Err(e) => {
-            let form = FormState::failed(
-                "event",
-                form_errors(e)?,
-                [
-                    ("name", f.name),
-                    ("start", f.start),
-                    ("end", f.end),
-                    ("kind", f.kind),
-                    ("location", f.location),
-                ],
-            );
+            let form = FormState::failed("event", form_errors(e)?, f.typed());
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &events_view(&app, &csrf, form).await?)
+        }
+    }
+}
+
+/// Changes an event's name, dates, kind and place.
+async fn update_event(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<String>,
+    Form(f): Form<EventForm>,
+) -> PageResult {
+    let id = EventId(parse_id("event", &id)?);
+    let now = (app.clock)();
+    let e = app.store.get_event(id).await?;
+    let base = EventInput {
+        name: e.name,
+        kind: Some(e.kind),
+        starts_on: e.starts_on,
+        ends_on: Some(e.ends_on),
+        location: e.location,
+        url: e.url,
+        organizer: e.organizer.map(|(o, _)| o),
+        my_role: Some(e.my_role),
+        follow_up_days: Some(e.follow_up_days),
+        notes: e.notes,
+    };
+    let result = async { app.store.update_event(id, &f.input(base)?, now).await }.await;
+    match result {
+        Ok(_) => see_other(&format!("/events/{id}")),
+        Err(e) => {
+            let form = FormState::failed("event", form_errors(e)?, f.typed());
+            let page = event_view(&app, &csrf, id, form).await?;
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
     }
 }
@@ -856,7 +924,12 @@ async fn attend(
     match result {
         Ok(_) => see_other(&format!("/events/{id}")),
         Err(e) => {
-            let form = FormState::failed("attend", form_errors(e)?, [("contact", f.contact)]);
+            let met_here = if f.met_here.is_some() { "1" } else { "" }.to_string();
+            let form = FormState::failed(
+                "attend",
+                form_errors(e)?,
+                [("contact", f.contact), ("met_here", met_here)],
+            );
             render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &event_view(&app, &csrf, id, form).await?,
@@ -1709,4 +1782,17 @@ async fn load_demo(State(app): State<AppState>) -> PageResult {
     }
     kith_store::demo::load(&*app.store, (app.clock)()).await?;
     see_other("/")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn back_to_stays_on_this_server() {
+        let home = || "/".to_string();
+        assert_eq!(super::back_to("/people/1?x=2", home()), "/people/1?x=2");
+        for off in ["//evil.example", "/\\evil.example", "/\t/evil.example", "/\n", "https://x", ""]
+        {
+            assert_eq!(super::back_to(off, home()), "/", "{off:?}");
+        }
+    }
 }

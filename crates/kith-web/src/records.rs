@@ -222,6 +222,7 @@ async fn set_next_step(
     Form(f): Form<NextStepForm>,
 ) -> PageResult {
     let id = OpportunityId(parse_id("opportunity", &id)?);
+    app.store.get_opportunity(id).await?;
     let result = async {
         let step = match f.next.trim() {
             "" => None,
@@ -239,8 +240,9 @@ async fn set_next_step(
     match result {
         Ok(_) => see_other(&format!("/opportunities#o-{id}")),
         Err(e) => {
+            let errors = form_errors(e)?;
             let form =
-                FormState::failed("next", form_errors(e)?, [("next", f.next), ("due", f.due)]);
+                FormState::failed(format!("next-{id}"), errors, [("next", f.next), ("due", f.due)]);
             board_failed(&app, &csrf, form).await
         }
     }
@@ -284,7 +286,7 @@ async fn link_person(
         Ok(_) => see_other(&format!("/opportunities#o-{id}")),
         Err(e) => {
             let form = FormState::failed(
-                "people",
+                format!("people-{id}"),
                 form_errors(e)?,
                 [("contact", f.contact), ("role", f.role)],
             );
@@ -293,7 +295,7 @@ async fn link_person(
     }
 }
 
-/// The board again with a card's form that failed (its errors show above the board).
+/// The board again with a card's form that failed (open, with its errors and what was typed).
 async fn board_failed(app: &AppState, csrf: &CsrfToken, form: FormState) -> PageResult {
     render_status(StatusCode::UNPROCESSABLE_ENTITY, &opportunities_view(app, csrf, form).await?)
 }

@@ -23,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/people/{id}/knows", post(knows))
         .route("/people/{id}/knows/{other}/delete", post(forget))
         .route("/people/{id}/reminders", post(add_reminder))
+        .route("/reminders", post(add_general_reminder))
         .route("/reminders/{id}/done", post(reminder_done))
 }
 
@@ -198,6 +199,54 @@ async fn add_reminder(
     let yearly = if f.yearly.is_some() { "1" } else { "" }.to_string();
     let typed = [("title", f.title), ("due", f.due), ("yearly", yearly)];
     finish(&app, &csrf, id, result, "reminder", typed).await
+}
+
+/// A reminder from Today, about someone (by name) or nobody.
+#[derive(Deserialize)]
+struct GeneralReminderForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    due: String,
+    #[serde(default)]
+    yearly: Option<String>,
+    #[serde(default)]
+    about: String,
+}
+
+async fn add_general_reminder(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Form(f): Form<GeneralReminderForm>,
+) -> PageResult {
+    let result = async {
+        let contact = match f.about.trim() {
+            "" => None,
+            who => Some(
+                kith_store::resolve_contact(&*app.store, who)
+                    .await
+                    .map_err(|e| lookup_error("about", e))?,
+            ),
+        };
+        let due = validate::date("on", &f.due)?;
+        let input =
+            ReminderInput { contact, title: f.title.clone(), due, yearly: f.yearly.is_some() };
+        app.store.add_reminder(&input, (app.clock)()).await.map(|_| ())
+    }
+    .await;
+    match result {
+        Ok(()) => see_other("/"),
+        Err(e) => {
+            let yearly = if f.yearly.is_some() { "1" } else { "" }.to_string();
+            let form = FormState::failed(
+                "reminder",
+                form_errors(e)?,
+                [("title", f.title), ("due", f.due), ("yearly", yearly), ("about", f.about)],
+            );
+            let page = crate::pages::today_view(&app, &csrf, form).await?;
+            crate::pages::render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+    }
 }
 
 #[derive(Deserialize)]

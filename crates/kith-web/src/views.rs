@@ -91,8 +91,8 @@ impl FormErrors {
 /// form keeps what was typed; the others show their usual values.
 #[derive(Clone, Debug, Default)]
 pub struct FormState {
-    /// The failed form's name ("" when none failed).
-    pub form: &'static str,
+    /// The failed form's name ("" when none failed; `next-ID` for one card's form on a board).
+    pub form: String,
     pub values: Vec<(&'static str, String)>,
     pub errors: FormErrors,
 }
@@ -100,11 +100,11 @@ pub struct FormState {
 impl FormState {
     /// A failed form, with what was typed into each field.
     pub fn failed<const N: usize>(
-        form: &'static str,
+        form: impl Into<String>,
         errors: FormErrors,
         values: [(&'static str, String); N],
     ) -> Self {
-        Self { form, values: values.into(), errors }
+        Self { form: form.into(), values: values.into(), errors }
     }
 
     /// What was typed into a field of the failed form, or `default` (the field's usual value).
@@ -172,6 +172,8 @@ pub struct TodayPage {
     /// Help the user offered and has not given yet.
     pub favours_owed: Vec<kith_core::ledger::LedgerEntry>,
     pub today: NaiveDate,
+    /// The "remind me" form, when it came back with errors.
+    pub form: FormState,
 }
 
 #[derive(Template)]
@@ -182,6 +184,8 @@ pub struct PeoplePage {
     pub ranked: bool,
     /// Any filter is set (tag, organization, role, strength, overdue).
     pub filtered: bool,
+    /// The filters were applied to the best matches only (the search found that many).
+    pub capped: bool,
     pub q: String,
     pub tag: String,
     pub org: String,

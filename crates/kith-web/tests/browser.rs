@@ -273,8 +273,11 @@ async fn a_newcomer_uses_the_app_in_a_real_browser() {
 
     // The People page's search box finds people as you type (no button pressed).
     s.goto("open the people list", "/people").await;
+    s.expect("everyone is listed", "Ada Lovelace", true).await;
     s.fill("type part of a name", "main input[name=q]", "Hedw").await;
-    s.expect("matches appear as you type", "Hedwig Newcomer", true).await;
+    // Only the script can narrow the list: no button was pressed.
+    s.expect("others leave as you type", "Ada Lovelace", false).await;
+    s.expect("the match stays", "Hedwig Newcomer", true).await;
 
     // Upload a LinkedIn export, see the preview, confirm the import.
     let csv = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

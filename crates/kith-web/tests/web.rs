@@ -224,6 +224,8 @@ async fn forms_keep_input_and_timelines_join_everything(db: &TestDb) {
     refused(&r, "cad-every", "value=\"often\"");
     // Only the failed form keeps input; the log form is untouched.
     assert!(r.body.contains("id=\"log-summary\" name=\"summary\" type=\"text\" value=\"\""));
+    let ledger = kith_store::LedgerQuery { contact: Some(ada), ..Default::default() };
+    let entries = s.list_ledger(&ledger).await.unwrap().total;
     let r = c
         .form(
             &format!("{page}/ledger"),
@@ -234,8 +236,6 @@ async fn forms_keep_input_and_timelines_join_everything(db: &TestDb) {
     assert!(r.body.contains("<option value=\"given\" selected>"), "direction kept");
     assert_eq!(s.list_notes(ada).await.unwrap().len(), notes);
     assert_eq!(s.contact_nurture(ada).await.unwrap().settings.cadence_days, cadence);
-    let ledger = kith_store::LedgerQuery { contact: Some(ada), ..Default::default() };
-    let entries = s.list_ledger(&ledger).await.unwrap().total;
     assert!(
         !s.list_ledger(&ledger).await.unwrap().items.iter().any(|e| e.summary.contains("talk"))
     );
@@ -262,14 +262,47 @@ async fn forms_keep_input_and_timelines_join_everything(db: &TestDb) {
     let r = c.form(&format!("/events/{event}/attend"), &[("contact", "Nobody Known")]).await;
     refused(&r, "att-who", "value=\"Nobody Known\"");
     assert_eq!(s.get_event(event).await.unwrap().attendees.len(), attendees);
+    // Someone first met elsewhere cannot be first met here too: the conflict is shown, and the
+    // ticked box stays ticked.
+    let once = s.create_contact(&kith_core::ContactInput::named("Met Once"), now()).await.unwrap();
+    s.set_attendance(event, &[once.id], true).await.unwrap();
+    let starts_on = s.get_event(event).await.unwrap().starts_on;
+    let other = s
+        .create_event(
+            &kith_core::network::EventInput {
+                name: "Another meetup".into(),
+                kind: None,
+                starts_on,
+                ends_on: None,
+                location: None,
+                url: None,
+                organizer: None,
+                my_role: None,
+                follow_up_days: None,
+                notes: String::new(),
+            },
+            now(),
+        )
+        .await
+        .unwrap()
+        .id;
+    let r = c
+        .form(&format!("/events/{other}/attend"), &[("contact", "Met Once"), ("met_here", "1")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("role=\"alert\""), "{}", r.body);
+    assert!(r.body.contains("name=\"met_here\" value=\"1\" checked"), "{}", r.body);
+    assert!(s.get_event(other).await.unwrap().attendees.is_empty());
 
     // Communities, goals, opportunities.
+    let communities = s.list_communities().await.unwrap().len();
+    let goals = s.list_goals().await.unwrap().len();
     let r = c.form("/communities", &[("name", "Rust Guild"), ("url", "not a link")]).await;
     refused(&r, "cm-url", "value=\"Rust Guild\"");
+    assert_eq!(s.list_communities().await.unwrap().len(), communities);
     let r = c.form("/goals", &[("metric", "events"), ("target", "lots"), ("per", "week")]).await;
     refused(&r, "g-target", "value=\"lots\"");
     assert!(r.body.contains("<option value=\"week\" selected>"));
-    let goals = s.list_goals().await.unwrap().len();
     let r = c.form("/opportunities", &[("title", " "), ("org", "Brand New Org")]).await;
     refused(&r, "op-title", "value=\"Brand New Org\"");
     // The organization is not created for an opportunity that was refused.
@@ -540,7 +573,12 @@ async fn records_change_and_delete_from_their_pages(db: &TestDb) {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("someday") && r.body.contains("role=\"alert\""));
+    // The card's form opens with the error next to its field and what was typed.
+    assert!(r.body.contains(&format!("id=\"nd-{}-error\"", opp.id)), "{}", r.body);
+    assert!(r.body.contains("value=\"Send the deck\"") && r.body.contains("<details open>"));
+    let nobody = "/opportunities/00000000-0000-0000-0000-000000000000/next";
+    let r = c.form(nobody, &[("next", "x"), ("due", "someday")]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
     let r = c
         .form(
             &format!("/opportunities/{}/next", opp.id),
@@ -609,6 +647,60 @@ async fn records_change_and_delete_from_their_pages(db: &TestDb) {
         assert_eq!(r.status, StatusCode::SEE_OTHER);
         assert_eq!(s.list_ledger(&lq).await.unwrap().total, before.total - 1);
     }
+    // Editing an event keeps what the form does not show.
+    let input = kith_core::network::EventInput {
+        name: "Summit".into(),
+        kind: None,
+        starts_on: now().date_naive(),
+        ends_on: None,
+        location: None,
+        url: Some("https://summit.example/".into()),
+        organizer: None,
+        my_role: Some(kith_core::network::EventRole::Speaker),
+        follow_up_days: Some(3),
+        notes: "Bring the slides".into(),
+    };
+    let ev = s.create_event(&input, now()).await.unwrap().id;
+    let before = s.get_event(ev).await.unwrap();
+    let edit = format!("/events/{ev}/edit");
+    let r =
+        c.form(&edit, &[("name", "Renamed"), ("start", "2026-05-10"), ("end", "2026-05-01")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"ee-end-error\"") && r.body.contains("value=\"Renamed\""));
+    assert_eq!(s.get_event(ev).await.unwrap().name, before.name);
+    let fields =
+        [("name", "Renamed"), ("start", "2026-05-10"), ("kind", "workshop"), ("location", "Lyon")];
+    assert_eq!(c.form(&edit, &fields).await.status, StatusCode::SEE_OTHER);
+    let after = s.get_event(ev).await.unwrap();
+    assert_eq!((after.name.as_str(), after.location.as_deref()), ("Renamed", Some("Lyon")));
+    assert_eq!(
+        (after.my_role, after.follow_up_days, after.attendees.len()),
+        (before.my_role, before.follow_up_days, before.attendees.len())
+    );
+
+    // A reminder from Today, about someone or nobody.
+    let r = c.form("/reminders", &[("title", "Call the bank"), ("due", "soon")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"tr-due-error\"") && r.body.contains("value=\"Call the bank\""));
+    let r = c
+        .form(
+            "/reminders",
+            &[("title", "Call the bank"), ("due", "2026-11-28"), ("about", "Nobody Known")],
+        )
+        .await;
+    assert!(r.body.contains("id=\"tr-about-error\""), "{}", r.body);
+    let r = c
+        .form(
+            "/reminders",
+            &[("title", "Call the bank"), ("due", "2026-11-28"), ("about", "Ada Lovelace")],
+        )
+        .await;
+    assert_eq!((r.status, r.location.as_str()), (StatusCode::SEE_OTHER, "/"));
+    let reminders = s.list_reminders(false).await.unwrap();
+    let made: Vec<_> = reminders.iter().filter(|r| r.title == "Call the bank").collect();
+    assert_eq!(made.len(), 1);
+    assert_eq!(made[0].contact.as_ref().map(|c| c.contact_id), Some(ada));
+
     // Everything deleted is in the trash, ready to restore.
     let trash = s.list_trash().await.unwrap();
     assert!(trash.len() >= 5, "{trash:?}");

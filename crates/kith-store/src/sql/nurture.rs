@@ -739,16 +739,11 @@ pub(crate) async fn complete_reminder(
 ) -> Result<Reminder> {
     let r = get_reminder(conn, id).await?;
     if r.yearly {
-        let mut next = kith_core::nurture::next_on_or_after(r.due.month(), r.due.day(), today)
-            .unwrap_or(r.due);
-        if next <= today {
-            next = kith_core::nurture::next_on_or_after(
-                r.due.month(),
-                r.due.day(),
-                today + Duration::days(1),
-            )
-            .unwrap_or(next);
-        }
+        // The occurrence after the one done: done early (a few days before) it is the one due,
+        // done late it is the one due too, so start the day after whichever is later.
+        let from = today.max(r.due) + Duration::days(1);
+        let next =
+            kith_core::nurture::next_on_or_after(r.due.month(), r.due.day(), from).unwrap_or(r.due);
         exec(
             conn,
             "UPDATE reminders SET due_on = $1 WHERE id = $2".into(),
