@@ -194,6 +194,24 @@ pub struct EventInput {
     pub notes: String,
 }
 
+impl EventInput {
+    /// An event with a name and a first day; everything else unset (the defaults apply).
+    pub fn new(name: impl Into<String>, starts_on: NaiveDate) -> Self {
+        EventInput {
+            name: name.into(),
+            kind: None,
+            starts_on,
+            ends_on: None,
+            location: None,
+            url: None,
+            organizer: None,
+            my_role: None,
+            follow_up_days: None,
+            notes: String::new(),
+        }
+    }
+}
+
 /// A checked event input.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ValidEventInput {

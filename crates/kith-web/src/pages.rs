@@ -815,18 +815,7 @@ async fn create_event(
     Form(f): Form<EventForm>,
 ) -> PageResult {
     let now = (app.clock)();
-    let base = EventInput {
-        name: String::new(),
-        kind: None,
-        starts_on: now.date_naive(),
-        ends_on: None,
-        location: None,
-        url: None,
-        organizer: None,
-        my_role: None,
-        follow_up_days: None,
-        notes: String::new(),
-    };
+    let base = EventInput::new("", now.date_naive());
     let result = async { app.store.create_event(&f.input(base)?, now).await }.await;
     match result {
         Ok(e) => see_other(&format!("/events/{}", e.id)),

@@ -268,21 +268,7 @@ async fn forms_keep_input_and_timelines_join_everything(db: &TestDb) {
     s.set_attendance(event, &[once.id], true).await.unwrap();
     let starts_on = s.get_event(event).await.unwrap().starts_on;
     let other = s
-        .create_event(
-            &kith_core::network::EventInput {
-                name: "Another meetup".into(),
-                kind: None,
-                starts_on,
-                ends_on: None,
-                location: None,
-                url: None,
-                organizer: None,
-                my_role: None,
-                follow_up_days: None,
-                notes: String::new(),
-            },
-            now(),
-        )
+        .create_event(&kith_core::network::EventInput::new("Another meetup", starts_on), now())
         .await
         .unwrap()
         .id;
@@ -649,16 +635,11 @@ async fn records_change_and_delete_from_their_pages(db: &TestDb) {
     }
     // Editing an event keeps what the form does not show.
     let input = kith_core::network::EventInput {
-        name: "Summit".into(),
-        kind: None,
-        starts_on: now().date_naive(),
-        ends_on: None,
-        location: None,
         url: Some("https://summit.example/".into()),
-        organizer: None,
         my_role: Some(kith_core::network::EventRole::Speaker),
         follow_up_days: Some(3),
         notes: "Bring the slides".into(),
+        ..kith_core::network::EventInput::new("Summit", now().date_naive())
     };
     let ev = s.create_event(&input, now()).await.unwrap().id;
     let before = s.get_event(ev).await.unwrap();

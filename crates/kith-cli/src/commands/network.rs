@@ -59,18 +59,7 @@ pub async fn event(ctx: &Ctx, cmd: EventCommand) -> Result<()> {
     let store = &*ctx.store;
     match cmd {
         EventCommand::Add(a) => {
-            let mut input = EventInput {
-                name: a.name,
-                kind: None,
-                starts_on: validate::date("start", &a.start)?,
-                ends_on: None,
-                location: None,
-                url: None,
-                organizer: None,
-                my_role: None,
-                follow_up_days: None,
-                notes: String::new(),
-            };
+            let mut input = EventInput::new(a.name, validate::date("start", &a.start)?);
             apply_event(ctx, &mut input, a.fields).await?;
             let e = store.create_event(&input, ctx.now).await?;
             if ctx.json {
