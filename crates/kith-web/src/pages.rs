@@ -995,7 +995,7 @@ async fn community(
     render(&community_view(&app, &csrf, id, FormState::default()).await?)
 }
 
-async fn community_view(
+pub(crate) async fn community_view(
     app: &AppState,
     csrf: &CsrfToken,
     id: kith_core::CommunityId,

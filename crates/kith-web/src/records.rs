@@ -29,6 +29,11 @@ pub fn routes() -> Router<AppState> {
         .route("/organizations/{id}/edit", post(update_organization))
         .route("/organizations/{id}/delete", post(delete_organization))
         .route("/events/{id}/delete", post(delete_event))
+        .route("/events/{id}/attendees/{contact}/delete", post(unattend))
+        .route("/communities/{id}/edit", post(update_community))
+        .route("/communities/{id}/delete", post(delete_community))
+        .route("/communities/{id}/members/{contact}/delete", post(leave))
+        .route("/contributions/{id}/delete", post(delete_contribution))
         .route("/goals/{id}/delete", post(delete_goal))
         .route("/opportunities/{id}/delete", post(delete_opportunity))
         .route("/opportunities/{id}/next", post(set_next_step))
@@ -146,6 +151,83 @@ async fn delete_event(State(app): State<AppState>, Path(id): Path<String>) -> Pa
     let id = EventId(parse_id("event", &id)?);
     app.store.trash_event(id, (app.clock)()).await?;
     see_other("/trash")
+}
+
+/// Takes someone off an event's list of people there.
+async fn unattend(
+    State(app): State<AppState>,
+    Path((id, contact)): Path<(String, String)>,
+) -> PageResult {
+    let id = EventId(parse_id("event", &id)?);
+    let contact = kith_core::ContactId(parse_id("person", &contact)?);
+    app.store.remove_attendance(id, &[contact]).await?;
+    see_other(&format!("/events/{id}"))
+}
+
+#[derive(Deserialize)]
+struct CommunityForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    url: String,
+}
+
+/// Changes a community's name, kind and link; the rest is kept.
+async fn update_community(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<String>,
+    Form(f): Form<CommunityForm>,
+) -> PageResult {
+    let id = kith_core::CommunityId(parse_id("community", &id)?);
+    let c = app.store.get_community(id).await?;
+    let input = kith_core::network::CommunityInput {
+        name: f.name.clone(),
+        kind: kith_core::network::CommunityKind::parse_loose(&f.kind),
+        url: Some(f.url.trim().to_string()).filter(|u| !u.is_empty()),
+        my_role: Some(c.my_role),
+        since: c.since,
+        renews_on: c.renews_on,
+        notes: c.notes,
+    };
+    match app.store.update_community(id, &input, (app.clock)()).await {
+        Ok(_) => see_other(&format!("/communities/{id}")),
+        Err(e) => {
+            let typed = [("name", f.name), ("kind", f.kind), ("url", f.url)];
+            let form = FormState::failed("community", form_errors(e)?, typed);
+            let page = crate::pages::community_view(&app, &csrf, id, form).await?;
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+    }
+}
+
+async fn delete_community(State(app): State<AppState>, Path(id): Path<String>) -> PageResult {
+    let id = kith_core::CommunityId(parse_id("community", &id)?);
+    app.store.trash_community(id, (app.clock)()).await?;
+    see_other("/trash")
+}
+
+/// Takes someone off the people known through a community.
+async fn leave(
+    State(app): State<AppState>,
+    Path((id, contact)): Path<(String, String)>,
+) -> PageResult {
+    let id = kith_core::CommunityId(parse_id("community", &id)?);
+    let contact = kith_core::ContactId(parse_id("person", &contact)?);
+    app.store.set_members(id, &[contact], false).await?;
+    see_other(&format!("/communities/{id}"))
+}
+
+async fn delete_contribution(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    Form(f): Form<BackForm>,
+) -> PageResult {
+    let id = kith_core::ContributionId(parse_id("contribution", &id)?);
+    app.store.trash_contribution(id, (app.clock)()).await?;
+    see_other(&back_to(&f.back, "/trash".into()))
 }
 
 async fn delete_goal(State(app): State<AppState>, Path(id): Path<String>) -> PageResult {

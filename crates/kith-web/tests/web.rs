@@ -464,6 +464,29 @@ async fn relationship_community_and_trash_forms(db: &TestDb) {
     assert_eq!(s.get_community(community).await.unwrap().contributions.len(), before + 1);
     assert!(c.get(&cpage).await.body.contains("Ownership 101"));
 
+    // ... and takes them back: a contribution deleted, a person removed, its details edited.
+    let k = s.get_community(community).await.unwrap().contributions[0].id;
+    let r = c.form(&format!("/contributions/{k}/delete"), &[("back", &cpage)]).await;
+    assert_eq!((r.status, r.location.as_str()), (StatusCode::SEE_OTHER, cpage.as_str()));
+    assert_eq!(s.get_community(community).await.unwrap().contributions.len(), before);
+    c.form(&format!("{cpage}/members/{ada}/delete"), &[]).await;
+    assert!(!s.get_community(community).await.unwrap().members.iter().any(|m| m.contact_id == ada));
+    let r = c.form(&format!("{cpage}/edit"), &[("name", ""), ("kind", "forum")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"ce-name-error\"") && r.body.contains("<details open>"));
+    let r = c.form(&format!("{cpage}/edit"), &[("name", "Rustaceans"), ("kind", "forum")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(s.get_community(community).await.unwrap().name, "Rustaceans");
+    // An event: someone who was not there after all.
+    let event = s.list_events(&Default::default()).await.unwrap().items[0].id;
+    let there = s.get_event(event).await.unwrap().attendees;
+    let gone = there[0].contact_id;
+    c.form(&format!("/events/{event}/attendees/{gone}/delete"), &[]).await;
+    assert_eq!(s.get_event(event).await.unwrap().attendees.len(), there.len() - 1);
+    assert_eq!(c.form(&format!("{cpage}/delete"), &[]).await.status, StatusCode::SEE_OTHER);
+    assert!(s.get_community(community).await.is_err());
+    s.restore(s.list_trash().await.unwrap()[0].id, now()).await.unwrap();
+
     // The trash: delete one entry for good; emptying needs the box ticked.
     let grace_entry = s.trash_contact(grace, now()).await.unwrap();
     let other = s
