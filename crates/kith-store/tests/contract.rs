@@ -1674,3 +1674,19 @@ async fn point_reads_open_the_file_sqlx_opened() {
     assert!(matches!(s.get_contact(ada.id).await, Err(StoreError::NotFound { .. })));
     assert!(!dir.path().join("my%20kith.db").exists(), "no second file");
 }
+
+/// `sqlite::memory:` is one database for the store's lifetime: its schema and its writes are
+/// there for every later call (each pooled connection used to open its own empty database).
+#[tokio::test]
+async fn an_in_memory_database_keeps_its_schema_and_data() {
+    let s = kith_store::open("sqlite::memory:").await.unwrap();
+    let ada = s.create_contact(&person("Ada", None, None, &[]), now()).await.unwrap();
+    // More calls than the pool would have connections, some at once.
+    let reads = (0..8).map(|_| s.get_contact(ada.id));
+    for got in futures_util::future::join_all(reads).await {
+        assert_eq!(got.unwrap(), ada);
+    }
+    s.log_interaction(&log(vec![ada.id], 1, InteractionKind::Call), now()).await.unwrap();
+    assert_eq!(s.stats().await.unwrap().contacts, 1);
+    assert_eq!(s.search("ada", 5).await.unwrap().len(), 1);
+}

@@ -151,35 +151,51 @@ impl SqlStore {
             StoreError::Other(reason) => open_err(describe_open_error(&StoreError::Other(reason))),
             other => other,
         };
+        // An in-memory database lives as long as its one connection: the pool holds exactly
+        // one, for good, and the schema is created on it.
+        let memory = sqlx_url == "sqlite::memory:";
         // One direct connection first: it fails fast and precisely (no pool retries) when the
         // URL is wrong, the file is not a database, or the schema is from a newer Kith.
-        let mut first = sqlx::AnyConnection::connect(&sqlx_url)
-            .await
-            .map_err(|e| map_open(StoreError::from(e)))?;
-        if dialect == Dialect::Sqlite {
-            sqlx::raw_sql(sqlx::AssertSqlSafe(pragmas.clone()))
-                .execute(&mut first)
+        let file = if memory {
+            None
+        } else {
+            let mut first = sqlx::AnyConnection::connect(&sqlx_url)
                 .await
                 .map_err(|e| map_open(StoreError::from(e)))?;
-        }
-        crate::migrate::run(&mut first, dialect).await.map_err(map_open)?;
-        // The file SQLite opened, as SQLite names it (sqlx decodes the URL first): point
-        // reads and the probe open exactly this one. Empty for an in-memory database.
-        let file = if dialect == Dialect::Sqlite {
-            let rows = util::fetch(
-                &mut first,
-                "SELECT file FROM pragma_database_list WHERE name = 'main'".into(),
-                vec![],
-            )
-            .await?;
-            rows.first().map(|r| util::opt_text(r, "file")).transpose()?.flatten()
-        } else {
-            None
-        }
-        .filter(|f| !f.is_empty());
-        first.close().await?;
+            if dialect == Dialect::Sqlite {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(pragmas.clone()))
+                    .execute(&mut first)
+                    .await
+                    .map_err(|e| map_open(StoreError::from(e)))?;
+            }
+            crate::migrate::run(&mut first, dialect).await.map_err(map_open)?;
+            // The file SQLite opened, as SQLite names it (sqlx decodes the URL first): point
+            // reads and the probe open exactly this one.
+            let file = if dialect == Dialect::Sqlite {
+                let rows = util::fetch(
+                    &mut first,
+                    "SELECT file FROM pragma_database_list WHERE name = 'main'".into(),
+                    vec![],
+                )
+                .await?;
+                rows.first().map(|r| util::opt_text(r, "file")).transpose()?.flatten()
+            } else {
+                None
+            };
+            first.close().await?;
+            file.filter(|f| !f.is_empty())
+        };
         let pool = AnyPoolOptions::new()
-            .max_connections(if dialect == Dialect::Sqlite { 4 } else { 8 })
+            .max_connections(if memory {
+                1
+            } else if dialect == Dialect::Sqlite {
+                4
+            } else {
+                8
+            })
+            .min_connections(u32::from(memory))
+            .idle_timeout(if memory { None } else { Some(std::time::Duration::from_secs(600)) })
+            .max_lifetime(if memory { None } else { Some(std::time::Duration::from_secs(1800)) })
             .acquire_timeout(options.busy_timeout + std::time::Duration::from_secs(5))
             // A SQLite connection is a file handle in this process: pinging it before every
             // use is one more round trip to its worker thread and finds nothing.
@@ -196,6 +212,10 @@ impl SqlStore {
             .connect(&sqlx_url)
             .await
             .map_err(|e| map_open(StoreError::from(e)))?;
+        if memory {
+            let mut conn = pool.acquire().await?;
+            crate::migrate::run(&mut conn, dialect).await.map_err(map_open)?;
+        }
         let point = file.clone().map(|path| std::sync::Arc::new(point::PointReads::new(path)));
         let probe = Probe { path: file, conn: Default::default() };
         Ok(SqlStore { pool, dialect, probe: std::sync::Arc::new(probe), point })
