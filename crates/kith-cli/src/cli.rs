@@ -1234,6 +1234,8 @@ pub enum OppCommand {
     Board(OppBoardArgs),
     /// Show an opportunity with its stage history and people.
     Show(OppRefArgs),
+    /// Change an opportunity's title, kind, organization or notes.
+    Edit(OppEditArgs),
     /// Move an opportunity to another stage.
     Move(OppMoveArgs),
     /// Set (or --clear) the next step and when it is due.
@@ -1273,6 +1275,27 @@ pub struct OppAddArgs {
     /// Notes.
     #[arg(long, default_value = "")]
     pub notes: String,
+}
+
+#[derive(Debug, Args)]
+pub struct OppEditArgs {
+    /// The opportunity: title, title prefix or id.
+    pub opportunity: String,
+    /// New title.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// job, client, collaboration, speaking or other.
+    #[arg(long, short = 'k')]
+    pub kind: Option<String>,
+    /// The organization (created if new).
+    #[arg(long, value_name = "ORG", conflicts_with = "no_org")]
+    pub org: Option<String>,
+    /// Take the organization off.
+    #[arg(long)]
+    pub no_org: bool,
+    /// Replace the notes.
+    #[arg(long)]
+    pub notes: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -311,6 +311,20 @@ fn leverage_the_network(k: &Kith) {
     assert_eq!(opp["history"].as_array().unwrap().len(), 2);
     assert_eq!(opp["contacts"][0]["role"], "referrer");
     assert!(k.ok(&["show", "Ada"]).contains("Staff engineer (reached-out; referrer)"));
+    let err = k.fails(&["opp", "edit", "Staff", "--kind", "gig", "--org", "Hooli"]);
+    assert!(err.contains("kind") && err.contains("gig"), "{err}");
+    assert!(k.fails(&["org", "show", "Hooli"]).contains("Hooli"), "nothing created");
+    let out = k.ok(&["opp", "edit", "Staff", "--title", "Staff engineer II", "--org", "Hooli"]);
+    assert!(out.starts_with("Updated Staff engineer II at Hooli (job, "), "{out}");
+    let out = k.ok(&["opp", "edit", "Staff", "--no-org", "--title", "Staff engineer"]);
+    assert!(out.starts_with("Updated Staff engineer (job, "), "{out}");
+    let out = k.ok(&["opp", "edit", "Staff", "--org", "Acme", "--notes", "Remote ok"]);
+    assert!(out.starts_with("Updated Staff engineer at Acme (job, "), "{out}");
+    let edited = k.json(&["opp", "show", "Staff"]);
+    assert_eq!(
+        (edited["notes"].as_str(), edited["stage"].as_str()),
+        (Some("Remote ok"), Some("reached-out"))
+    );
 
     let path = k.ok(&["path", "--to-org", "Acme"]);
     assert!(path.contains("You know at Acme now: Grace Hopper"), "{path}");

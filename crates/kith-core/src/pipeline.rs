@@ -212,6 +212,39 @@ impl OpportunityInput {
     }
 }
 
+/// What editing an opportunity changes: its title, kind, organization and notes. The stage
+/// moves with its history, the next step and the people have their own changes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OpportunityDetails {
+    pub title: String,
+    pub kind: OpportunityKind,
+    #[serde(default)]
+    pub organization: Option<OrganizationId>,
+    #[serde(default)]
+    pub notes: String,
+}
+
+impl OpportunityDetails {
+    /// Checks the details: a one-line title of at most 200 characters; notes trimmed.
+    pub fn normalized(&self) -> Result<OpportunityDetails, ValidationError> {
+        let title = validate::required_text("title", &self.title, 200)?;
+        Ok(OpportunityDetails { title, notes: self.notes.trim().to_string(), ..self.clone() })
+    }
+}
+
+impl Opportunity {
+    /// The details an edit starts from.
+    pub fn details(&self) -> OpportunityDetails {
+        OpportunityDetails {
+            title: self.title.clone(),
+            kind: self.kind,
+            organization: self.organization.as_ref().map(|(id, _)| *id),
+            notes: self.notes.clone(),
+        }
+    }
+}
+
 /// A next step coming due in the pipeline.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -41,8 +41,8 @@ use kith_core::network::{
 };
 use kith_core::nurture::{DueCandidate, DueItem, Reminder, ReminderInput, Upcoming};
 use kith_core::pipeline::{
-    Collaboration, CollaborationInput, NextStep, Opportunity, OpportunityInput, OpportunityRole,
-    Pipeline,
+    Collaboration, CollaborationInput, NextStep, Opportunity, OpportunityDetails, OpportunityInput,
+    OpportunityRole, Pipeline,
 };
 use kith_core::strength::{History, StrengthSettings};
 use kith_core::{CollaborationId, OpportunityId, Participant};
@@ -540,6 +540,13 @@ pub trait Store: Send + Sync {
         on: NaiveDate,
         now: DateTime<Utc>,
     ) -> Result<Opportunity>;
+    /// Changes an opportunity's title, kind, organization and notes.
+    async fn update_opportunity(
+        &self,
+        id: OpportunityId,
+        details: &OpportunityDetails,
+        now: DateTime<Utc>,
+    ) -> Result<Opportunity>;
     /// Sets or clears an opportunity's next step and its due date.
     async fn set_next_step(
         &self,
@@ -899,6 +906,21 @@ pub async fn resolve_opportunity(store: &dyn Store, reference: &str) -> Result<O
         |o| o.id,
         |o| format!("{} ({}, {})", o.title, o.stage, o.id.short()),
     )
+}
+
+/// The organization a name or id means, created (with just its name) when there is none.
+pub async fn organization_or_new(
+    store: &dyn Store,
+    reference: &str,
+    now: DateTime<Utc>,
+) -> Result<OrganizationId> {
+    match resolve_organization(store, reference).await {
+        Err(StoreError::NotFound { .. }) => {
+            let input = OrganizationInput { name: reference.to_string(), ..Default::default() };
+            Ok(store.create_organization(&input, now).await?.id)
+        }
+        found => found,
+    }
 }
 
 /// Resolves a collaboration reference (id prefix, title, title prefix).

@@ -409,6 +409,33 @@ async fn opportunities_move_through_the_pipeline(db: &TestDb) {
     assert!(s.next_steps(today).await.unwrap().is_empty(), "not due yet");
     s.set_next_step(o.id, None, now()).await.unwrap();
     assert!(s.next_steps(today + Duration::days(7)).await.unwrap().is_empty());
+    // Editing changes the details and keeps the stage, history, next step and people.
+    let mut details = o2.details();
+    details.title = "  ".into();
+    let err = s.update_opportunity(o.id, &details, now()).await.unwrap_err().to_string();
+    assert!(err.contains("title"), "{err}");
+    details.title = "Principal engineer".into();
+    details.kind = OpportunityKind::Client;
+    details.organization = Some(kith_core::OrganizationId(uuid::Uuid::nil()));
+    assert!(s.update_opportunity(o.id, &details, now()).await.is_err(), "unknown organization");
+    assert_eq!(s.get_opportunity(o.id).await.unwrap().title, "Staff engineer", "unchanged");
+    details.organization = None;
+    details.notes = " met at the conference \n".into();
+    let later = now() + Duration::hours(1);
+    let edited = s.update_opportunity(o.id, &details, later).await.unwrap();
+    assert_eq!(
+        (edited.title.as_str(), edited.kind, edited.organization.is_none(), edited.notes.as_str()),
+        ("Principal engineer", OpportunityKind::Client, true, "met at the conference")
+    );
+    assert_eq!((edited.history.len(), edited.contacts.len(), edited.updated_at), (3, 1, later));
+    let missing = kith_core::OpportunityId(uuid::Uuid::nil());
+    let err = s.update_opportunity(missing, &details, now()).await.unwrap_err();
+    assert!(matches!(err, StoreError::NotFound { .. }), "{err}");
+    assert_eq!(s.find_opportunities("principal").await.unwrap()[0].id, o.id);
+    details.title = "Staff engineer".into();
+    details.kind = OpportunityKind::Job;
+    details.organization = Some(acme);
+    s.update_opportunity(o.id, &details, now()).await.unwrap();
     assert_eq!(s.find_opportunities("staff").await.unwrap()[0].id, o.id);
     let q = OpportunityQuery { contact: Some(ada.id), open_only: true, ..Default::default() };
     assert_eq!(s.list_opportunities(&q).await.unwrap().len(), 1);

@@ -18,8 +18,8 @@ use kith_core::leverage::{Connection, ConnectionInput, RelationshipRole};
 use kith_core::network::{Community, CommunityInput, CommunitySummary, Event, EventSummary};
 use kith_core::network::{Contribution, ContributionInput, EventInput};
 use kith_core::nurture::DueItem;
-use kith_core::pipeline::OpportunityInput;
 use kith_core::pipeline::{Collaboration, CollaborationInput, Opportunity, Pipeline};
+use kith_core::pipeline::{OpportunityDetails, OpportunityInput};
 use kith_core::trash::TrashEntry;
 use kith_core::{
     CommunityId, ConnectionId, Contact, ContactId, ContactInput, ContactSummary, ContributionId,
@@ -138,7 +138,10 @@ pub fn routes(max_upload: usize) -> Router<AppState> {
         .route("/api/v1/connections", get(list_connections).post(create_connection))
         .route("/api/v1/connections/{id}", get(get_connection).delete(delete_connection))
         .route("/api/v1/opportunities", get(list_opportunities).post(create_opportunity))
-        .route("/api/v1/opportunities/{id}", get(get_opportunity).delete(delete_opportunity))
+        .route(
+            "/api/v1/opportunities/{id}",
+            get(get_opportunity).put(update_opportunity).delete(delete_opportunity),
+        )
         .route("/api/v1/opportunities/{id}/stage", post(move_opportunity))
         .route("/api/v1/opportunities/{id}/next-step", put(set_next_step))
         .route("/api/v1/opportunities/{id}/contacts", post(link_opportunity))
@@ -244,6 +247,7 @@ async fn not_found(req: Request) -> Response {
         list_opportunities,
         create_opportunity,
         get_opportunity,
+        update_opportunity,
         delete_opportunity,
         move_opportunity,
         set_next_step,
@@ -782,6 +786,18 @@ async fn delete_community(State(app): State<AppState>, Path(id): Path<String>) -
 #[utoipa::path(get, path = "/api/v1/opportunities/{id}", params(("id" = String, Path)), responses((status = 200, body = Opportunity), (status = 404, body = Problem)))]
 async fn get_opportunity(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
     ok(&app.store.get_opportunity(OpportunityId(id_of("opportunity", &id)?)).await?)
+}
+
+/// Replace an opportunity's title, kind, organization and notes (its stage moves with
+/// `/stage`, its next step and people have their own calls).
+#[utoipa::path(put, path = "/api/v1/opportunities/{id}", params(("id" = String, Path)), request_body = OpportunityDetails, responses((status = 200, body = Opportunity), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn update_opportunity(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<OpportunityDetails>,
+) -> ApiResult {
+    let id = OpportunityId(id_of("opportunity", &id)?);
+    ok(&app.store.update_opportunity(id, &input, (app.clock)()).await?)
 }
 
 /// Move an opportunity to the trash.

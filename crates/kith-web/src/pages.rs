@@ -1219,22 +1219,13 @@ async fn create_opportunity(
             notes: String::new(),
         };
         input.normalized(&app.store.pipeline().await?, now.date_naive())?;
-        input.organization = if f.org.trim().is_empty() {
-            None
-        } else {
-            match kith_store::resolve_organization(&*app.store, f.org.trim()).await {
-                Ok(id) => Some(id),
-                Err(StoreError::NotFound { .. }) => Some(
-                    app.store
-                        .create_organization(
-                            &OrganizationInput { name: f.org.trim().into(), ..Default::default() },
-                            now,
-                        )
-                        .await?
-                        .id,
-                ),
-                Err(e) => return Err(lookup_error("name", e)),
-            }
+        input.organization = match f.org.trim() {
+            "" => None,
+            org => Some(
+                kith_store::organization_or_new(&*app.store, org, now)
+                    .await
+                    .map_err(|e| lookup_error("name", e))?,
+            ),
         };
         app.store.create_opportunity(&input, now).await
     }

@@ -15,7 +15,7 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Extension, Router};
 use kith_core::ledger::LedgerStatus;
-use kith_core::pipeline::OpportunityRole;
+use kith_core::pipeline::{OpportunityDetails, OpportunityKind, OpportunityRole};
 use kith_core::{
     EventId, GoalId, InteractionId, LedgerEntryId, OpportunityId, OrganizationId,
     OrganizationInput, validate,
@@ -36,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .route("/contributions/{id}/delete", post(delete_contribution))
         .route("/goals/{id}/delete", post(delete_goal))
         .route("/opportunities/{id}/delete", post(delete_opportunity))
+        .route("/opportunities/{id}/edit", post(update_opportunity))
         .route("/opportunities/{id}/next", post(set_next_step))
         .route("/opportunities/{id}/people", post(link_person))
         .route("/interactions/{id}/delete", post(delete_interaction))
@@ -294,6 +295,69 @@ struct NextStepForm {
     next: String,
     #[serde(default)]
     due: String,
+}
+
+#[derive(Deserialize)]
+struct OpportunityEditForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    org: String,
+    #[serde(default)]
+    notes: String,
+}
+
+/// Changes an opportunity's title, kind, organization (created if new; empty takes it off)
+/// and notes.
+async fn update_opportunity(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<String>,
+    Form(f): Form<OpportunityEditForm>,
+) -> PageResult {
+    let id = OpportunityId(parse_id("opportunity", &id)?);
+    let before = app.store.get_opportunity(id).await?;
+    let now = (app.clock)();
+    let result = async {
+        let kind = OpportunityKind::parse(f.kind.trim()).ok_or_else(|| {
+            StoreError::Invalid(kith_core::ValidationError::one(
+                "kind",
+                Some(f.kind.trim()),
+                &format!("one of {}", OpportunityKind::expected()),
+            ))
+        })?;
+        let mut details = OpportunityDetails {
+            title: f.title.clone(),
+            kind,
+            organization: None,
+            notes: f.notes.clone(),
+        };
+        // Check everything before creating an organization, so bad input changes nothing.
+        details.normalized()?;
+        details.organization = match f.org.trim() {
+            "" => None,
+            org => Some(
+                kith_store::organization_or_new(&*app.store, org, now)
+                    .await
+                    .map_err(|e| lookup_error("name", e))?,
+            ),
+        };
+        app.store.update_opportunity(before.id, &details, now).await
+    }
+    .await;
+    match result {
+        Ok(_) => see_other(&format!("/opportunities#o-{id}")),
+        Err(e) => {
+            let form = FormState::failed(
+                format!("edit-{id}"),
+                form_errors(e)?,
+                [("title", f.title), ("kind", f.kind), ("org", f.org), ("notes", f.notes)],
+            );
+            board_failed(&app, &csrf, form).await
+        }
+    }
 }
 
 /// Sets an opportunity's next step (empty clears it) and its optional due date.

@@ -153,6 +153,11 @@ pub fn date(d: &Option<NaiveDate>) -> String {
     d.map(|d| d.to_string()).unwrap_or_default()
 }
 
+/// The name of an optional linked organization (empty: none).
+pub fn org_name(o: &Option<(kith_core::OrganizationId, String)>) -> String {
+    o.as_ref().map(|(_, name)| name.clone()).unwrap_or_default()
+}
+
 #[derive(Template)]
 #[template(path = "welcome.html")]
 pub struct WelcomePage {

@@ -621,6 +621,35 @@ async fn records_change_and_delete_from_their_pages(db: &TestDb) {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The card's edit form: a blank title comes back next to its field, input kept, and
+    // creates no organization; a good edit renames it, changes its kind and organization.
+    let orgs_before = s.list_organizations(&Default::default()).await.unwrap().total;
+    let edit = format!("/opportunities/{}/edit", opp.id);
+    let r = c
+        .form(&edit, &[("title", " "), ("kind", "client"), ("org", "Brand New Co"), ("notes", "n")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains(&format!("id=\"et-{}-error\"", opp.id)), "{}", r.body);
+    assert!(r.body.contains("value=\"Brand New Co\"") && r.body.contains("<details open>"));
+    assert_eq!(s.list_organizations(&Default::default()).await.unwrap().total, orgs_before);
+    let r = c.form(&edit, &[("title", "Advisor"), ("kind", "gig"), ("org", "")]).await;
+    assert!(r.body.contains(&format!("id=\"ek-{}-error\"", opp.id)), "a bad kind: {}", r.body);
+    let r = c
+        .form(
+            &edit,
+            &[("title", "Advisor"), ("kind", "client"), ("org", "Brand New Co"), ("notes", "Paid")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let o = s.get_opportunity(opp.id).await.unwrap();
+    assert_eq!(
+        (o.title.as_str(), o.kind.as_str(), org_of(&o), o.notes.as_str()),
+        ("Advisor", "client", "Brand New Co", "Paid")
+    );
+    assert!(c.get("/opportunities").await.body.contains("Paid"), "notes show on the card");
+    let r = c.form(&edit, &[("title", "Advisor"), ("kind", "client"), ("org", "")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(s.get_opportunity(opp.id).await.unwrap().organization.is_none(), "empty: none");
     assert_eq!(
         c.form(&format!("/opportunities/{}/delete", opp.id), &[]).await.status,
         StatusCode::SEE_OTHER
@@ -1351,6 +1380,10 @@ async fn api_speaks_json_and_problems(db: &TestDb) {
 }
 
 /// The body as JSON.
+fn org_of(o: &kith_core::pipeline::Opportunity) -> &str {
+    o.organization.as_ref().map_or("", |(_, name)| name.as_str())
+}
+
 fn value(r: &Reply) -> serde_json::Value {
     serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("{e}: {}", r.body))
 }
@@ -1794,6 +1827,22 @@ async fn api_covers_every_entity(db: &TestDb) {
     );
     let no_org = c.get(&format!("/api/v1/opportunities?organization={NOBODY}")).await;
     assert_problem(&no_org, StatusCode::NOT_FOUND, None);
+    // Editing the details keeps the stage; a blank title and an unknown one are refused.
+    let opp_uri = format!("/api/v1/opportunities/{oid}");
+    let edited = c.json("PUT", &opp_uri, r#"{"title": "Principal", "kind": "client"}"#).await;
+    let edited =
+        assert_declared(&doc, &edited, StatusCode::OK, "put", "/api/v1/opportunities/{id}");
+    assert_eq!(
+        (edited["title"].as_str(), edited["kind"].as_str()),
+        (Some("Principal"), Some("client"))
+    );
+    assert!(edited["organization"].is_null(), "{edited}");
+    let blank = c.json("PUT", &opp_uri, r#"{"title": "", "kind": "job"}"#).await;
+    assert_problem(&blank, StatusCode::UNPROCESSABLE_ENTITY, Some("title"));
+    let gone = c
+        .json("PUT", &format!("/api/v1/opportunities/{NOBODY}"), r#"{"title": "x", "kind": "job"}"#)
+        .await;
+    assert_problem(&gone, StatusCode::NOT_FOUND, None);
     let next_uri = format!("/api/v1/opportunities/{oid}/next-step");
     let next = c.json("PUT", &next_uri, r#"{"step": "Send the CV", "due": "2026-12-01"}"#).await;
     let next =

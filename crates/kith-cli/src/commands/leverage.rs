@@ -13,7 +13,7 @@ use kith_core::pipeline::{
     CollaborationInput, CollaborationStatus, Opportunity, OpportunityInput, OpportunityKind,
     OpportunityRole, Pipeline,
 };
-use kith_core::{ContactId, OrganizationId, OrganizationInput, validate};
+use kith_core::{ContactId, OrganizationId, validate};
 use kith_store::{
     OpportunityQuery, StoreError, resolve_collaboration, resolve_contact, resolve_opportunity,
     resolve_organization,
@@ -227,14 +227,7 @@ async fn opp_people(ctx: &Ctx, raw: &[String]) -> Result<Vec<(ContactId, Opportu
 }
 
 async fn org_or_new(ctx: &Ctx, name: &str) -> Result<OrganizationId> {
-    match resolve_organization(&*ctx.store, name).await {
-        Ok(id) => Ok(id),
-        Err(StoreError::NotFound { .. }) => {
-            let input = OrganizationInput { name: name.to_string(), ..Default::default() };
-            Ok(ctx.store.create_organization(&input, ctx.now).await?.id)
-        }
-        Err(e) => Err(e.into()),
-    }
+    Ok(kith_store::organization_or_new(&*ctx.store, name, ctx.now).await?)
 }
 
 fn opp_title(o: &Opportunity) -> String {
@@ -271,6 +264,33 @@ pub async fn opp(ctx: &Ctx, cmd: OppCommand) -> Result<()> {
                 return json(&o);
             }
             println!("Added {} ({}, {})", opp_title(&o), o.stage, o.id.short());
+        }
+        OppCommand::Edit(a) => {
+            let id = resolve_opportunity(store, &a.opportunity).await?;
+            let mut details = store.get_opportunity(id).await?.details();
+            if let Some(t) = a.title {
+                details.title = t;
+            }
+            if let Some(k) = &a.kind {
+                details.kind =
+                    word("kind", k, OpportunityKind::parse, OpportunityKind::expected())?;
+            }
+            if let Some(n) = a.notes {
+                details.notes = n;
+            }
+            if a.no_org {
+                details.organization = None;
+            }
+            // Check everything before creating the organization, so bad input changes nothing.
+            details.normalized()?;
+            if let Some(org) = &a.org {
+                details.organization = Some(org_or_new(ctx, org).await?);
+            }
+            let o = store.update_opportunity(id, &details, ctx.now).await?;
+            if ctx.json {
+                return json(&o);
+            }
+            println!("Updated {} ({}, {})", opp_title(&o), o.kind, o.id.short());
         }
         OppCommand::List(a) => {
             let q = OpportunityQuery {

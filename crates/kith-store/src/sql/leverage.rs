@@ -13,7 +13,8 @@ use kith_core::leverage::{
 };
 use kith_core::pipeline::{
     Collaboration, CollaborationInput, CollaborationStatus, NextStep, Opportunity,
-    OpportunityContact, OpportunityInput, OpportunityKind, OpportunityRole, Pipeline, StageChange,
+    OpportunityContact, OpportunityDetails, OpportunityInput, OpportunityKind, OpportunityRole,
+    Pipeline, StageChange,
 };
 use kith_core::text::fold;
 use kith_core::{
@@ -548,6 +549,36 @@ pub(crate) async fn insert_opportunity(
     push_stage(conn, id, &stage, o.on.unwrap_or(NaiveDate::MIN)).await?;
     set_opportunity_contacts(conn, id, &o.contacts).await?;
     Ok(id)
+}
+
+/// Replaces an opportunity's title, kind, organization and notes (already checked).
+pub(crate) async fn update_opportunity(
+    conn: &mut AnyConnection,
+    id: OpportunityId,
+    d: &OpportunityDetails,
+    now: i64,
+) -> Result<()> {
+    check_organization(conn, d.organization).await?;
+    let n = exec(
+        conn,
+        "UPDATE opportunities SET title = $1, title_key = $2, kind = $3, organization_id = $4, notes = $5, \
+         updated_at = $6 WHERE id = $7 AND trash_id IS NULL"
+            .into(),
+        vec![
+            d.title.clone().into(),
+            fold(&d.title).into(),
+            d.kind.as_str().into(),
+            d.organization.map(|x| x.to_string()).into(),
+            d.notes.clone().into(),
+            now.into(),
+            id.to_string().into(),
+        ],
+    )
+    .await?;
+    if n == 0 {
+        return Err(StoreError::not_found("opportunity", id.to_string()));
+    }
+    Ok(())
 }
 
 /// Moves an opportunity to a stage (already checked) on a day.

@@ -29,8 +29,8 @@ use kith_core::network::{
 };
 use kith_core::nurture::{DueCandidate, Reminder, ReminderInput, Upcoming};
 use kith_core::pipeline::{
-    Collaboration, CollaborationInput, NextStep, Opportunity, OpportunityInput, OpportunityRole,
-    Pipeline,
+    Collaboration, CollaborationInput, NextStep, Opportunity, OpportunityDetails, OpportunityInput,
+    OpportunityRole, Pipeline,
 };
 use kith_core::strength::{History, StrengthSettings};
 use kith_core::{CollaborationId, OpportunityId, Participant};
@@ -1223,6 +1223,20 @@ impl Store for SqlStore {
             .into());
         }
         leverage::move_opportunity(&mut tx, id, &stage, on, micros(now)).await?;
+        let o = leverage::get_opportunity(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(o)
+    }
+
+    async fn update_opportunity(
+        &self,
+        id: OpportunityId,
+        details: &OpportunityDetails,
+        now: DateTime<Utc>,
+    ) -> Result<Opportunity> {
+        let valid = details.normalized()?;
+        let mut tx = self.pool.begin().await?;
+        leverage::update_opportunity(&mut tx, id, &valid, micros(now)).await?;
         let o = leverage::get_opportunity(&mut tx, id).await?;
         tx.commit().await?;
         Ok(o)
