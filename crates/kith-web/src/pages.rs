@@ -19,7 +19,7 @@ use kith_core::network::{
 use kith_core::pipeline::{OpportunityInput, OpportunityKind, Pipeline};
 use kith_core::{
     ContactId, ContactInput, Direction, Email, EventId, InteractionInput, InteractionKind,
-    OrganizationId, OrganizationInput, Phone, validate,
+    OrganizationId, Phone, validate,
 };
 use kith_store::{
     ContactQuery, ContactSort, EventQuery, InteractionQuery, LedgerQuery, OpportunityQuery,
