@@ -77,6 +77,7 @@ kith_store::store_tests!(
     memberships_merge_each_persons_jobs,
     shared_interactions_count_every_pair,
     opportunities_move_through_the_pipeline,
+    a_refused_write_never_blocks_the_next,
     collaborations_and_insights,
     lists_filter_by_strength_band_and_overdue,
     data_version_changes_with_every_commit,
@@ -455,6 +456,33 @@ async fn opportunities_move_through_the_pipeline(db: &TestDb) {
     assert!(s.list_opportunities(&OpportunityQuery::default()).await.unwrap().is_empty());
     s.restore(t.id, now()).await.unwrap();
     assert_eq!(s.get_opportunity(o.id).await.unwrap().history.len(), 4);
+}
+
+/// A write refused inside its transaction (here: an unknown opportunity, found out by the
+/// UPDATE itself) must not leave a lock behind for the next write on another connection, which
+/// reads before it writes. On SQLite the dropped transaction's rollback runs a moment later on
+/// its connection's thread; deferred transactions then failed at once with "database is locked".
+async fn a_refused_write_never_blocks_the_next(db: &TestDb) {
+    use kith_core::pipeline::{OpportunityInput, OpportunityKind};
+    let s = &*db.store;
+    let input = OpportunityInput {
+        title: "Advisor".into(),
+        kind: OpportunityKind::Client,
+        organization: None,
+        stage: None,
+        on: None,
+        next_step: None,
+        next_step_due: None,
+        contacts: vec![],
+        notes: String::new(),
+    };
+    let o = s.create_opportunity(&input, now()).await.unwrap();
+    let missing = kith_core::OpportunityId(uuid::Uuid::nil());
+    for i in 0..200 {
+        assert!(s.update_opportunity(missing, &o.details(), now()).await.is_err());
+        let step = Some((format!("Step {i}"), None));
+        s.set_next_step(o.id, step, now()).await.unwrap_or_else(|e| panic!("write {i}: {e}"));
+    }
 }
 
 async fn collaborations_and_insights(db: &TestDb) {

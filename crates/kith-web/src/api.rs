@@ -547,9 +547,10 @@ struct OpportunityFilter {
 }
 
 /// Opportunities, most recently updated first.
-#[utoipa::path(get, path = "/api/v1/opportunities", params(OpportunityFilter), responses((status = 200, body = Vec<Opportunity>), (status = 404, description = "No such contact or organization", body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/opportunities", params(Paging, OpportunityFilter), responses((status = 200, body = Page<Opportunity>), (status = 404, description = "No such contact or organization", body = Problem), (status = 422, body = Problem)))]
 async fn list_opportunities(
     State(app): State<AppState>,
+    ApiQuery(p): ApiQuery<Paging>,
     ApiQuery(f): ApiQuery<OpportunityFilter>,
 ) -> ApiResult {
     use kith_core::pipeline::OpportunityKind;
@@ -577,7 +578,7 @@ async fn list_opportunities(
         contact: contact_filter(&app, f.contact.as_deref()).await?,
         open_only: f.open.unwrap_or(false),
     };
-    ok(&app.store.list_opportunities(&q).await?)
+    ok(&page_of(app.store.list_opportunities(&q).await?, &p))
 }
 
 /// Add an opportunity.
@@ -610,9 +611,9 @@ async fn move_opportunity(
 }
 
 /// Every goal's progress.
-#[utoipa::path(get, path = "/api/v1/goals", responses((status = 200, body = Vec<GoalProgress>)))]
-async fn goals(State(app): State<AppState>) -> ApiResult {
-    ok(&*app.goal_progress((app.clock)().date_naive()).await?)
+#[utoipa::path(get, path = "/api/v1/goals", params(Paging), responses((status = 200, body = Page<GoalProgress>)))]
+async fn goals(State(app): State<AppState>, ApiQuery(p): ApiQuery<Paging>) -> ApiResult {
+    ok(&page_of(app.goal_progress((app.clock)().date_naive()).await?.to_vec(), &p))
 }
 
 /// Who to reach out to, most urgent first, with reasons.
@@ -675,9 +676,9 @@ async fn insights(State(app): State<AppState>) -> ApiResult {
 }
 
 /// What is in the trash.
-#[utoipa::path(get, path = "/api/v1/trash", responses((status = 200, body = Vec<TrashEntry>)))]
-async fn trash(State(app): State<AppState>) -> ApiResult {
-    ok(&app.store.list_trash().await?)
+#[utoipa::path(get, path = "/api/v1/trash", params(Paging), responses((status = 200, body = Page<TrashEntry>)))]
+async fn trash(State(app): State<AppState>, ApiQuery(p): ApiQuery<Paging>) -> ApiResult {
+    ok(&page_of(app.store.list_trash().await?, &p))
 }
 
 /// Restore a trash entry with everything that went with it.
@@ -740,9 +741,9 @@ async fn delete_event(State(app): State<AppState>, Path(id): Path<String>) -> Ap
 }
 
 /// Communities by name.
-#[utoipa::path(get, path = "/api/v1/communities", responses((status = 200, body = Vec<CommunitySummary>)))]
-async fn list_communities(State(app): State<AppState>) -> ApiResult {
-    ok(&app.store.list_communities().await?)
+#[utoipa::path(get, path = "/api/v1/communities", params(Paging), responses((status = 200, body = Page<CommunitySummary>)))]
+async fn list_communities(State(app): State<AppState>, ApiQuery(p): ApiQuery<Paging>) -> ApiResult {
+    ok(&page_of(app.store.list_communities().await?, &p))
 }
 
 /// Record a community.
@@ -816,13 +817,14 @@ struct CollaborationFilter {
 }
 
 /// Collaborations, newest first.
-#[utoipa::path(get, path = "/api/v1/collaborations", params(CollaborationFilter), responses((status = 200, body = Vec<Collaboration>), (status = 404, description = "No such contact", body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/collaborations", params(Paging, CollaborationFilter), responses((status = 200, body = Page<Collaboration>), (status = 404, description = "No such contact", body = Problem)))]
 async fn list_collaborations(
     State(app): State<AppState>,
+    ApiQuery(p): ApiQuery<Paging>,
     ApiQuery(f): ApiQuery<CollaborationFilter>,
 ) -> ApiResult {
     let contact = contact_filter(&app, f.contact.as_deref()).await?;
-    ok(&app.store.list_collaborations(contact).await?)
+    ok(&page_of(app.store.list_collaborations(contact).await?, &p))
 }
 
 /// Record a collaboration.
@@ -1022,12 +1024,13 @@ struct ReminderParams {
 }
 
 /// Reminders by date (open ones unless `include_done`).
-#[utoipa::path(get, path = "/api/v1/reminders", params(ReminderParams), responses((status = 200, body = Vec<kith_core::nurture::Reminder>)))]
+#[utoipa::path(get, path = "/api/v1/reminders", params(Paging, ReminderParams), responses((status = 200, body = Page<kith_core::nurture::Reminder>)))]
 async fn list_reminders(
     State(app): State<AppState>,
-    ApiQuery(p): ApiQuery<ReminderParams>,
+    ApiQuery(p): ApiQuery<Paging>,
+    ApiQuery(f): ApiQuery<ReminderParams>,
 ) -> ApiResult {
-    ok(&app.store.list_reminders(p.include_done.unwrap_or(false)).await?)
+    ok(&page_of(app.store.list_reminders(f.include_done.unwrap_or(false)).await?, &p))
 }
 
 /// Add a reminder (one-off or yearly).

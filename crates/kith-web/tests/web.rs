@@ -1812,12 +1812,10 @@ async fn api_covers_every_entity(db: &TestDb) {
     let oid = id_of(&opp);
     let opps = c.get(&format!("/api/v1/opportunities?stage=lead&kind=job&contact={ada}")).await;
     let opps = assert_declared(&doc, &opps, StatusCode::OK, "get", "/api/v1/opportunities");
-    assert_eq!(opps.as_array().unwrap().len(), 1);
-    assert_eq!(value(&c.get("/api/v1/opportunities?stage=Talking").await), serde_json::json!([]));
-    assert_eq!(
-        value(&c.get(&format!("/api/v1/opportunities?contact={grace}")).await),
-        serde_json::json!([])
-    );
+    assert_eq!((opps["items"].as_array().unwrap().len(), opps["total"].as_u64()), (1, Some(1)));
+    let none = serde_json::json!({"items": [], "total": 0});
+    assert_eq!(value(&c.get("/api/v1/opportunities?stage=Talking").await), none);
+    assert_eq!(value(&c.get(&format!("/api/v1/opportunities?contact={grace}")).await), none);
     let dreaming = c.get("/api/v1/opportunities?stage=dreaming").await;
     assert_problem(&dreaming, StatusCode::UNPROCESSABLE_ENTITY, Some("stage"));
     assert_problem(
@@ -1877,7 +1875,7 @@ async fn api_covers_every_entity(db: &TestDb) {
     );
     assert_eq!(linked["contacts"].as_array().unwrap().len(), 2, "{linked}");
     assert_eq!(
-        value(&c.get(&format!("/api/v1/opportunities?contact={grace}")).await)
+        value(&c.get(&format!("/api/v1/opportunities?contact={grace}")).await)["items"]
             .as_array()
             .unwrap()
             .len(),
@@ -1905,11 +1903,8 @@ async fn api_covers_every_entity(db: &TestDb) {
     let with_ada = c.get(&format!("/api/v1/collaborations?contact={ada}")).await;
     let with_ada =
         assert_declared(&doc, &with_ada, StatusCode::OK, "get", "/api/v1/collaborations");
-    assert_eq!(with_ada.as_array().unwrap().len(), 1);
-    assert_eq!(
-        value(&c.get(&format!("/api/v1/collaborations?contact={grace}")).await),
-        serde_json::json!([])
-    );
+    assert_eq!(with_ada["items"].as_array().unwrap().len(), 1);
+    assert_eq!(value(&c.get(&format!("/api/v1/collaborations?contact={grace}")).await), none);
     assert_problem(&c.get("/api/v1/collaborations?contact=x").await, StatusCode::NOT_FOUND, None);
 
     // The trash: purge one entry, then empty it (only with confirm=true).
@@ -1938,7 +1933,35 @@ async fn api_covers_every_entity(db: &TestDb) {
     let emptied = c.json("DELETE", "/api/v1/trash?confirm=true", "").await;
     let emptied = assert_declared(&doc, &emptied, StatusCode::OK, "delete", "/api/v1/trash");
     assert_eq!(emptied["purged"], 1);
-    assert_eq!(c.get("/api/v1/trash").await.body, "[]");
+    assert_eq!(value(&c.get("/api/v1/trash").await), none);
+
+    // Every list pages the same way: {items, total}, `limit` and `offset`.
+    for name in ["Second", "Third"] {
+        let body = format!(r#"{{"title": "{name}", "kind": "client"}}"#);
+        assert_eq!(
+            c.json("POST", "/api/v1/opportunities", &body).await.status,
+            StatusCode::CREATED
+        );
+    }
+    let all = value(&c.get("/api/v1/opportunities").await);
+    let page = value(&c.get("/api/v1/opportunities?limit=1&offset=1").await);
+    assert_eq!(all["total"], 3);
+    assert_eq!((page["total"].as_u64(), page["items"].as_array().unwrap().len()), (Some(3), 1));
+    assert_eq!(page["items"][0]["id"], all["items"][1]["id"]);
+    let past = value(&c.get("/api/v1/opportunities?offset=10").await);
+    assert_eq!((past["total"].as_u64(), past["items"].as_array().unwrap().len()), (Some(3), 0));
+    assert_problem(&c.get("/api/v1/opportunities?limit=many").await, StatusCode::BAD_REQUEST, None);
+    for uri in [
+        "/api/v1/goals?limit=1",
+        "/api/v1/communities?limit=1",
+        "/api/v1/reminders?limit=1",
+        "/api/v1/collaborations?limit=1",
+        "/api/v1/trash?limit=1",
+    ] {
+        let r = c.get(uri).await;
+        let body = assert_declared(&doc, &r, StatusCode::OK, "get", uri.split('?').next().unwrap());
+        assert!(body["items"].as_array().unwrap().len() <= 1 && body["total"].is_u64(), "{uri}");
+    }
 }
 
 /// Checks a JSON value against an OpenAPI schema, `depth` levels down: objects have every

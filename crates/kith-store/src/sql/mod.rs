@@ -222,6 +222,18 @@ impl SqlStore {
     }
 
     /// The backend behind this store.
+    /// A transaction that writes. On SQLite it takes the write lock at `BEGIN IMMEDIATE`,
+    /// where SQLite waits out a busy lock: a deferred transaction that has read and then
+    /// writes gets SQLITE_BUSY at once, without waiting, while another connection holds the
+    /// lock (for instance a transaction dropped on an error, whose rollback runs a moment later
+    /// on its own connection's thread).
+    pub(crate) async fn write(&self) -> crate::Result<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.dialect {
+            Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Dialect::Postgres => self.pool.begin().await?,
+        })
+    }
+
     pub fn backend(&self) -> Backend {
         match self.dialect {
             Dialect::Sqlite => Backend::Sqlite,

@@ -63,7 +63,7 @@ impl Store for SqlStore {
     async fn create_contact(&self, input: &ContactInput, now: DateTime<Utc>) -> Result<Contact> {
         let input = input.normalized(now.date_naive())?;
         let id = ContactId(super::util::new_id());
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         contacts::insert_contacts(&mut tx, vec![(id, input)], micros(now)).await?;
         tx.commit().await?;
         self.get_contact(id).await
@@ -76,7 +76,7 @@ impl Store for SqlStore {
         now: DateTime<Utc>,
     ) -> Result<Contact> {
         let input = input.normalized(now.date_naive())?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         contacts::replace_contact(&mut tx, id, &input, micros(now)).await?;
         tx.commit().await?;
         self.get_contact(id).await
@@ -176,7 +176,7 @@ impl Store for SqlStore {
     }
 
     async fn trash_contact(&self, id: ContactId, now: DateTime<Utc>) -> Result<TrashEntry> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let e = trash::trash_contact(&mut tx, &id.to_string(), micros(now)).await?;
         tx.commit().await?;
         Ok(e)
@@ -187,7 +187,7 @@ impl Store for SqlStore {
         if body.is_empty() {
             return Err(ValidationError::one("note", None, "some text").into());
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let live = fetch(
             &mut tx,
             "SELECT id FROM contacts WHERE id = $1 AND trash_id IS NULL".into(),
@@ -251,7 +251,7 @@ impl Store for SqlStore {
         now: DateTime<Utc>,
     ) -> Result<Organization> {
         let input = input.normalized()?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let id = organizations::create(&mut tx, &input, micros(now)).await?;
         tx.commit().await?;
         self.get_organization(id).await
@@ -264,7 +264,7 @@ impl Store for SqlStore {
         now: DateTime<Utc>,
     ) -> Result<Organization> {
         let input = input.normalized()?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         organizations::update(&mut tx, id, &input, micros(now)).await?;
         super::sync::organization_changed(&mut tx, &id.to_string()).await?;
         tx.commit().await?;
@@ -294,7 +294,7 @@ impl Store for SqlStore {
         id: OrganizationId,
         now: DateTime<Utc>,
     ) -> Result<TrashEntry> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let e = trash::trash_organization(&mut tx, &id.to_string(), micros(now)).await?;
         tx.commit().await?;
         Ok(e)
@@ -307,7 +307,7 @@ impl Store for SqlStore {
     ) -> Result<Interaction> {
         let input = input.normalized(now)?;
         let id = InteractionId(super::util::new_id());
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         interactions::insert(&mut tx, &[(id, &input)], micros(now)).await?;
         tx.commit().await?;
         self.get_interaction(id).await
@@ -332,7 +332,7 @@ impl Store for SqlStore {
     }
 
     async fn trash_interaction(&self, id: InteractionId, now: DateTime<Utc>) -> Result<TrashEntry> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let e = trash::trash_interaction(&mut tx, &id.to_string(), micros(now)).await?;
         tx.commit().await?;
         Ok(e)
@@ -354,21 +354,21 @@ impl Store for SqlStore {
     }
 
     async fn restore(&self, id: TrashId, _now: DateTime<Utc>) -> Result<TrashEntry> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let e = trash::restore(&mut tx, id).await?;
         tx.commit().await?;
         Ok(e)
     }
 
     async fn purge(&self, id: TrashId) -> Result<TrashEntry> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let e = trash::purge(&mut tx, id).await?;
         tx.commit().await?;
         Ok(e)
     }
 
     async fn purge_all(&self) -> Result<u64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let n = trash::purge_all(&mut tx).await?;
         tx.commit().await?;
         Ok(n)
@@ -387,7 +387,7 @@ impl Store for SqlStore {
         let ids: Vec<ContactId> =
             (0..normalized.len()).map(|_| ContactId(super::util::new_id())).collect();
         let items: Vec<(ContactId, ContactInput)> = ids.iter().copied().zip(normalized).collect();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         contacts::insert_contacts(&mut tx, items, micros(now)).await?;
         tx.commit().await?;
         self.refresh_planner_stats(ids.len()).await?;
@@ -407,7 +407,7 @@ impl Store for SqlStore {
             (0..normalized.len()).map(|_| InteractionId(super::util::new_id())).collect();
         let items: Vec<(InteractionId, &InteractionInput)> =
             ids.iter().copied().zip(normalized.iter()).collect();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         interactions::insert(&mut tx, &items, micros(now)).await?;
         tx.commit().await?;
         self.refresh_planner_stats(items.len()).await?;
@@ -471,7 +471,7 @@ impl Store for SqlStore {
         for (id, input, seen) in updates {
             normalized.push((*id, input.normalized(today)?, *seen));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let days = goals::follow_up_days(&mut tx).await?;
         let applied = imports::apply(&mut tx, plan, &normalized, days, micros(now), now).await?;
         tx.commit().await?;
@@ -503,7 +503,7 @@ impl Store for SqlStore {
         input: &mut (dyn std::io::BufRead + Send),
         replace: bool,
     ) -> Result<super::backup::BackupSummary> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         if !super::backup::is_empty(&mut tx).await? {
             if !replace {
                 return Err(StoreError::Conflict(
@@ -531,28 +531,28 @@ impl Store for SqlStore {
         merged: ContactId,
         now: DateTime<Utc>,
     ) -> Result<super::merges::MergeRecord> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let r = super::merges::merge(&mut tx, kept, merged, micros(now), now.date_naive()).await?;
         tx.commit().await?;
         Ok(r)
     }
 
     async fn unmerge(&self, now: DateTime<Utc>) -> Result<super::merges::MergeRecord> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let r = super::merges::unmerge(&mut tx, micros(now)).await?;
         tx.commit().await?;
         Ok(r)
     }
 
     async fn stage_import(&self, staged: crate::StagedImport, now: DateTime<Utc>) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         imports::stage(&mut tx, staged, micros(now)).await?;
         tx.commit().await?;
         Ok(())
     }
 
     async fn take_staged_import(&self, token: &str) -> Result<Option<crate::StagedImport>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let staged = imports::take_staged(&mut tx, token).await?;
         tx.commit().await?;
         Ok(staged)
@@ -564,7 +564,7 @@ impl Store for SqlStore {
     }
 
     async fn set_own_emails(&self, emails: &[String]) -> Result<Vec<String>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let out = imports::set_own_emails(&mut tx, emails).await?;
         tx.commit().await?;
         Ok(out)
@@ -597,7 +597,7 @@ impl Store for SqlStore {
         write: &crate::CardWrite,
         now: DateTime<Utc>,
     ) -> Result<crate::CardWritten> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let written = super::sync::put(&mut tx, write, now.date_naive(), micros(now)).await?;
         tx.commit().await?;
         Ok(written)
@@ -609,7 +609,7 @@ impl Store for SqlStore {
         if_match: Option<i64>,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         super::sync::delete(&mut tx, href, if_match, micros(now)).await?;
         tx.commit().await?;
         Ok(())
@@ -621,7 +621,7 @@ impl Store for SqlStore {
     }
 
     async fn set_half_life(&self, days: f64) -> Result<u64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let n = nurture::set_half_life(&mut tx, days).await?;
         tx.commit().await?;
         Ok(n)
@@ -641,7 +641,7 @@ impl Store for SqlStore {
     async fn set_tag_cadence(&self, tag: &str, days: Option<u32>) -> Result<()> {
         check_cadence(days)?;
         let tag = kith_core::validate::tag("tag", tag)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         nurture::set_tag_cadence(&mut tx, &tag, days).await?;
         tx.commit().await?;
         Ok(())
@@ -700,7 +700,7 @@ impl Store for SqlStore {
     }
 
     async fn recompute_stats(&self) -> Result<u64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let n = nurture::recompute_all(&mut tx).await?;
         tx.commit().await?;
         Ok(n)
@@ -712,7 +712,7 @@ impl Store for SqlStore {
         now: DateTime<Utc>,
     ) -> Result<LedgerEntry> {
         let input = input.normalized(now.date_naive())?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let id = ledger::insert(&mut tx, &input, micros(now)).await?;
         let e = ledger::load(&mut tx, &[id.to_string()]).await?.pop();
         tx.commit().await?;
@@ -725,7 +725,7 @@ impl Store for SqlStore {
         status: LedgerStatus,
         now: DateTime<Utc>,
     ) -> Result<LedgerEntry> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         ledger::set_status(&mut tx, id, status, micros(now)).await?;
         let e = ledger::load(&mut tx, &[id.to_string()]).await?.pop();
         tx.commit().await?;
@@ -747,7 +747,7 @@ impl Store for SqlStore {
         id: LedgerEntryId,
         now: DateTime<Utc>,
     ) -> Result<TrashEntry> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let e = trash::trash_record(
             &mut tx,
             kith_core::TrashKind::Ledger,
@@ -761,7 +761,7 @@ impl Store for SqlStore {
 
     async fn add_reminder(&self, input: &ReminderInput, now: DateTime<Utc>) -> Result<Reminder> {
         let input = input.normalized(now.date_naive())?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let id = nurture::add_reminder(&mut tx, &input, micros(now)).await?;
         let r = nurture::get_reminder(&mut tx, id).await?;
         tx.commit().await?;
@@ -769,7 +769,7 @@ impl Store for SqlStore {
     }
 
     async fn complete_reminder(&self, id: ReminderId, now: DateTime<Utc>) -> Result<Reminder> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let r = nurture::complete_reminder(&mut tx, id, now.date_naive()).await?;
         tx.commit().await?;
         Ok(r)
@@ -786,7 +786,7 @@ impl Store for SqlStore {
     }
 
     async fn trash_reminder(&self, id: ReminderId, now: DateTime<Utc>) -> Result<TrashEntry> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let e = trash::trash_record(
             &mut tx,
             kith_core::TrashKind::Reminder,
@@ -814,7 +814,7 @@ impl Store for SqlStore {
     }
 
     async fn create_event(&self, input: &EventInput, now: DateTime<Utc>) -> Result<Event> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let valid = input.normalized(goals::follow_up_days(&mut tx).await?)?;
         let id = network::insert_event(&mut tx, &valid, micros(now)).await?;
         let e = network::get_event(&mut tx, id).await?;
@@ -828,7 +828,7 @@ impl Store for SqlStore {
         input: &EventInput,
         now: DateTime<Utc>,
     ) -> Result<Event> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let valid = input.normalized(goals::follow_up_days(&mut tx).await?)?;
         network::update_event(&mut tx, id, &valid, micros(now)).await?;
         let e = network::get_event(&mut tx, id).await?;
@@ -849,7 +849,7 @@ impl Store for SqlStore {
     }
 
     async fn trash_event(&self, id: EventId, now: DateTime<Utc>) -> Result<TrashEntry> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let e =
             trash::trash_record(&mut tx, kith_core::TrashKind::Event, &id.to_string(), micros(now))
                 .await?;
@@ -863,7 +863,7 @@ impl Store for SqlStore {
         contacts: &[ContactId],
         met_here: bool,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         for contact in contacts {
             network::set_attendance(&mut tx, event, *contact, met_here).await?;
         }
@@ -872,7 +872,7 @@ impl Store for SqlStore {
     }
 
     async fn remove_attendance(&self, event: EventId, contacts: &[ContactId]) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         for contact in contacts {
             network::remove_attendance(&mut tx, event, *contact).await?;
         }
@@ -898,7 +898,7 @@ impl Store for SqlStore {
         now: DateTime<Utc>,
     ) -> Result<Community> {
         let valid = input.normalized(now.date_naive())?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let id = network::insert_community(&mut tx, &valid, micros(now)).await?;
         let c = network::get_community(&mut tx, id).await?;
         tx.commit().await?;
@@ -912,7 +912,7 @@ impl Store for SqlStore {
         now: DateTime<Utc>,
     ) -> Result<Community> {
         let valid = input.normalized(now.date_naive())?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         network::update_community(&mut tx, id, &valid, micros(now)).await?;
         let c = network::get_community(&mut tx, id).await?;
         tx.commit().await?;
@@ -932,7 +932,7 @@ impl Store for SqlStore {
     }
 
     async fn trash_community(&self, id: CommunityId, now: DateTime<Utc>) -> Result<TrashEntry> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let e = trash::trash_community(&mut tx, &id.to_string(), micros(now)).await?;
         tx.commit().await?;
         Ok(e)
@@ -944,7 +944,7 @@ impl Store for SqlStore {
         contacts: &[ContactId],
         member: bool,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         for contact in contacts {
             network::set_member(&mut tx, community, *contact, member).await?;
         }
@@ -958,7 +958,7 @@ impl Store for SqlStore {
         now: DateTime<Utc>,
     ) -> Result<Contribution> {
         let valid = input.normalized(now.date_naive())?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let id = network::add_contribution(&mut tx, &valid, micros(now)).await?;
         let found = network::find_contributions(&mut tx, &id.to_string()).await?;
         tx.commit().await?;
@@ -985,7 +985,7 @@ impl Store for SqlStore {
         id: ContributionId,
         now: DateTime<Utc>,
     ) -> Result<TrashEntry> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let e = trash::trash_record(
             &mut tx,
             kith_core::TrashKind::Contribution,
@@ -1007,7 +1007,7 @@ impl Store for SqlStore {
 
     async fn create_goal(&self, input: &GoalInput, now: DateTime<Utc>) -> Result<Goal> {
         let valid = input.normalized()?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let id = goals::insert_goal(&mut tx, &valid, micros(now)).await?;
         let found = goals::find_goals(&mut tx, &id.to_string()).await?;
         tx.commit().await?;
@@ -1023,7 +1023,7 @@ impl Store for SqlStore {
     }
 
     async fn trash_goal(&self, id: GoalId, now: DateTime<Utc>) -> Result<TrashEntry> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let g = goals::find_goals(&mut tx, &id.to_string())
             .await?
             .into_iter()
@@ -1084,7 +1084,7 @@ impl Store for SqlStore {
         add: &[RelationshipRole],
         remove: &[RelationshipRole],
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         leverage::set_roles(&mut tx, contact, add, remove).await?;
         tx.commit().await?;
         Ok(())
@@ -1100,7 +1100,7 @@ impl Store for SqlStore {
 
     async fn connect(&self, input: &ConnectionInput, now: DateTime<Utc>) -> Result<Connection> {
         let valid = input.normalized(now.date_naive())?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         leverage::connect(&mut tx, &valid, micros(now)).await?;
         let k = leverage::connection_between(&mut tx, valid.a, valid.b).await?;
         tx.commit().await?;
@@ -1117,7 +1117,7 @@ impl Store for SqlStore {
         b: ContactId,
         now: DateTime<Utc>,
     ) -> Result<TrashEntry> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let k = leverage::connection_between(&mut tx, a, b).await?;
         // In the caller's order (the pair is stored in id order).
         let (first, second) = if k.a.contact_id == a { (&k.a, &k.b) } else { (&k.b, &k.a) };
@@ -1173,7 +1173,7 @@ impl Store for SqlStore {
     }
 
     async fn set_pipeline(&self, pipeline: &Pipeline) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         leverage::set_pipeline(&mut tx, pipeline).await?;
         tx.commit().await?;
         Ok(())
@@ -1184,7 +1184,7 @@ impl Store for SqlStore {
         input: &OpportunityInput,
         now: DateTime<Utc>,
     ) -> Result<Opportunity> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let pipeline = leverage::pipeline(&mut tx).await?;
         let valid = input.normalized(&pipeline, now.date_naive())?;
         let id = leverage::insert_opportunity(&mut tx, &valid, micros(now)).await?;
@@ -1212,7 +1212,7 @@ impl Store for SqlStore {
         on: NaiveDate,
         now: DateTime<Utc>,
     ) -> Result<Opportunity> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let stage = leverage::pipeline(&mut tx).await?.stage(stage)?;
         if on > now.date_naive() {
             return Err(ValidationError::one(
@@ -1235,7 +1235,7 @@ impl Store for SqlStore {
         now: DateTime<Utc>,
     ) -> Result<Opportunity> {
         let valid = details.normalized()?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         leverage::update_opportunity(&mut tx, id, &valid, micros(now)).await?;
         let o = leverage::get_opportunity(&mut tx, id).await?;
         tx.commit().await?;
@@ -1252,7 +1252,7 @@ impl Store for SqlStore {
             Some((s, due)) => Some((kith_core::validate::required_text("next", &s, 300)?, due)),
             None => None,
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         leverage::set_next_step(&mut tx, id, step, micros(now)).await?;
         let o = leverage::get_opportunity(&mut tx, id).await?;
         tx.commit().await?;
@@ -1264,7 +1264,7 @@ impl Store for SqlStore {
         id: OpportunityId,
         contacts: &[(ContactId, OpportunityRole)],
     ) -> Result<Opportunity> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         leverage::link_opportunity(&mut tx, id, contacts).await?;
         let o = leverage::get_opportunity(&mut tx, id).await?;
         tx.commit().await?;
@@ -1272,7 +1272,7 @@ impl Store for SqlStore {
     }
 
     async fn trash_opportunity(&self, id: OpportunityId, now: DateTime<Utc>) -> Result<TrashEntry> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let e = trash::trash_record(
             &mut tx,
             kith_core::TrashKind::Opportunity,
@@ -1294,7 +1294,7 @@ impl Store for SqlStore {
         now: DateTime<Utc>,
     ) -> Result<Collaboration> {
         let valid = input.normalized()?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let id = leverage::insert_collaboration(&mut tx, &valid, micros(now)).await?;
         let c = leverage::get_collaboration(&mut tx, id).await?;
         tx.commit().await?;
@@ -1308,7 +1308,7 @@ impl Store for SqlStore {
         now: DateTime<Utc>,
     ) -> Result<Collaboration> {
         let valid = input.normalized()?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         leverage::update_collaboration(&mut tx, id, &valid, micros(now)).await?;
         let c = leverage::get_collaboration(&mut tx, id).await?;
         tx.commit().await?;
@@ -1320,7 +1320,7 @@ impl Store for SqlStore {
         id: CollaborationId,
         people: &[(ContactId, String)],
     ) -> Result<Collaboration> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         leverage::add_participants(&mut tx, id, people).await?;
         let c = leverage::get_collaboration(&mut tx, id).await?;
         tx.commit().await?;
@@ -1344,7 +1344,7 @@ impl Store for SqlStore {
         id: CollaborationId,
         now: DateTime<Utc>,
     ) -> Result<TrashEntry> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let e = trash::trash_record(
             &mut tx,
             kith_core::TrashKind::Collaboration,
@@ -1361,7 +1361,7 @@ impl Store for SqlStore {
     }
 
     async fn set_password_hash(&self, hash: &str) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         auth::set_password_hash(&mut tx, hash).await?;
         tx.commit().await?;
         Ok(())
@@ -1374,7 +1374,7 @@ impl Store for SqlStore {
         now: DateTime<Utc>,
         expires: DateTime<Utc>,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         auth::create_session(&mut tx, token_hash, csrf, micros(now), micros(expires)).await?;
         tx.commit().await?;
         Ok(())
@@ -1395,7 +1395,7 @@ impl Store for SqlStore {
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<ApiToken> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let t = auth::create_token(&mut tx, name, kind, token_hash, micros(now)).await?;
         tx.commit().await?;
         Ok(t)
