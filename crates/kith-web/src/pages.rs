@@ -53,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         .route("/communities/{id}/members", post(add_member))
         .route("/communities/{id}/contributions", post(add_contribution))
         .route("/goals", get(goals).post(create_goal))
+        .route("/review", get(review))
         .route("/opportunities", get(opportunities).post(create_opportunity))
         .route("/opportunities/{id}/move", post(move_opportunity))
         .route("/paths", get(paths))
@@ -1115,6 +1116,31 @@ async fn goals_view(
 
 async fn goals(State(app): State<AppState>, Extension(csrf): Extension<CsrfToken>) -> PageResult {
     render(&goals_view(&app, &csrf, FormState::default()).await?)
+}
+
+#[derive(Deserialize)]
+struct ReviewQuery {
+    #[serde(default)]
+    period: String,
+}
+
+/// The week (default) or month that holds today, in review: what `kith review [--month]` prints.
+async fn review(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Query(q): Query<ReviewQuery>,
+) -> PageResult {
+    let period = match q.period.trim() {
+        "" | "week" => Period::Week,
+        "month" => Period::Month,
+        other => return Err(invalid("period", other, "week or month").into()),
+    };
+    let now = (app.clock)();
+    render(&ReviewPage {
+        nav: nav(&app, &csrf, "goals"),
+        review: app.review(period, now).await?,
+        today: now.date_naive(),
+    })
 }
 
 #[derive(Deserialize)]

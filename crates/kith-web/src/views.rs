@@ -408,20 +408,45 @@ pub struct GoalsPage {
     pub form: FormState,
 }
 
-/// What the Goals page shows of the week in review: counts and follow-ups. The app keeps this
-/// rather than the [`Review`], whose records (every person met in a week in which 100k were
-/// imported) the page only counts.
+/// A week or month in review as the Goals and Review pages show it. The app keeps this rather
+/// than the [`Review`]: a week in which 100k people were imported would keep every one of them,
+/// so each list holds its first [`REVIEW_LIST`] records and its total.
 #[derive(Clone, Debug)]
 pub struct ReviewSummary {
     pub period: kith_core::goal::Period,
     pub start: NaiveDate,
     pub end: NaiveDate,
-    pub new_people: usize,
+    pub new_people: Capped<kith_core::goal::NewPerson>,
     pub interactions: i64,
-    pub events: usize,
-    pub contributions: usize,
-    pub went_stale: usize,
-    pub follow_ups: Vec<kith_core::network::FollowUp>,
+    pub interactions_by_kind: Vec<(kith_core::InteractionKind, i64)>,
+    pub events: Capped<kith_core::network::EventSummary>,
+    pub contributions: Capped<kith_core::network::Contribution>,
+    pub went_stale: Capped<kith_core::goal::WentStale>,
+    pub goals: Vec<GoalProgress>,
+    pub follow_ups: Capped<kith_core::network::FollowUp>,
+}
+
+/// How many records of each list a review keeps.
+pub const REVIEW_LIST: usize = 100;
+
+/// The first records of a list and how many there were.
+#[derive(Clone, Debug)]
+pub struct Capped<T> {
+    pub items: Vec<T>,
+    pub total: usize,
+}
+
+impl<T> Capped<T> {
+    fn of(mut items: Vec<T>) -> Self {
+        let total = items.len();
+        items.truncate(REVIEW_LIST);
+        Capped { items, total }
+    }
+
+    /// How many were left out.
+    pub fn more(&self) -> usize {
+        self.total - self.items.len()
+    }
 }
 
 impl From<Review> for ReviewSummary {
@@ -430,14 +455,24 @@ impl From<Review> for ReviewSummary {
             period: r.period,
             start: r.start,
             end: r.end,
-            new_people: r.new_people.len(),
+            new_people: Capped::of(r.new_people),
             interactions: r.interactions,
-            events: r.events.len(),
-            contributions: r.contributions.len(),
-            went_stale: r.went_stale.len(),
-            follow_ups: r.follow_ups,
+            interactions_by_kind: r.interactions_by_kind,
+            events: Capped::of(r.events),
+            contributions: Capped::of(r.contributions),
+            went_stale: Capped::of(r.went_stale),
+            goals: r.goals,
+            follow_ups: Capped::of(r.follow_ups),
         }
     }
+}
+
+#[derive(Template)]
+#[template(path = "review.html")]
+pub struct ReviewPage {
+    pub nav: Nav,
+    pub review: std::sync::Arc<ReviewSummary>,
+    pub today: NaiveDate,
 }
 
 /// One column of the opportunity board.

@@ -1136,6 +1136,30 @@ async fn pages_forms_and_the_due_list(db: &TestDb) {
     let missing = c.get("/people/00000000-0000-0000-0000-000000000000").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(missing.body.contains("no contact"), "{}", missing.body);
+    // The review pages: the week (default) and the month, what `kith review` prints.
+    let mut met = kith_core::ContactInput::named("Reviewed Newcomer");
+    met.first_met = Some(now().date_naive() - chrono::Duration::days(20));
+    met.how_met = Some("the month's meetup".into());
+    db.store.create_contact(&met, now()).await.unwrap();
+    let week = c.get("/review").await;
+    assert_eq!(week.status, StatusCode::OK, "{}", week.body);
+    assert!(
+        week.body.contains("Your week in review")
+            && week.body.contains("<h2 id=\"rv-new\">New people (")
+    );
+    assert!(!week.body.contains("Reviewed Newcomer"), "met 20 days ago: not this week");
+    let month = c.get("/review?period=month").await;
+    assert!(month.body.contains("Your month in review"), "{}", month.body);
+    assert!(
+        month.body.contains("Reviewed Newcomer</a> — the month&#39;s meetup"),
+        "{}",
+        month.body
+    );
+    assert!(c.get("/goals").await.body.contains("href=\"/review?period=month\""));
+    let year = c.get("/review?period=year").await;
+    assert_eq!(year.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", year.body);
+    assert!(year.body.contains("week or month"), "{}", year.body);
+
     assert_eq!(c.get("/people/not-an-id").await.status, StatusCode::NOT_FOUND);
 
     // Delete goes to the trash; restore brings her back.
