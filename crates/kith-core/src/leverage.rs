@@ -106,6 +106,23 @@ pub enum Evidence {
     Colleagues { organization: String, overlap: bool },
 }
 
+/// Someone a contact is thought to know, how strongly, and why.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Tie {
+    pub contact: Participant,
+    /// 0 to 0.99: the chance they know each other, from all the evidence together.
+    pub strength: f64,
+    pub evidence: Vec<Evidence>,
+}
+
+impl Tie {
+    /// The evidence in words, e.g. `3 interactions together, last 2026-10-01; same event ...`.
+    pub fn why(&self) -> String {
+        self.evidence.iter().map(Evidence::describe).collect::<Vec<_>>().join("; ")
+    }
+}
+
 impl Evidence {
     /// The chance this evidence alone does not mean a tie: 1 − its strength (clamped to [0, 1]).
     pub fn miss(&self) -> f64 {

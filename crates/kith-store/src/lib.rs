@@ -32,7 +32,7 @@ use kith_core::import::{CardExtras, ImportFormat, ImportPlan, MatchIndex};
 use kith_core::insights::{InsightContact, Insights, Tallies};
 use kith_core::ledger::{LedgerEntry, LedgerInput, LedgerStatus};
 use kith_core::leverage::{
-    Connection, ConnectionInput, Membership, MyTie, Network, PathReport, RelationshipRole,
+    Connection, ConnectionInput, Membership, MyTie, Network, PathReport, RelationshipRole, Tie,
     TieEvidence, TieWeights,
 };
 use kith_core::network::{
@@ -653,6 +653,18 @@ pub trait Store: Send + Sync {
             })
             .collect();
         Ok(Network::build(mine, self.tie_evidence().await?, self.memberships().await?, now))
+    }
+
+    /// Everyone a contact is thought to know (recorded, met together, colleagues), strongest
+    /// first, with the evidence: what `kith ties` prints.
+    async fn ties_of(&self, contact: ContactId, now: DateTime<Utc>) -> Result<Vec<Tie>> {
+        self.get_contact(contact).await?;
+        let net = self.network(now).await?;
+        Ok(net
+            .ties_of(contact)
+            .into_iter()
+            .map(|(contact, strength, evidence)| Tie { contact, strength, evidence })
+            .collect())
     }
 
     /// The best `k` warm-introduction paths to a contact.

@@ -107,6 +107,7 @@ pub fn routes(max_upload: usize) -> Router<AppState> {
         .route("/api/v1/contacts", get(list_contacts).post(create_contact))
         .route("/api/v1/contacts/{id}", get(get_contact).put(update_contact).delete(delete_contact))
         .route("/api/v1/contacts/{id}/interactions", get(contact_interactions))
+        .route("/api/v1/contacts/{id}/ties", get(contact_ties))
         .route("/api/v1/contacts/{id}/notes", get(list_notes).post(add_note))
         .route("/api/v1/contacts/{id}/cadence", axum::routing::put(set_cadence))
         .route("/api/v1/contacts/{id}/roles", get(get_roles).put(set_roles))
@@ -202,6 +203,7 @@ async fn not_found(req: Request) -> Response {
         update_contact,
         delete_contact,
         contact_interactions,
+        contact_ties,
         list_notes,
         add_note,
         set_cadence,
@@ -434,6 +436,18 @@ async fn contact_interactions(
             offset: p.offset.unwrap_or(0),
         })
         .await?)
+}
+
+/// Everyone a contact is thought to know, strongest first, with the evidence (recorded,
+/// together in interactions, at the same event, colleagues).
+#[utoipa::path(get, path = "/api/v1/contacts/{id}/ties", params(("id" = String, Path), Paging), responses((status = 200, body = Page<kith_core::leverage::Tie>), (status = 404, body = Problem)))]
+async fn contact_ties(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    ApiQuery(p): ApiQuery<Paging>,
+) -> ApiResult {
+    let contact = ContactId(id_of("contact", &id)?);
+    ok(&page_of(app.store.ties_of(contact, (app.clock)()).await?, &p))
 }
 
 /// Interactions, newest first.

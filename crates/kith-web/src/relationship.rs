@@ -4,10 +4,12 @@
 
 use crate::AppState;
 use crate::auth::CsrfToken;
-use crate::pages::{PageResult, form_errors, lookup_error, parse_id, person_failed, see_other};
-use crate::views::FormState;
+use crate::pages::{
+    PageResult, form_errors, lookup_error, nav, parse_id, person_failed, render, see_other,
+};
+use crate::views::{FormState, TiesPage};
 use axum::extract::{Form, Path, State};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::{Extension, Router};
 use kith_core::leverage::{ConnectionInput, RelationshipRole};
 use kith_core::nurture::ReminderInput;
@@ -22,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/people/{id}/closeness", post(closeness))
         .route("/people/{id}/knows", post(knows))
         .route("/people/{id}/knows/{other}/delete", post(forget))
+        .route("/people/{id}/ties", get(ties))
         .route("/people/{id}/reminders", post(add_reminder))
         .route("/reminders", post(add_general_reminder))
         .route("/reminders/{id}/done", post(reminder_done))
@@ -265,3 +268,21 @@ async fn reminder_done(
     app.store.complete_reminder(id, (app.clock)()).await?;
     see_other(&crate::pages::back_to(&f.back, "/".into()))
 }
+
+/// Everyone Kith thinks a person knows, strongest first, with the evidence (`kith ties`): the
+/// ties recorded by hand and those inferred from meetings together, events and workplaces.
+async fn ties(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id = ContactId(parse_id("contact", &id)?);
+    let contact = app.store.get_contact(id).await?;
+    let mut ties = app.store.ties_of(id, (app.clock)()).await?;
+    let total = ties.len();
+    ties.truncate(TIES_SHOWN);
+    render(&TiesPage { nav: nav(&app, &csrf, "people"), contact, ties, total })
+}
+
+/// How many ties the page lists (the strongest).
+const TIES_SHOWN: usize = 200;

@@ -468,6 +468,16 @@ impl From<Review> for ReviewSummary {
 }
 
 #[derive(Template)]
+#[template(path = "ties.html")]
+pub struct TiesPage {
+    pub nav: Nav,
+    pub contact: kith_core::Contact,
+    /// The strongest ties (at most 200).
+    pub ties: Vec<kith_core::leverage::Tie>,
+    pub total: usize,
+}
+
+#[derive(Template)]
 #[template(path = "review.html")]
 pub struct ReviewPage {
     pub nav: Nav,

@@ -401,6 +401,14 @@ async fn relationship_community_and_trash_forms(db: &TestDb) {
     let known = s.connections(Some(ada)).await.unwrap();
     assert!(known.iter().any(|k| k.note == "Navy days"));
     assert!(c.get(&page).await.body.contains("Navy days"));
+    // Everyone Kith thinks she knows: the recorded tie with its note, linked from her page.
+    assert!(c.get(&page).await.body.contains(&format!("href=\"{page}/ties\"")));
+    let ties = c.get(&format!("{page}/ties")).await;
+    assert_eq!(ties.status, StatusCode::OK, "{}", ties.body);
+    let row = ties.body.split("<tr>").find(|r| r.contains("Grace Hopper")).unwrap_or_default();
+    assert!(row.contains("Navy days") && row.contains("you said so"), "{}", ties.body);
+    let nobody = c.get("/people/00000000-0000-0000-0000-000000000000/ties").await;
+    assert_eq!(nobody.status, StatusCode::NOT_FOUND);
     let r = c.form(&format!("{page}/knows/{grace}/delete"), &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert!(!s.connections(Some(ada)).await.unwrap().iter().any(|k| k.note == "Navy days"));
@@ -1567,6 +1575,13 @@ async fn api_covers_every_entity(db: &TestDb) {
             .as_str()
             .unwrap()
             .to_string();
+    let ties = c.get(&format!("/api/v1/contacts/{ada}/ties")).await;
+    let ties = assert_declared(&doc, &ties, StatusCode::OK, "get", "/api/v1/contacts/{id}/ties");
+    assert_eq!(ties["items"][0]["contact"]["display_name"], "Grace Hopper", "{ties}");
+    assert_eq!(ties["items"][0]["evidence"][0]["source"], "known", "{ties}");
+    assert_eq!(ties["items"][0]["strength"], 0.8, "{ties}");
+    let no_ties = c.get(&format!("/api/v1/contacts/{NOBODY}/ties")).await;
+    assert_problem(&no_ties, StatusCode::NOT_FOUND, None);
     let herself =
         c.json("POST", "/api/v1/connections", &format!(r#"{{"a": "{ada}", "b": "{ada}"}}"#)).await;
     assert_problem(&herself, StatusCode::UNPROCESSABLE_ENTITY, Some("contacts"));

@@ -132,14 +132,9 @@ pub async fn disconnect(ctx: &Ctx, a: DisconnectArgs) -> Result<()> {
 pub async fn ties(ctx: &Ctx, a: TiesArgs) -> Result<()> {
     let id = resolve_contact(&*ctx.store, &a.contact).await?;
     let c = ctx.store.get_contact(id).await?;
-    let net = ctx.store.network(ctx.now).await?;
-    let ties = net.ties_of(id);
+    let ties = ctx.store.ties_of(id, ctx.now).await?;
     if ctx.json {
-        let v: Vec<_> = ties
-            .iter()
-            .map(|(p, s, ev)| serde_json::json!({ "contact": p, "strength": s, "evidence": ev }))
-            .collect();
-        return json(&v);
+        return json(&ties);
     }
     if ties.is_empty() {
         println!(
@@ -149,9 +144,8 @@ pub async fn ties(ctx: &Ctx, a: TiesArgs) -> Result<()> {
         return Ok(());
     }
     println!("{} knows {}:", c.display_name, count(ties.len() as u64, "person", "people"));
-    for (p, s, ev) in &ties {
-        let why: Vec<String> = ev.iter().map(|e| e.describe()).collect();
-        println!("  {:.2}  {}  — {}", s, p.display_name, why.join("; "));
+    for t in &ties {
+        println!("  {:.2}  {}  — {}", t.strength, t.contact.display_name, t.why());
     }
     Ok(())
 }
