@@ -11,8 +11,9 @@ CARDS=${1:-100000}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 cargo build --release -q -p kith-cli -p kith-formats
-KITH=target/release/kith
-BENCH=target/release/kith-formats-bench
+TARGET=${CARGO_TARGET_DIR:-target}
+KITH=$TARGET/release/kith
+BENCH=$TARGET/release/kith-formats-bench
 
 $BENCH vcards --cards "$CARDS" --out "$WORK/cards.vcf"
 start=$(date +%s.%N)

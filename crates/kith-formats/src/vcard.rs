@@ -24,6 +24,30 @@ struct RawCard {
 
 /// Reads every card of a `.vcf` file.
 pub fn read(bytes: &[u8]) -> Parsed {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    read_in(bytes, threads.min(bytes.len() / MIN_PIECE).max(1))
+}
+
+/// The smallest piece of a file read on a thread of its own (about 700 cards).
+const MIN_PIECE: usize = 256 * 1024;
+
+/// What one piece of a file holds: its cards read, and what its line-by-line split found.
+struct Piece {
+    /// Problems of the split (lines outside cards, a BEGIN:VCARD inside a card), in line order.
+    problems: Vec<Problem>,
+    /// The line of a card still open where the piece ends.
+    open: Option<u64>,
+    /// Whether the piece ends inside a quoted-printable soft line break.
+    qp_continues: bool,
+    /// Each card's line and what reading it gave.
+    cards: Vec<(u64, Result<Option<PersonRecord>, Problem>)>,
+}
+
+/// Reads a file in `pieces` pieces, each on a thread, cut before `BEGIN:VCARD` lines: cards
+/// never span a cut (folded lines start with a space, so a cut line is never a continuation),
+/// and each piece counts its lines from the line it starts on. The result is the same as
+/// reading the file in one piece, problems in the same order.
+fn read_in(bytes: &[u8], pieces: usize) -> Parsed {
     let mut parsed = Parsed::default();
     if text::looks_binary(bytes) {
         parsed.problems.push(Problem::at(
@@ -38,38 +62,56 @@ pub fn read(bytes: &[u8]) -> Parsed {
     if let Some(p) = note {
         parsed.problems.push(p);
     }
-    let cards = split(&content, &mut parsed.problems);
-    parsed.people.reserve(cards.len());
-    // Cards are independent: read them on every core, keeping file order.
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
-    let per = cards.len().div_ceil(threads).max(1000);
-    let results: Vec<Vec<Result<Option<PersonRecord>, Problem>>> = if cards.len() <= per {
-        // One chunk (a single card from a sync client, a small file): no thread to start.
-        vec![cards.iter().map(read_card).collect()]
+    let cuts = cut_points(&content, pieces);
+    // Each piece's text without the line break it ends on (that break ends the line before
+    // the next piece's BEGIN:VCARD), and the number of its first line.
+    let texts: Vec<(&str, u64)> = cuts
+        .iter()
+        .enumerate()
+        .map(|(i, &(start, line))| match cuts.get(i + 1) {
+            Some(&(next, _)) => (&content[start..next - 1], line),
+            None => (&content[start..], line),
+        })
+        .collect();
+    let mut read: Vec<Piece> = if texts.len() == 1 {
+        texts.iter().map(|&(t, line)| read_piece(t, line)).collect()
     } else {
         std::thread::scope(|scope| {
-            let handles: Vec<_> = cards
-                .chunks(per)
-                .map(|chunk| (chunk, scope.spawn(move || chunk.iter().map(read_card).collect())))
+            let handles: Vec<_> = texts
+                .iter()
+                .map(|&(t, line)| (t, line, scope.spawn(move || read_piece(t, line))))
                 .collect();
             handles
                 .into_iter()
-                .map(|(chunk, h)| {
-                    h.join().unwrap_or_else(|_| {
-                        let failed = |c: &RawCard| {
-                            Err(Problem::at(c.line, None, None, "a card Kith can read"))
-                        };
-                        chunk.iter().map(failed).collect()
-                    })
-                })
+                .map(|(t, line, h)| h.join().unwrap_or_else(|_| failed_piece(t, line)))
                 .collect()
         })
     };
-    for (card, result) in cards.iter().zip(results.into_iter().flatten()) {
+    // A quoted-printable soft break before a cut joins the BEGIN:VCARD line to the value
+    // when read in one piece: read it that way.
+    if read.len() > 1 && read[..read.len() - 1].iter().any(|p| p.qp_continues) {
+        read = vec![read_piece(&content, 1)];
+    }
+    let last = read.len().saturating_sub(1);
+    let mut cards = Vec::new();
+    for (i, piece) in read.into_iter().enumerate() {
+        parsed.problems.extend(piece.problems);
+        if let Some(line) = piece.open {
+            let expected = if i < last {
+                "END:VCARD before the next BEGIN:VCARD"
+            } else {
+                "END:VCARD; the file ends inside this card (truncated?)"
+            };
+            parsed.problems.push(Problem::at(line, Some("END"), None, expected));
+        }
+        cards.push(piece.cards);
+    }
+    parsed.people.reserve(cards.iter().map(Vec::len).sum());
+    for (line, result) in cards.into_iter().flatten() {
         match result {
             Ok(Some(record)) => parsed.people.push(record),
             Ok(None) => parsed.skipped.push(Skipped {
-                line: card.line,
+                line,
                 reason: "a contact group card (KIND:group); groups are not imported as people"
                     .into(),
             }),
@@ -79,14 +121,83 @@ pub fn read(bytes: &[u8]) -> Parsed {
     parsed
 }
 
-/// Splits the text into cards of unfolded lines. Lines outside a card, a card without
-/// END:VCARD and a nested BEGIN:VCARD are problems.
-fn split(content: &str, problems: &mut Vec<Problem>) -> Vec<RawCard> {
+/// Splits and reads one piece whose first line is `first_line`.
+fn read_piece(text: &str, first_line: u64) -> Piece {
+    let split = split(text, first_line);
+    let cards = split.cards.iter().map(|c| (c.line, read_card(c))).collect();
+    Piece {
+        problems: split.problems,
+        open: split.open.map(|c| c.line),
+        qp_continues: split.qp_continues,
+        cards,
+    }
+}
+
+/// A piece whose thread panicked: every card in it is reported unreadable.
+fn failed_piece(text: &str, first_line: u64) -> Piece {
+    let split = split(text, first_line);
+    let cards = split
+        .cards
+        .iter()
+        .map(|c| (c.line, Err(Problem::at(c.line, None, None, "a card Kith can read"))))
+        .collect();
+    Piece {
+        problems: split.problems,
+        open: split.open.map(|c| c.line),
+        qp_continues: split.qp_continues,
+        cards,
+    }
+}
+
+/// Where to cut the text into (at most) `pieces` pieces of similar size: byte offsets of
+/// lines that are exactly `BEGIN:VCARD` (no leading space, so never a folded continuation),
+/// each with its line number. The first piece starts at 0, line 1.
+fn cut_points(content: &str, pieces: usize) -> Vec<(usize, u64)> {
+    let bytes = content.as_bytes();
+    let mut cuts = vec![(0usize, 1u64)];
+    let finder = memchr::memmem::Finder::new(b"BEGIN:VCARD");
+    let mut line = 1u64;
+    for k in 1..pieces {
+        let (prev, _) = cuts[cuts.len() - 1];
+        let mut from = (content.len() / pieces * k).max(prev + 1);
+        let cut = loop {
+            let Some(found) = bytes.get(from..).and_then(|rest| finder.find(rest)) else {
+                break None;
+            };
+            let at = from + found;
+            let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |e| at + e);
+            // At a line start, with nothing after it but white space.
+            if at > 0 && bytes[at - 1] == b'\n' && content[at + 11..end].trim().is_empty() {
+                break Some(at);
+            }
+            from = at + 1;
+        };
+        let Some(at) = cut else { break };
+        line += memchr::memchr_iter(b'\n', &bytes[prev..at]).count() as u64;
+        cuts.push((at, line));
+    }
+    cuts
+}
+
+/// The cards of a piece of text, the split's problems, and how the piece ends.
+struct Split {
+    cards: Vec<RawCard>,
+    problems: Vec<Problem>,
+    /// A card without END:VCARD yet where the text ends.
+    open: Option<RawCard>,
+    qp_continues: bool,
+}
+
+/// Splits the text into cards of unfolded lines, numbering lines from `first_line`. Lines
+/// outside a card and a nested BEGIN:VCARD are problems; a card open at the end is returned
+/// as such (the caller knows whether the file ends there).
+fn split(content: &str, first_line: u64) -> Split {
+    let mut problems = Vec::new();
     let mut cards = Vec::new();
     let mut current: Option<RawCard> = None;
     let mut qp_continues = false;
     for (i, raw) in content.split('\n').enumerate() {
-        let n = i as u64 + 1;
+        let n = i as u64 + first_line;
         let line = raw.strip_suffix('\r').unwrap_or(raw);
         if let Some(card) = current.as_mut() {
             let folded = line.starts_with(' ') || line.starts_with('\t');
@@ -140,15 +251,7 @@ fn split(content: &str, problems: &mut Vec<Problem>) -> Vec<RawCard> {
             }
         }
     }
-    if let Some(open) = current {
-        problems.push(Problem::at(
-            open.line,
-            Some("END"),
-            None,
-            "END:VCARD; the file ends inside this card (truncated?)",
-        ));
-    }
-    cards
+    Split { cards, problems, open: current, qp_continues }
 }
 
 /// The part of a content line before the value: group, name and parameters.
@@ -207,9 +310,10 @@ fn read_card(card: &RawCard) -> Result<Option<PersonRecord>, Problem> {
     let vcard = VCard::parse(&body)
         .map_err(|e| Problem::at(card.line, None, None, &format!("a readable vCard ({e:?})")))?;
     // Groups whose label belongs to a modelled property (item1.EMAIL + item1.X-ABLabel).
+    let heads: Vec<(Option<String>, String)> =
+        card.lines.iter().map(|(_, l)| group_and_name(l)).collect();
     let mut modeled_groups = Vec::new();
-    for (_, l) in &card.lines {
-        let (g, name) = group_and_name(l);
+    for (g, name) in &heads {
         if let Some(g) = g
             && matches!(name.as_str(), "EMAIL" | "TEL" | "URL" | "ADR")
         {
@@ -217,10 +321,9 @@ fn read_card(card: &RawCard) -> Result<Option<PersonRecord>, Problem> {
         }
     }
     let mut extra = Vec::new();
-    for (_, l) in card.lines.iter().skip(1) {
-        let (g, name) = group_and_name(l);
+    for ((_, l), (g, name)) in card.lines.iter().zip(&heads).skip(1) {
         let labels_modeled =
-            name == "X-ABLABEL" && g.as_ref().is_some_and(|g| modeled_groups.contains(g));
+            name == "X-ABLABEL" && g.as_ref().is_some_and(|g| modeled_groups.contains(&g));
         if !MODELED.contains(&name.as_str()) && !labels_modeled {
             // A stray CR inside a line would start a new line when written back.
             extra.push(l.replace('\r', ""));
@@ -563,6 +666,98 @@ mod tests {
         }
         let unfolded = out.replace("\r\n ", "");
         assert_eq!(unfolded.trim_end(), format!("NOTE:{}", "é".repeat(100)));
+    }
+
+    /// A file with a problem of every kind, spread over the pieces; `eol` ends its lines.
+    /// Returns the text and the lines of the problems expected.
+    fn awkward_file(eol: &str) -> (String, Vec<u64>) {
+        let mut text = String::new();
+        let mut line = 1u64;
+        let mut expected = Vec::new();
+        let mut put = |text: &mut String, s: &str| {
+            text.push_str(s);
+            text.push_str(eol);
+            line += 1;
+            line - 1
+        };
+        for i in 0..60 {
+            let begin = if i == 33 { "begin:vcard" } else { "BEGIN:VCARD" };
+            let first = put(&mut text, begin);
+            put(&mut text, "VERSION:3.0");
+            match i {
+                // No name: a problem at the card's first line.
+                20 | 47 => expected.push(first),
+                _ => {
+                    put(&mut text, &format!("FN:Person {i}"));
+                }
+            }
+            put(&mut text, &format!("EMAIL;TYPE=work:p{i}@example.org"));
+            put(&mut text, "NOTE:a long note that goes on");
+            put(&mut text, "  and on, folded");
+            put(&mut text, &format!("NOTE;ENCODING=QUOTED-PRINTABLE:soft=3D{i}="));
+            put(&mut text, "break");
+            if i == 30 {
+                put(&mut text, "KIND:group");
+            }
+            if i == 25 || i == 52 {
+                // No END:VCARD: the next BEGIN:VCARD is a problem for this card.
+                expected.push(first);
+                continue;
+            }
+            put(&mut text, "END:VCARD");
+            if i == 5 || i == 40 {
+                expected.push(put(&mut text, "stray text between cards"));
+                put(&mut text, "");
+            }
+        }
+        let last = put(&mut text, "BEGIN:VCARD");
+        put(&mut text, "FN:Truncated");
+        expected.push(last);
+        expected.sort_unstable();
+        (text, expected)
+    }
+
+    #[test]
+    fn pieces_read_like_the_whole_file() {
+        for eol in ["\r\n", "\n"] {
+            let (text, expected) = awkward_file(eol);
+            let whole = read_in(text.as_bytes(), 1);
+            let mut lines: Vec<u64> = whole.problems.iter().map(|p| p.line).collect();
+            lines.sort_unstable();
+            assert_eq!(lines, expected, "{:#?}", whole.problems);
+            assert_eq!(whole.people.len(), 55, "{:#?}", whole.problems);
+            assert_eq!(whole.skipped.len(), 1);
+            for pieces in 2..=9 {
+                assert!(cut_points(&text, pieces).len() > 1, "{pieces} pieces");
+                assert_eq!(read_in(text.as_bytes(), pieces), whole, "{pieces} pieces");
+            }
+        }
+    }
+
+    #[test]
+    fn a_soft_break_before_a_cut_reads_the_whole_file() {
+        // Every card ends in a quoted-printable soft break without END:VCARD: each next
+        // BEGIN:VCARD line is part of a value, as a reading in one piece has it.
+        let card = "BEGIN:VCARD\r\nFN:Someone\r\nNOTE;ENCODING=QUOTED-PRINTABLE:a=\r\n";
+        let text = card.repeat(50);
+        let whole = read_in(text.as_bytes(), 1);
+        assert_eq!(whole.problems.len(), 1, "{:#?}", whole.problems);
+        for pieces in 2..=5 {
+            assert!(cut_points(&text, pieces).len() > 1);
+            assert_eq!(read_in(text.as_bytes(), pieces), whole, "{pieces} pieces");
+        }
+    }
+
+    #[test]
+    fn cuts_fall_on_begin_lines() {
+        let (text, _) = awkward_file("\n");
+        let cuts = cut_points(&text, 9);
+        for (at, line) in cuts.iter().skip(1) {
+            assert!(text[*at..].starts_with("BEGIN:VCARD"), "{at}");
+            assert_eq!(*line, text[..*at].matches('\n').count() as u64 + 1);
+        }
+        // Offsets only grow.
+        assert!(cuts.windows(2).all(|w| w[0].0 < w[1].0));
     }
 
     #[test]

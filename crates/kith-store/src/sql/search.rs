@@ -42,21 +42,7 @@ pub(crate) fn prepare_index(
     sqlite: bool,
 ) -> PreparedIndex {
     let ids: Vec<String> = items.iter().map(|(id, _)| id.to_string()).collect();
-    let mut postings: Vec<(&str, &str, u8)> = items
-        .iter()
-        .zip(&ids)
-        .flat_map(|((_, terms), id)| {
-            terms.iter().map(move |(w, weight)| (w.as_str(), id.as_str(), *weight))
-        })
-        .collect();
-    postings.sort_unstable();
-    // Sorted by word first, so each word's repeats are next to each other.
-    let mut words: Vec<String> = Vec::new();
-    for (w, _, _) in &postings {
-        if words.last().map(String::as_str) != Some(*w) {
-            words.push((*w).to_string());
-        }
-    }
+    let (postings, words) = sorted_postings(&items, &ids);
     let (sqlite_json, rows) = if sqlite && items.len() > 1 {
         (postings_json(&postings), Vec::new())
     } else {
@@ -79,6 +65,60 @@ pub(crate) fn prepare_index(
         .collect();
     documents.sort_by(|a, b| key2(a).0.cmp(key2(b).0));
     PreparedIndex { ids, sqlite_json, rows, words, documents }
+}
+
+/// Every posting (word, contact, weight) sorted by the table's key, and every word sorted
+/// without repeats. The sort compares integers, not text: each word is numbered by its rank
+/// among the distinct words and each contact by its rank by id (a hyphenated lower-case
+/// UUID sorts as its 128-bit value does), so the order is the one of the text triples.
+fn sorted_postings<'a>(
+    items: &'a [(ContactId, Vec<(String, u8)>)],
+    ids: &'a [String],
+) -> (Vec<(&'a str, &'a str, u8)>, Vec<String>) {
+    // Words numbered as they come, then ranked by their text.
+    let mut numbers: HashMap<&str, u32> = HashMap::new();
+    let mut distinct: Vec<&str> = Vec::new();
+    let mut numbered: Vec<(u32, u32, u8)> = Vec::new();
+    // Contacts ranked by id (equal ids share a rank).
+    let mut by_id: Vec<u32> = (0..items.len() as u32).collect();
+    by_id.sort_unstable_by_key(|&i| items[i as usize].0);
+    let mut contact_rank = vec![0u32; items.len()];
+    let mut rank_ids: Vec<&str> = Vec::with_capacity(items.len());
+    for (k, &i) in by_id.iter().enumerate() {
+        if k == 0 || items[by_id[k - 1] as usize].0 != items[i as usize].0 {
+            rank_ids.push(ids[i as usize].as_str());
+        }
+        contact_rank[i as usize] = rank_ids.len() as u32 - 1;
+    }
+    for (i, (_, terms)) in items.iter().enumerate() {
+        for (w, weight) in terms {
+            let next = distinct.len() as u32;
+            let n = *numbers.entry(w.as_str()).or_insert(next);
+            if n == next {
+                distinct.push(w.as_str());
+            }
+            numbered.push((n, contact_rank[i], *weight));
+        }
+    }
+    let mut order: Vec<u32> = (0..distinct.len() as u32).collect();
+    order.sort_unstable_by_key(|&n| distinct[n as usize]);
+    let mut word_rank = vec![0u32; distinct.len()];
+    for (rank, &n) in order.iter().enumerate() {
+        word_rank[n as usize] = rank as u32;
+    }
+    let mut keys: Vec<(u64, u8)> = numbered
+        .into_iter()
+        .map(|(n, c, weight)| ((u64::from(word_rank[n as usize]) << 32) | u64::from(c), weight))
+        .collect();
+    keys.sort_unstable();
+    let sorted_words: Vec<&str> = order.iter().map(|&n| distinct[n as usize]).collect();
+    let postings = keys
+        .into_iter()
+        .map(|(key, weight)| {
+            (sorted_words[(key >> 32) as usize], rank_ids[(key & 0xffff_ffff) as usize], weight)
+        })
+        .collect();
+    (postings, sorted_words.into_iter().map(str::to_string).collect())
 }
 
 /// Writes prepared postings (after deleting the contacts' old ones unless `fresh`) and
@@ -442,6 +482,34 @@ async fn fetch_pairs(
 mod tests {
     use super::*;
     use sqlx::Connection;
+
+    /// The integer sort gives the order of the text triples, and the distinct words.
+    #[test]
+    fn postings_sort_like_their_text() {
+        let word = |i: u64| ["ada", "b", "zoë", "lovelace", "ab", "a", "é", "z"][(i % 8) as usize];
+        let mut items: Vec<(ContactId, Vec<(String, u8)>)> = (0..300u64)
+            .map(|i| {
+                let terms = (0..(i % 5)).map(|k| (word(i * 3 + k).to_string(), (i % 7) as u8));
+                (ContactId(new_id()), terms.collect())
+            })
+            .collect();
+        // Two entries of one contact (a contact indexed twice) share its rank.
+        items.push((items[3].0, vec![("ada".to_string(), 1)]));
+        let ids: Vec<String> = items.iter().map(|(id, _)| id.to_string()).collect();
+        let (postings, words) = sorted_postings(&items, &ids);
+        let mut expected: Vec<(&str, &str, u8)> = items
+            .iter()
+            .zip(&ids)
+            .flat_map(|((_, terms), id)| {
+                terms.iter().map(move |(w, n)| (w.as_str(), id.as_str(), *n))
+            })
+            .collect();
+        expected.sort_unstable();
+        assert_eq!(postings, expected);
+        let mut distinct: Vec<String> = expected.iter().map(|(w, _, _)| w.to_string()).collect();
+        distinct.dedup();
+        assert_eq!(words, distinct);
+    }
 
     /// Many contacts of one word each: one term per contact, more terms than SQLite's
     /// expression depth allows in one statement.
