@@ -515,7 +515,9 @@ impl Network {
             .filter_map(|(n, (s, ev))| Some((self.person(n)?.clone(), s.min(0.99), ev)))
             .collect();
         out.sort_by(|a, b| {
-            b.1.total_cmp(&a.1).then_with(|| a.0.display_name.cmp(&b.0.display_name))
+            b.1.total_cmp(&a.1)
+                .then_with(|| a.0.display_name.cmp(&b.0.display_name))
+                .then_with(|| a.0.contact_id.cmp(&b.0.contact_id))
         });
         out
     }

@@ -437,6 +437,19 @@ async fn opportunities_move_through_the_pipeline(db: &TestDb) {
     details.kind = OpportunityKind::Job;
     details.organization = Some(acme);
     s.update_opportunity(o.id, &details, now()).await.unwrap();
+    // An organization in the trash is hidden, and an edit that names none keeps the link.
+    let acme_trash = s.trash_organization(acme, now()).await.unwrap();
+    let hidden = s.get_opportunity(o.id).await.unwrap();
+    assert!(hidden.organization.is_none());
+    let mut keep = hidden.details();
+    keep.notes = "Still at Acme".into();
+    s.update_opportunity(o.id, &keep, now()).await.unwrap();
+    s.restore(acme_trash.id, now()).await.unwrap();
+    let back = s.get_opportunity(o.id).await.unwrap();
+    assert_eq!(
+        (back.organization.map(|(id, _)| id), back.notes.as_str()),
+        (Some(acme), "Still at Acme")
+    );
     assert_eq!(s.find_opportunities("staff").await.unwrap()[0].id, o.id);
     let q = OpportunityQuery { contact: Some(ada.id), open_only: true, ..Default::default() };
     assert_eq!(s.list_opportunities(&q).await.unwrap().len(), 1);

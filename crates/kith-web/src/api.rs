@@ -804,7 +804,8 @@ async fn get_opportunity(State(app): State<AppState>, Path(id): Path<String>) ->
 }
 
 /// Replace an opportunity's title, kind, organization and notes (its stage moves with
-/// `/stage`, its next step and people have their own calls).
+/// `/stage`, its next step and people have their own calls). `organization` is the
+/// organization's id (an opportunity answers it as `[id, name]`); null or absent takes it off.
 #[utoipa::path(put, path = "/api/v1/opportunities/{id}", params(("id" = String, Path)), request_body = OpportunityDetails, responses((status = 200, body = Opportunity), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn update_opportunity(
     State(app): State<AppState>,

@@ -338,6 +338,10 @@ async fn update_opportunity(
         details.normalized()?;
         details.organization = match f.org.trim() {
             "" => None,
+            // The field still shows the current one: keep it, without looking the name up.
+            org if before.organization.as_ref().is_some_and(|(_, name)| name == org) => {
+                before.organization.as_ref().map(|(id, _)| *id)
+            }
             org => Some(
                 kith_store::organization_or_new(&*app.store, org, now)
                     .await

@@ -1411,11 +1411,12 @@ async fn api_speaks_json_and_problems(db: &TestDb) {
     assert_eq!(restored.status, StatusCode::OK);
 }
 
-/// The body as JSON.
+/// The name of an opportunity's organization (empty: none).
 fn org_of(o: &kith_core::pipeline::Opportunity) -> &str {
     o.organization.as_ref().map_or("", |(_, name)| name.as_str())
 }
 
+/// The body as JSON.
 fn value(r: &Reply) -> serde_json::Value {
     serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("{e}: {}", r.body))
 }

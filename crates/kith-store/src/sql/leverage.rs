@@ -551,7 +551,9 @@ pub(crate) async fn insert_opportunity(
     Ok(id)
 }
 
-/// Replaces an opportunity's title, kind, organization and notes (already checked).
+/// Replaces an opportunity's title, kind, organization and notes (already checked). An
+/// organization in the trash is not shown with the opportunity, so an edit that names none
+/// keeps that hidden link (it shows again when the organization is restored).
 pub(crate) async fn update_opportunity(
     conn: &mut AnyConnection,
     id: OpportunityId,
@@ -561,8 +563,10 @@ pub(crate) async fn update_opportunity(
     check_organization(conn, d.organization).await?;
     let n = exec(
         conn,
-        "UPDATE opportunities SET title = $1, title_key = $2, kind = $3, organization_id = $4, notes = $5, \
-         updated_at = $6 WHERE id = $7 AND trash_id IS NULL"
+        "UPDATE opportunities SET title = $1, title_key = $2, kind = $3, \
+         organization_id = CASE WHEN $4 IS NULL AND organization_id IN \
+         (SELECT o.id FROM organizations o WHERE o.trash_id IS NOT NULL) THEN organization_id ELSE $4 END, \
+         notes = $5, updated_at = $6 WHERE id = $7 AND trash_id IS NULL"
             .into(),
         vec![
             d.title.clone().into(),

@@ -221,7 +221,6 @@ impl SqlStore {
         Ok(SqlStore { pool, dialect, probe: std::sync::Arc::new(probe), point })
     }
 
-    /// The backend behind this store.
     /// A transaction that writes. On SQLite it takes the write lock at `BEGIN IMMEDIATE`,
     /// where SQLite waits out a busy lock: a deferred transaction that has read and then
     /// writes gets SQLITE_BUSY at once, without waiting, while another connection holds the
@@ -234,6 +233,7 @@ impl SqlStore {
         })
     }
 
+    /// The backend behind this store.
     pub fn backend(&self) -> Backend {
         match self.dialect {
             Dialect::Sqlite => Backend::Sqlite,

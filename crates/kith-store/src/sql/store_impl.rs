@@ -889,7 +889,10 @@ impl Store for SqlStore {
     }
 
     async fn set_follow_up_days(&self, days: u32) -> Result<()> {
-        goals::set_follow_up_days(&mut *self.pool.acquire().await?, days).await
+        let mut tx = self.write().await?;
+        goals::set_follow_up_days(&mut tx, days).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn create_community(
@@ -1415,7 +1418,10 @@ impl Store for SqlStore {
     }
 
     async fn revoke_token(&self, kind: &str, reference: &str, now: DateTime<Utc>) -> Result<u64> {
-        auth::revoke_token(&mut *self.pool.acquire().await?, kind, reference, micros(now)).await
+        let mut tx = self.write().await?;
+        let revoked = auth::revoke_token(&mut tx, kind, reference, micros(now)).await?;
+        tx.commit().await?;
+        Ok(revoked)
     }
 }
 
