@@ -930,6 +930,8 @@ pub enum CommunityCommand {
     Leave(MembersArgs),
     /// Record something you gave a community: a talk, post, answer, PR, volunteering.
     Contribute(ContributeArgs),
+    /// Change a contribution: its title, kind, day, link or community.
+    EditContribution(ContributionEditArgs),
     /// Move a contribution to the trash.
     Uncontribute(ContributionRefArgs),
     /// Move a community (and its contributions) to the trash.
@@ -1008,6 +1010,30 @@ pub struct ContributeArgs {
     /// A link to it.
     #[arg(long)]
     pub url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ContributionEditArgs {
+    /// The contribution's id (or its first digits).
+    pub id: String,
+    /// New title.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// talk, post, answer, pr, volunteering or other.
+    #[arg(long, short = 'k')]
+    pub kind: Option<String>,
+    /// When (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub on: Option<String>,
+    /// A link to it.
+    #[arg(long, conflicts_with = "no_url")]
+    pub url: Option<String>,
+    /// Take the link off.
+    #[arg(long)]
+    pub no_url: bool,
+    /// Move it to another community: name, name prefix or id.
+    #[arg(long)]
+    pub community: Option<String>,
 }
 
 #[derive(Debug, Args)]

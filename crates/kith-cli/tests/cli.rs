@@ -432,6 +432,15 @@ fn build_the_network_on_purpose(k: &Kith) {
         c.contains("Ada Lovelace") && c.contains("talk         Talk: zero-copy parsing"),
         "{c}"
     );
+    let talk = k.json(&["community", "show", "Rust Berlin"])["contributions"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let err = k.fails(&["community", "edit-contribution", &talk, "--url", "nope"]);
+    assert!(err.contains("url"), "{err}");
+    let out = k.ok(&["community", "edit-contribution", &talk, "--title", "Talk: zero-copy, again"]);
+    assert!(out.contains("talk at Rust Berlin: Talk: zero-copy, again"), "{out}");
+    k.ok(&["community", "edit-contribution", &talk, "--title", "Talk: zero-copy parsing"]);
 
     // The week in review.
     let review = k.ok(&["review", "--week"]);

@@ -440,6 +440,13 @@ pub trait Store: Send + Sync {
         input: &ContributionInput,
         now: DateTime<Utc>,
     ) -> Result<Contribution>;
+    /// Changes a contribution: its community, kind, day, title and link.
+    async fn update_contribution(
+        &self,
+        id: ContributionId,
+        input: &ContributionInput,
+        now: DateTime<Utc>,
+    ) -> Result<Contribution>;
     /// Contributions whose id starts with the prefix.
     async fn find_contributions(&self, reference: &str) -> Result<Vec<Contribution>>;
     /// Contributions dated from `from` through `to`, newest first.

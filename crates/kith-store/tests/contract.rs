@@ -689,6 +689,30 @@ async fn communities_are_unique_and_keep_contributions(db: &TestDb) {
     assert_eq!((k.community_name.as_str(), k.kind), ("Rust Berlin", ContributionKind::Talk));
     let bad = ContributionInput { on: day("2026-12-24"), ..talk.clone() };
     assert!(s.add_contribution(&bad, now()).await.is_err());
+    // Edited: a future day is refused and changes nothing; a real edit changes every field.
+    assert!(s.update_contribution(k.id, &bad, now()).await.is_err());
+    assert_eq!(
+        s.find_contributions(&k.id.to_string()).await.unwrap()[0].title,
+        "Zero-copy parsing"
+    );
+    let retitled = ContributionInput {
+        kind: ContributionKind::Post,
+        on: day("2026-11-11"),
+        title: "Zero-copy parsing, the write-up".into(),
+        url: None,
+        ..talk.clone()
+    };
+    let edited = s.update_contribution(k.id, &retitled, now()).await.unwrap();
+    assert_eq!(
+        (edited.kind, edited.on, edited.title.as_str(), edited.url.is_none()),
+        (ContributionKind::Post, day("2026-11-11"), "Zero-copy parsing, the write-up", true)
+    );
+    let missing = kith_core::ContributionId(uuid::Uuid::nil());
+    assert!(matches!(
+        s.update_contribution(missing, &talk, now()).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    s.update_contribution(k.id, &talk, now()).await.unwrap();
     s.add_contribution(
         &ContributionInput {
             kind: ContributionKind::Answer,

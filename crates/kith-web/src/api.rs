@@ -135,7 +135,10 @@ pub fn routes(max_upload: usize) -> Router<AppState> {
         .route("/api/v1/communities/{id}/members", post(add_members))
         .route("/api/v1/communities/{id}/members/{contact}", delete(remove_member))
         .route("/api/v1/contributions", get(list_contributions).post(create_contribution))
-        .route("/api/v1/contributions/{id}", get(get_contribution).delete(delete_contribution))
+        .route(
+            "/api/v1/contributions/{id}",
+            get(get_contribution).put(update_contribution).delete(delete_contribution),
+        )
         .route("/api/v1/connections", get(list_connections).post(create_connection))
         .route("/api/v1/connections/{id}", get(get_connection).delete(delete_connection))
         .route("/api/v1/opportunities", get(list_opportunities).post(create_opportunity))
@@ -241,6 +244,7 @@ async fn not_found(req: Request) -> Response {
         list_contributions,
         create_contribution,
         get_contribution,
+        update_contribution,
         delete_contribution,
         list_connections,
         create_connection,
@@ -1254,6 +1258,17 @@ async fn get_contribution(State(app): State<AppState>, Path(id): Path<String>) -
         Some(k) => ok(&k),
         None => Err(ApiError(WebError::NotFound(format!("no contribution has the id {id}")))),
     }
+}
+
+/// Replace a contribution's community, kind, day, title and link.
+#[utoipa::path(put, path = "/api/v1/contributions/{id}", params(("id" = String, Path)), request_body = ContributionInput, responses((status = 200, body = Contribution), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn update_contribution(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<ContributionInput>,
+) -> ApiResult {
+    let id = ContributionId(id_of("contribution", &id)?);
+    ok(&app.store.update_contribution(id, &input, (app.clock)()).await?)
 }
 
 /// Move a contribution to the trash.

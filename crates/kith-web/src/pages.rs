@@ -52,6 +52,7 @@ pub fn routes() -> Router<AppState> {
         .route("/communities/{id}", get(community))
         .route("/communities/{id}/members", post(add_member))
         .route("/communities/{id}/contributions", post(add_contribution))
+        .route("/contributions/{id}/edit", post(update_contribution))
         .route("/goals", get(goals).post(create_goal))
         .route("/review", get(review))
         .route("/opportunities", get(opportunities).post(create_opportunity))
@@ -1057,6 +1058,48 @@ struct ContributionForm {
 }
 
 /// Records something the user gave the community (a talk, a post, an answer ...).
+/// The contribution a form describes (kind, day, title, link) in a community.
+fn contribution_input(
+    f: &ContributionForm,
+    community: kith_core::CommunityId,
+    today: chrono::NaiveDate,
+) -> Result<ContributionInput, StoreError> {
+    let kind = ContributionKind::parse_loose(&f.kind).ok_or_else(|| {
+        invalid("kind", &f.kind, &format!("one of {}", ContributionKind::expected()))
+    })?;
+    let on = match f.on.trim() {
+        "" => today,
+        d => validate::date("on", d)?,
+    };
+    Ok(ContributionInput {
+        community,
+        kind,
+        on,
+        title: f.title.clone(),
+        url: Some(f.url.trim().to_string()).filter(|u| !u.is_empty()),
+    })
+}
+
+/// The community page again with a contribution form that failed (its errors and input).
+async fn contribution_failed(
+    app: &AppState,
+    csrf: &CsrfToken,
+    community: kith_core::CommunityId,
+    form: String,
+    e: StoreError,
+    f: ContributionForm,
+) -> PageResult {
+    let form = FormState::failed(
+        form,
+        form_errors(e)?,
+        [("kind", f.kind), ("on", f.on), ("title", f.title), ("url", f.url)],
+    );
+    render_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &community_view(app, csrf, community, form).await?,
+    )
+}
+
 async fn add_contribution(
     State(app): State<AppState>,
     Extension(csrf): Extension<CsrfToken>,
@@ -1067,35 +1110,40 @@ async fn add_contribution(
     app.store.get_community(id).await?;
     let now = (app.clock)();
     let result = async {
-        let kind = ContributionKind::parse_loose(&f.kind).ok_or_else(|| {
-            invalid("kind", &f.kind, &format!("one of {}", ContributionKind::expected()))
-        })?;
-        let on = match f.on.trim() {
-            "" => now.date_naive(),
-            d => validate::date("on", d)?,
-        };
-        let input = ContributionInput {
-            community: id,
-            kind,
-            on,
-            title: f.title.clone(),
-            url: Some(f.url.trim().to_string()).filter(|u| !u.is_empty()),
-        };
+        let input = contribution_input(&f, id, now.date_naive())?;
         app.store.add_contribution(&input, now).await
     }
     .await;
     match result {
         Ok(_) => see_other(&format!("/communities/{id}")),
+        Err(e) => contribution_failed(&app, &csrf, id, "contribution".into(), e, f).await,
+    }
+}
+
+/// Changes a contribution's kind, day, title and link (from its community's page).
+async fn update_contribution(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path(id): Path<String>,
+    Form(f): Form<ContributionForm>,
+) -> PageResult {
+    let id = kith_core::ContributionId(parse_id("contribution", &id)?);
+    let Some(k) =
+        app.store.find_contributions(&id.to_string()).await?.into_iter().find(|k| k.id == id)
+    else {
+        return Err(StoreError::not_found("contribution", id.to_string()).into());
+    };
+    let now = (app.clock)();
+    let result = async {
+        let input = contribution_input(&f, k.community_id, now.date_naive())?;
+        app.store.update_contribution(id, &input, now).await
+    }
+    .await;
+    match result {
+        Ok(_) => see_other(&format!("/communities/{}", k.community_id)),
         Err(e) => {
-            let form = FormState::failed(
-                "contribution",
-                form_errors(e)?,
-                [("kind", f.kind), ("on", f.on), ("title", f.title), ("url", f.url)],
-            );
-            render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &community_view(&app, &csrf, id, form).await?,
-            )
+            contribution_failed(&app, &csrf, k.community_id, format!("contribution-{id}"), e, f)
+                .await
         }
     }
 }

@@ -472,8 +472,26 @@ async fn relationship_community_and_trash_forms(db: &TestDb) {
     assert_eq!(s.get_community(community).await.unwrap().contributions.len(), before + 1);
     assert!(c.get(&cpage).await.body.contains("Ownership 101"));
 
-    // ... and takes them back: a contribution deleted, a person removed, its details edited.
+    // A contribution edited in place: a bad link comes back in its own form, then it saves.
     let k = s.get_community(community).await.unwrap().contributions[0].id;
+    let edit = format!("/contributions/{k}/edit");
+    let fields = |url: &'static str| {
+        [("kind", "post"), ("title", "Ownership 102"), ("on", "2026-11-21"), ("url", url)]
+    };
+    let r = c.form(&edit, &fields("nope")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains(&format!("id=\"cu-{k}-error\"")), "{}", r.body);
+    assert!(r.body.contains("value=\"Ownership 102\"") && r.body.contains("<details open>"));
+    let r = c.form(&edit, &fields("https://example.com/102")).await;
+    assert_eq!((r.status, r.location.as_str()), (StatusCode::SEE_OTHER, cpage.as_str()));
+    let saved = s.get_community(community).await.unwrap().contributions;
+    let saved = saved.iter().find(|x| x.id == k).unwrap();
+    assert_eq!((saved.title.as_str(), saved.kind.as_str()), ("Ownership 102", "post"));
+    let nobody =
+        c.form("/contributions/00000000-0000-0000-0000-000000000000/edit", &fields("")).await;
+    assert_eq!(nobody.status, StatusCode::NOT_FOUND);
+
+    // ... and takes them back: a contribution deleted, a person removed, its details edited.
     let r = c.form(&format!("/contributions/{k}/delete"), &[("back", &cpage)]).await;
     assert_eq!((r.status, r.location.as_str()), (StatusCode::SEE_OTHER, cpage.as_str()));
     assert_eq!(s.get_community(community).await.unwrap().contributions.len(), before);
@@ -1518,6 +1536,14 @@ async fn api_covers_every_entity(db: &TestDb) {
     assert_problem(&future, StatusCode::UNPROCESSABLE_ENTITY, Some("on"));
     let untitled = c.json("POST", "/api/v1/contributions", &contribute("2026-10-01", " ")).await;
     assert_problem(&untitled, StatusCode::UNPROCESSABLE_ENTITY, Some("title"));
+    let talk_uri = format!("/api/v1/contributions/{talk_id}");
+    let renamed = c.json("PUT", &talk_uri, &contribute("2026-10-02", "Async, revised")).await;
+    let renamed =
+        assert_declared(&doc, &renamed, StatusCode::OK, "put", "/api/v1/contributions/{id}");
+    assert_eq!(renamed["title"], "Async, revised");
+    let blank = c.json("PUT", &talk_uri, &contribute("2026-10-02", "")).await;
+    assert_problem(&blank, StatusCode::UNPROCESSABLE_ENTITY, Some("title"));
+    c.json("PUT", &talk_uri, &contribute("2026-10-01", "Async")).await;
     let nowhere = c
         .json(
             "POST",

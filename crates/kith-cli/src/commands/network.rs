@@ -12,8 +12,8 @@ use kith_core::network::{
 use kith_core::nurture::parse_cadence;
 use kith_core::validate;
 use kith_store::{
-    EventQuery, resolve_community, resolve_contact, resolve_contribution, resolve_event,
-    resolve_organization,
+    EventQuery, StoreError, resolve_community, resolve_contact, resolve_contribution,
+    resolve_event, resolve_organization,
 };
 
 fn follow_up_days(raw: &str) -> Result<u32> {
@@ -373,6 +373,48 @@ pub async fn community(ctx: &Ctx, cmd: CommunityCommand) -> Result<()> {
             }
             println!(
                 "Recorded {} {} at {}: {} ({})",
+                k.on,
+                k.kind,
+                k.community_name,
+                k.title,
+                k.id.short()
+            );
+        }
+        CommunityCommand::EditContribution(a) => {
+            let id = resolve_contribution(store, &a.id).await?;
+            let k = store
+                .find_contributions(&id.to_string())
+                .await?
+                .into_iter()
+                .find(|k| k.id == id)
+                .ok_or_else(|| StoreError::not_found("contribution", id.to_string()))?;
+            let input = ContributionInput {
+                community: match &a.community {
+                    Some(c) => resolve_community(store, c).await?,
+                    None => k.community_id,
+                },
+                kind: match &a.kind {
+                    Some(raw) => word(
+                        "kind",
+                        raw,
+                        ContributionKind::parse_loose,
+                        ContributionKind::expected(),
+                    )?,
+                    None => k.kind,
+                },
+                on: match &a.on {
+                    Some(d) => validate::date("on", d)?,
+                    None => k.on,
+                },
+                title: a.title.unwrap_or(k.title),
+                url: if a.no_url { None } else { a.url.or(k.url) },
+            };
+            let k = store.update_contribution(id, &input, ctx.now).await?;
+            if ctx.json {
+                return json(&k);
+            }
+            println!(
+                "Updated {} {} at {}: {} ({})",
                 k.on,
                 k.kind,
                 k.community_name,

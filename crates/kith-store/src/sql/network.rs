@@ -647,6 +647,34 @@ pub(crate) async fn add_contribution(
     Ok(id)
 }
 
+/// Replaces a live contribution's fields (already checked).
+pub(crate) async fn update_contribution(
+    conn: &mut AnyConnection,
+    id: ContributionId,
+    k: &ContributionInput,
+) -> Result<()> {
+    get_community(conn, k.community).await?;
+    let n = exec(
+        conn,
+        "UPDATE contributions SET community_id = $1, kind = $2, occurred_on = $3, title = $4, url = $5 \
+         WHERE id = $6 AND trash_id IS NULL"
+            .into(),
+        vec![
+            k.community.to_string().into(),
+            k.kind.as_str().into(),
+            k.on.to_string().into(),
+            k.title.clone().into(),
+            k.url.clone().into(),
+            id.to_string().into(),
+        ],
+    )
+    .await?;
+    if n == 0 {
+        return Err(StoreError::not_found("contribution", id.to_string()));
+    }
+    Ok(())
+}
+
 /// Contributions whose id starts with the prefix.
 pub(crate) async fn find_contributions(
     conn: &mut AnyConnection,

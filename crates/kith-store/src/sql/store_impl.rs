@@ -955,6 +955,23 @@ impl Store for SqlStore {
         Ok(())
     }
 
+    async fn update_contribution(
+        &self,
+        id: ContributionId,
+        input: &ContributionInput,
+        now: DateTime<Utc>,
+    ) -> Result<Contribution> {
+        let valid = input.normalized(now.date_naive())?;
+        let mut tx = self.write().await?;
+        network::update_contribution(&mut tx, id, &valid).await?;
+        let found = network::find_contributions(&mut tx, &id.to_string()).await?;
+        tx.commit().await?;
+        found
+            .into_iter()
+            .find(|k| k.id == id)
+            .ok_or_else(|| StoreError::not_found("contribution", id.to_string()))
+    }
+
     async fn add_contribution(
         &self,
         input: &ContributionInput,
