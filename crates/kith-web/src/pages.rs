@@ -53,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         .route("/communities/{id}/members", post(add_member))
         .route("/communities/{id}/contributions", post(add_contribution))
         .route("/contributions/{id}/edit", post(update_contribution))
+        .route("/interactions", get(interactions))
         .route("/goals", get(goals).post(create_goal))
         .route("/review", get(review))
         .route("/opportunities", get(opportunities).post(create_opportunity))
@@ -1164,6 +1165,39 @@ async fn goals_view(
 
 async fn goals(State(app): State<AppState>, Extension(csrf): Extension<CsrfToken>) -> PageResult {
     render(&goals_view(&app, &csrf, FormState::default()).await?)
+}
+
+#[derive(Deserialize)]
+struct InteractionsQuery {
+    page: Option<u64>,
+}
+
+/// How many interactions the Interactions page lists at a time.
+const INTERACTIONS_PER_PAGE: u64 = 50;
+
+/// Every interaction, newest first, a page at a time (`kith interactions`).
+async fn interactions(
+    State(app): State<AppState>,
+    Extension(csrf): Extension<CsrfToken>,
+    Query(q): Query<InteractionsQuery>,
+) -> PageResult {
+    let page = q.page.unwrap_or(1).max(1);
+    let list = app
+        .store
+        .list_interactions(&InteractionQuery {
+            contact: None,
+            limit: Some(INTERACTIONS_PER_PAGE),
+            offset: (page - 1).saturating_mul(INTERACTIONS_PER_PAGE),
+        })
+        .await?;
+    render(&InteractionsPage {
+        nav: nav(&app, &csrf, "people"),
+        pages: list.total.div_ceil(INTERACTIONS_PER_PAGE).max(1),
+        total: list.total,
+        items: list.items,
+        page,
+        now: (app.clock)(),
+    })
 }
 
 #[derive(Deserialize)]

@@ -468,6 +468,17 @@ impl From<Review> for ReviewSummary {
 }
 
 #[derive(Template)]
+#[template(path = "interactions.html")]
+pub struct InteractionsPage {
+    pub nav: Nav,
+    pub items: Vec<kith_core::Interaction>,
+    pub total: u64,
+    pub page: u64,
+    pub pages: u64,
+    pub now: DateTime<Utc>,
+}
+
+#[derive(Template)]
 #[template(path = "ties.html")]
 pub struct TiesPage {
     pub nav: Nav,

@@ -1162,6 +1162,36 @@ async fn pages_forms_and_the_due_list(db: &TestDb) {
     let missing = c.get("/people/00000000-0000-0000-0000-000000000000").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(missing.body.contains("no contact"), "{}", missing.body);
+    // Every interaction, newest first, a page at a time; deleting one goes back to the page.
+    let all = c.get("/interactions").await;
+    assert_eq!(all.status, StatusCode::OK, "{}", all.body);
+    let newest = db.store.list_interactions(&Default::default()).await.unwrap();
+    let first = &newest.items[0];
+    assert!(
+        all.body
+            .contains(&format!("<h1>Interactions <span class=\"count\">{}</span>", newest.total))
+    );
+    assert!(
+        all.body.contains(&format!("action=\"/interactions/{}/delete\"", first.id)),
+        "{}",
+        all.body
+    );
+    let far = c.get("/interactions?page=9999").await;
+    assert!(
+        far.status == StatusCode::OK && far.body.contains("back to the newest"),
+        "{}",
+        far.body
+    );
+    let r = c
+        .form(&format!("/interactions/{}/delete", first.id), &[("back", "/interactions?page=1")])
+        .await;
+    assert_eq!((r.status, r.location.as_str()), (StatusCode::SEE_OTHER, "/interactions?page=1"));
+    assert_eq!(
+        db.store.list_interactions(&Default::default()).await.unwrap().total,
+        newest.total - 1
+    );
+    assert!(c.get("/people").await.body.contains("href=\"/interactions\""));
+
     // The review pages: the week (default) and the month, what `kith review` prints.
     let mut met = kith_core::ContactInput::named("Reviewed Newcomer");
     met.first_met = Some(now().date_naive() - chrono::Duration::days(20));
