@@ -167,6 +167,21 @@ pub struct OpportunityInput {
 }
 
 impl OpportunityInput {
+    /// An opportunity with a title and a kind; everything else unset (the first stage, today).
+    pub fn new(title: impl Into<String>, kind: OpportunityKind) -> Self {
+        OpportunityInput {
+            title: title.into(),
+            kind,
+            organization: None,
+            stage: None,
+            on: None,
+            next_step: None,
+            next_step_due: None,
+            contacts: vec![],
+            notes: String::new(),
+        }
+    }
+
     /// Checks the input against the pipeline: a title, a known stage (default the first), a
     /// date not in the future, a one-line next step, each contact once.
     pub fn normalized(

@@ -478,17 +478,7 @@ async fn opportunities_move_through_the_pipeline(db: &TestDb) {
 async fn a_refused_write_never_blocks_the_next(db: &TestDb) {
     use kith_core::pipeline::{OpportunityInput, OpportunityKind};
     let s = &*db.store;
-    let input = OpportunityInput {
-        title: "Advisor".into(),
-        kind: OpportunityKind::Client,
-        organization: None,
-        stage: None,
-        on: None,
-        next_step: None,
-        next_step_due: None,
-        contacts: vec![],
-        notes: String::new(),
-    };
+    let input = OpportunityInput::new("Advisor", OpportunityKind::Client);
     let o = s.create_opportunity(&input, now()).await.unwrap();
     let missing = kith_core::OpportunityId(uuid::Uuid::nil());
     for i in 0..200 {

@@ -540,18 +540,10 @@ async fn merges_move_everything_and_unmerge_puts_it_back(db: &TestDb) {
     // Both were at RustConf; only Ada King was met there.
     let conf = s
         .create_event(
-            &kith_core::network::EventInput {
-                name: "RustConf".into(),
-                kind: None,
-                starts_on: NaiveDate::from_ymd_opt(2026, 9, 8).unwrap(),
-                ends_on: None,
-                location: None,
-                url: None,
-                organizer: None,
-                my_role: None,
-                follow_up_days: None,
-                notes: String::new(),
-            },
+            &kith_core::network::EventInput::new(
+                "RustConf",
+                NaiveDate::from_ymd_opt(2026, 9, 8).unwrap(),
+            ),
             now(),
         )
         .await

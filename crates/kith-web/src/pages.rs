@@ -1315,17 +1315,8 @@ async fn create_opportunity(
     let now = (app.clock)();
     let result = async {
         // A new organization is created only for an opportunity that will be created.
-        let mut input = OpportunityInput {
-            title: f.title.clone(),
-            kind: OpportunityKind::parse(&f.kind).unwrap_or(OpportunityKind::Other),
-            organization: None,
-            stage: None,
-            on: None,
-            next_step: None,
-            next_step_due: None,
-            contacts: vec![],
-            notes: String::new(),
-        };
+        let kind = OpportunityKind::parse(&f.kind).unwrap_or(OpportunityKind::Other);
+        let mut input = OpportunityInput::new(f.title.clone(), kind);
         input.normalized(&app.store.pipeline().await?, now.date_naive())?;
         input.organization = match f.org.trim() {
             "" => None,
