@@ -449,6 +449,14 @@ pub trait Store: Send + Sync {
     ) -> Result<Contribution>;
     /// Contributions whose id starts with the prefix.
     async fn find_contributions(&self, reference: &str) -> Result<Vec<Contribution>>;
+    /// A live contribution.
+    async fn get_contribution(&self, id: ContributionId) -> Result<Contribution> {
+        self.find_contributions(&id.to_string())
+            .await?
+            .into_iter()
+            .find(|k| k.id == id)
+            .ok_or_else(|| StoreError::not_found("contribution", id.to_string()))
+    }
     /// Contributions dated from `from` through `to`, newest first.
     async fn list_contributions(&self, from: NaiveDate, to: NaiveDate)
     -> Result<Vec<Contribution>>;

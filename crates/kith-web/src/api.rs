@@ -1253,11 +1253,7 @@ async fn create_contribution(
 #[utoipa::path(get, path = "/api/v1/contributions/{id}", params(("id" = String, Path)), responses((status = 200, body = Contribution), (status = 404, body = Problem)))]
 async fn get_contribution(State(app): State<AppState>, Path(id): Path<String>) -> ApiResult {
     let id = ContributionId(id_of("contribution", &id)?);
-    let found = app.store.find_contributions(&id.to_string()).await?;
-    match found.into_iter().find(|k| k.id == id) {
-        Some(k) => ok(&k),
-        None => Err(ApiError(WebError::NotFound(format!("no contribution has the id {id}")))),
-    }
+    ok(&app.store.get_contribution(id).await?)
 }
 
 /// Replace a contribution's community, kind, day, title and link.

@@ -950,13 +950,13 @@ async fn communities(
 }
 
 #[derive(Deserialize)]
-struct CommunityForm {
+pub(crate) struct CommunityForm {
     #[serde(default)]
-    name: String,
+    pub(crate) name: String,
     #[serde(default)]
-    kind: String,
+    pub(crate) kind: String,
     #[serde(default)]
-    url: String,
+    pub(crate) url: String,
 }
 
 async fn create_community(
@@ -1129,11 +1129,7 @@ async fn update_contribution(
     Form(f): Form<ContributionForm>,
 ) -> PageResult {
     let id = kith_core::ContributionId(parse_id("contribution", &id)?);
-    let Some(k) =
-        app.store.find_contributions(&id.to_string()).await?.into_iter().find(|k| k.id == id)
-    else {
-        return Err(StoreError::not_found("contribution", id.to_string()).into());
-    };
+    let k = app.store.get_contribution(id).await?;
     let now = (app.clock)();
     let result = async {
         let input = contribution_input(&f, k.community_id, now.date_naive())?;

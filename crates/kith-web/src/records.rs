@@ -6,8 +6,8 @@ use crate::AppState;
 use crate::auth::CsrfToken;
 use crate::error::PageError;
 use crate::pages::{
-    PageResult, back_to, form_errors, lookup_error, nav, opportunities_view, parse_id, render,
-    render_status, see_other,
+    CommunityForm, PageResult, back_to, form_errors, lookup_error, nav, opportunities_view,
+    parse_id, render, render_status, see_other,
 };
 use crate::views::{FormState, OrganizationPage, OrganizationsPage};
 use axum::extract::{Form, Path, State};
@@ -163,16 +163,6 @@ async fn unattend(
     let contact = kith_core::ContactId(parse_id("person", &contact)?);
     app.store.remove_attendance(id, &[contact]).await?;
     see_other(&format!("/events/{id}"))
-}
-
-#[derive(Deserialize)]
-struct CommunityForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    kind: String,
-    #[serde(default)]
-    url: String,
 }
 
 /// Changes a community's name, kind and link; the rest is kept.

@@ -12,8 +12,8 @@ use kith_core::network::{
 use kith_core::nurture::parse_cadence;
 use kith_core::validate;
 use kith_store::{
-    EventQuery, StoreError, resolve_community, resolve_contact, resolve_contribution,
-    resolve_event, resolve_organization,
+    EventQuery, resolve_community, resolve_contact, resolve_contribution, resolve_event,
+    resolve_organization,
 };
 
 fn follow_up_days(raw: &str) -> Result<u32> {
@@ -371,23 +371,11 @@ pub async fn community(ctx: &Ctx, cmd: CommunityCommand) -> Result<()> {
             if ctx.json {
                 return json(&k);
             }
-            println!(
-                "Recorded {} {} at {}: {} ({})",
-                k.on,
-                k.kind,
-                k.community_name,
-                k.title,
-                k.id.short()
-            );
+            println!("Recorded {}", contribution_line(&k));
         }
         CommunityCommand::EditContribution(a) => {
             let id = resolve_contribution(store, &a.id).await?;
-            let k = store
-                .find_contributions(&id.to_string())
-                .await?
-                .into_iter()
-                .find(|k| k.id == id)
-                .ok_or_else(|| StoreError::not_found("contribution", id.to_string()))?;
+            let k = store.get_contribution(id).await?;
             let input = ContributionInput {
                 community: match &a.community {
                     Some(c) => resolve_community(store, c).await?,
@@ -413,14 +401,7 @@ pub async fn community(ctx: &Ctx, cmd: CommunityCommand) -> Result<()> {
             if ctx.json {
                 return json(&k);
             }
-            println!(
-                "Updated {} {} at {}: {} ({})",
-                k.on,
-                k.kind,
-                k.community_name,
-                k.title,
-                k.id.short()
-            );
+            println!("Updated {}", contribution_line(&k));
         }
         CommunityCommand::Uncontribute(a) => {
             let id = resolve_contribution(store, &a.id).await?;
@@ -442,6 +423,11 @@ pub async fn community(ctx: &Ctx, cmd: CommunityCommand) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// `2026-11-10 talk at Rust Berlin: Zero-copy parsing (1a2b3c4d)`.
+fn contribution_line(k: &kith_core::network::Contribution) -> String {
+    format!("{} {} at {}: {} ({})", k.on, k.kind, k.community_name, k.title, k.id.short())
 }
 
 async fn members(ctx: &Ctx, community: &str, contacts: &[String], member: bool) -> Result<()> {
