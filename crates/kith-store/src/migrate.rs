@@ -69,6 +69,11 @@ pub const MIGRATIONS: &[Migration] = &[
         description: "each contact's search words, so postings need no index by contact",
         template: include_str!("../migrations/0010_search_documents.sql"),
     },
+    Migration {
+        version: 11,
+        description: "search postings name their contact by a document number",
+        template: include_str!("../migrations/0011_search_numbers.sql"),
+    },
 ];
 
 /// The schema version this build writes.
@@ -78,11 +83,21 @@ pub fn latest_version() -> i64 {
 
 /// Fills a template's placeholders for a dialect.
 pub fn render(template: &str, dialect: Dialect) -> String {
-    let (key, without_rowid, float, blob, list_agg) = match dialect {
-        Dialect::Sqlite => ("TEXT", "WITHOUT ROWID", "REAL", "BLOB", "group_concat"),
-        Dialect::Postgres => ("TEXT COLLATE \"C\"", "", "DOUBLE PRECISION", "BYTEA", "string_agg"),
+    let (key, without_rowid, float, blob, list_agg, int_key) = match dialect {
+        Dialect::Sqlite => {
+            ("TEXT", "WITHOUT ROWID", "REAL", "BLOB", "group_concat", "INTEGER PRIMARY KEY")
+        }
+        Dialect::Postgres => (
+            "TEXT COLLATE \"C\"",
+            "",
+            "DOUBLE PRECISION",
+            "BYTEA",
+            "string_agg",
+            "BIGINT PRIMARY KEY",
+        ),
     };
     template
+        .replace("{INT_KEY}", int_key)
         .replace("{KEY}", key)
         .replace("{LIST_AGG}", list_agg)
         .replace("{WITHOUT_ROWID}", without_rowid)

@@ -1257,11 +1257,14 @@ async fn staged_imports_wait_until_taken(db: &TestDb) {
 }
 
 /// How many search postings a contact has (plus one for its list of words), read straight
-/// from the database.
+/// from the database, plus any posting left without its document (which must not happen).
 async fn postings_of(db: &TestDb, id: kith_core::ContactId) -> i64 {
     use sqlx::Connection;
-    let sql = "SELECT (SELECT COUNT(*) FROM search_postings WHERE contact_id = $1) \
-               + (SELECT COUNT(*) FROM search_documents WHERE contact_id = $1)";
+    let sql = "SELECT (SELECT COUNT(*) FROM search_postings p JOIN search_documents d \
+               ON d.num = p.num WHERE d.contact_id = $1) \
+               + (SELECT COUNT(*) FROM search_documents WHERE contact_id = $1) \
+               + (SELECT COUNT(*) FROM search_postings \
+                  WHERE num NOT IN (SELECT num FROM search_documents))";
     if db.url.starts_with("sqlite") {
         let mut conn = sqlx::sqlite::SqliteConnection::connect(&db.url).await.unwrap();
         let n = sqlx::query_scalar(sql).bind(id.to_string()).fetch_one(&mut conn).await.unwrap();

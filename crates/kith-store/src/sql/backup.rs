@@ -214,8 +214,12 @@ fn to_val(v: &Value, kind: AnyTypeInfoKind, line: u64, column: &str) -> Result<V
     })
 }
 
-/// The schema version from which backups hold each contact's search words (migration 10).
-const WORD_LISTS_SINCE: i64 = 10;
+/// The schema version from which backups hold the search index as it is stored now
+/// (migration 11 numbered the documents). An older backup's index is rebuilt instead.
+const NUMBERED_INDEX_SINCE: i64 = 11;
+
+/// The search index tables whose rows an older backup holds in another shape.
+const REBUILT_FROM_OLDER: [&str; 2] = ["search_postings", "search_documents"];
 
 /// Restores a backup into the (empty) database. Runs inside the caller's transaction.
 pub(crate) async fn read(
@@ -249,6 +253,8 @@ pub(crate) async fn read(
     let mut table: Option<(String, Vec<(String, AnyTypeInfoKind)>)> = None;
     let mut batch: Vec<Vec<Val>> = Vec::new();
     let mut done = false;
+    let rebuilt: &[&str] =
+        if header.schema_version < NUMBERED_INDEX_SINCE { &REBUILT_FROM_OLDER } else { &[] };
     while let Some(line) = next(&mut n)? {
         if line.trim().is_empty() {
             continue;
@@ -262,6 +268,10 @@ pub(crate) async fn read(
             };
             let values: Vec<Value> = serde_json::from_str(&line)
                 .map_err(|e| bad(n, &format!("a row as a JSON array ({e})")))?;
+            summary.rows += 1;
+            if rebuilt.contains(&name.as_str()) {
+                continue;
+            }
             if values.len() != cols.len() {
                 return Err(bad(n, &format!("{} values for table {name}", cols.len())));
             }
@@ -271,7 +281,6 @@ pub(crate) async fn read(
                 .map(|(v, (c, k))| to_val(v, *k, n, c))
                 .collect::<Result<Vec<Val>>>()?;
             batch.push(row);
-            summary.rows += 1;
             if batch.len() >= 500 {
                 flush(conn, &table, &mut batch).await?;
             }
@@ -298,7 +307,7 @@ pub(crate) async fn read(
         }
         let target = columns(conn, &h.table).await?;
         let mut cols = Vec::with_capacity(h.columns.len());
-        for c in &h.columns {
+        for c in h.columns.iter().filter(|_| !rebuilt.contains(&h.table.as_str())) {
             let kind =
                 target.iter().find(|(name, _)| name == c).map(|(_, k)| *k).ok_or_else(|| {
                     bad(n, &format!("columns that table {} has; {c:?} is unknown", h.table))
@@ -312,10 +321,10 @@ pub(crate) async fn read(
     if !done {
         return Err(bad(n, "the end line; the backup is truncated and nothing was restored"));
     }
-    if header.schema_version < WORD_LISTS_SINCE {
-        super::search::derive_documents(conn).await?;
-    }
     super::util::restore_indexes(conn, rebuild).await?;
+    if !rebuilt.is_empty() {
+        super::contacts::reindex_all(conn).await?;
+    }
     Ok(summary)
 }
 

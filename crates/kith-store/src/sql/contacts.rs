@@ -312,6 +312,17 @@ pub(crate) async fn reindex(conn: &mut AnyConnection, ids: &[ContactId]) -> Resu
     index_contacts(conn, terms, false).await
 }
 
+/// Rebuilds the search index of every contact, trashed ones included (after restoring a
+/// backup whose index had another shape).
+pub(crate) async fn reindex_all(conn: &mut AnyConnection) -> Result<()> {
+    let ids = texts(conn, "SELECT id FROM contacts ORDER BY id", vec![]).await?;
+    let ids = ids.iter().map(|id| parse_id(id).map(ContactId)).collect::<Result<Vec<_>>>()?;
+    for chunk in ids.chunks(1000) {
+        reindex(conn, chunk).await?;
+    }
+    Ok(())
+}
+
 /// The query that loads whole contacts whose id is in `{IN}`: the contact's columns, its last
 /// interaction, and its emails, phones, links, tags and jobs as [`json_rows`] columns. Read
 /// each row with [`contact_from_row`].

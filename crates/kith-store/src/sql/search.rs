@@ -22,17 +22,20 @@ pub(crate) async fn index_contacts(
 
 /// Postings ready to write: the CPU half of indexing, which needs no connection, so a bulk
 /// import prepares them on another core while its contact rows are being written.
+///
+/// Contacts are numbered 0, 1, ... in id order here (their rank); writing adds the next free
+/// document number, so the postings stay sorted by the table's key (word, number).
 pub(crate) struct PreparedIndex {
     /// The contacts indexed (their old postings go first unless they are new).
     ids: Vec<String>,
     /// On SQLite (more than one contact): the postings as JSON, one text per statement.
     sqlite_json: Vec<String>,
-    /// Otherwise: the posting rows, in key order.
+    /// Otherwise: the posting rows (word, rank, weight), in key order.
     rows: Vec<Vec<Val>>,
     /// Every word, sorted, without repeats.
     words: Vec<String>,
-    /// Rows of `search_documents` (contact, its words space-separated), in key order; contacts
-    /// without words have none.
+    /// Rows of `search_documents` (rank, contact, its words space-separated), in rank order;
+    /// contacts without words have none.
     documents: Vec<Vec<Val>>,
 }
 
@@ -42,39 +45,46 @@ pub(crate) fn prepare_index(
     sqlite: bool,
 ) -> PreparedIndex {
     let ids: Vec<String> = items.iter().map(|(id, _)| id.to_string()).collect();
-    let (postings, words) = sorted_postings(&items, &ids);
+    let (postings, words, ranks) = sorted_postings(&items);
     let (sqlite_json, rows) = if sqlite && items.len() > 1 {
-        (postings_json(&postings), Vec::new())
+        (postings_json(&postings, &words), Vec::new())
     } else {
         let rows = postings
             .iter()
-            .map(|(w, id, weight)| {
-                vec![Val::from(*w), Val::from(*id), Val::Int(i64::from(*weight))]
+            .map(|&(w, rank, weight)| {
+                vec![
+                    Val::from(words[w as usize].as_str()),
+                    Val::Int(i64::from(rank)),
+                    Val::Int(i64::from(weight)),
+                ]
             })
             .collect();
         (Vec::new(), rows)
     };
-    let mut documents: Vec<Vec<Val>> = items
-        .iter()
-        .zip(&ids)
-        .filter(|((_, terms), _)| !terms.is_empty())
-        .map(|((_, terms), id)| {
-            let words: Vec<&str> = terms.iter().map(|(w, _)| w.as_str()).collect();
-            vec![Val::Text(id.clone()), Val::Text(words.join(" "))]
-        })
-        .collect();
-    documents.sort_by(|a, b| key2(a).0.cmp(key2(b).0));
+    // One document per rank (the last of equal ids wins, as its postings do).
+    let mut by_rank: std::collections::BTreeMap<u32, Vec<Val>> = Default::default();
+    for (((_, terms), id), rank) in items.iter().zip(&ids).zip(&ranks) {
+        if terms.is_empty() {
+            continue;
+        }
+        let list: Vec<&str> = terms.iter().map(|(w, _)| w.as_str()).collect();
+        by_rank.insert(
+            *rank,
+            vec![Val::Int(i64::from(*rank)), Val::Text(id.clone()), Val::Text(list.join(" "))],
+        );
+    }
+    let documents = by_rank.into_values().collect();
     PreparedIndex { ids, sqlite_json, rows, words, documents }
 }
 
-/// Every posting (word, contact, weight) sorted by the table's key, and every word sorted
-/// without repeats. The sort compares integers, not text: each word is numbered by its rank
-/// among the distinct words and each contact by its rank by id (a hyphenated lower-case
-/// UUID sorts as its 128-bit value does), so the order is the one of the text triples.
-fn sorted_postings<'a>(
-    items: &'a [(ContactId, Vec<(String, u8)>)],
-    ids: &'a [String],
-) -> (Vec<(&'a str, &'a str, u8)>, Vec<String>) {
+/// Postings as (word index, contact rank, weight), the sorted distinct words, and each item's
+/// contact rank.
+type SortedPostings = (Vec<(u32, u32, u8)>, Vec<String>, Vec<u32>);
+
+/// Every posting (word, contact rank, weight) sorted by the table's key, with each word as its
+/// index into the sorted, distinct words. The sort compares integers: each word is numbered by
+/// its rank among the distinct words and each contact by its rank by id.
+fn sorted_postings(items: &[(ContactId, Vec<(String, u8)>)]) -> SortedPostings {
     // Words numbered as they come, then ranked by their text.
     let mut numbers: HashMap<&str, u32> = HashMap::new();
     let mut distinct: Vec<&str> = Vec::new();
@@ -83,12 +93,12 @@ fn sorted_postings<'a>(
     let mut by_id: Vec<u32> = (0..items.len() as u32).collect();
     by_id.sort_unstable_by_key(|&i| items[i as usize].0);
     let mut contact_rank = vec![0u32; items.len()];
-    let mut rank_ids: Vec<&str> = Vec::with_capacity(items.len());
+    let mut count = 0u32;
     for (k, &i) in by_id.iter().enumerate() {
         if k == 0 || items[by_id[k - 1] as usize].0 != items[i as usize].0 {
-            rank_ids.push(ids[i as usize].as_str());
+            count += 1;
         }
-        contact_rank[i as usize] = rank_ids.len() as u32 - 1;
+        contact_rank[i as usize] = count - 1;
     }
     for (i, (_, terms)) in items.iter().enumerate() {
         for (w, weight) in terms {
@@ -111,58 +121,82 @@ fn sorted_postings<'a>(
         .map(|(n, c, weight)| ((u64::from(word_rank[n as usize]) << 32) | u64::from(c), weight))
         .collect();
     keys.sort_unstable();
-    let sorted_words: Vec<&str> = order.iter().map(|&n| distinct[n as usize]).collect();
     let postings = keys
         .into_iter()
-        .map(|(key, weight)| {
-            (sorted_words[(key >> 32) as usize], rank_ids[(key & 0xffff_ffff) as usize], weight)
-        })
+        .map(|(key, weight)| ((key >> 32) as u32, (key & 0xffff_ffff) as u32, weight))
         .collect();
-    (postings, sorted_words.into_iter().map(str::to_string).collect())
+    let words = order.iter().map(|&n| distinct[n as usize].to_string()).collect();
+    (postings, words, contact_rank)
 }
 
 /// Writes prepared postings (after deleting the contacts' old ones unless `fresh`) and
 /// registers their words.
 pub(crate) async fn write_index(
     conn: &mut AnyConnection,
-    p: PreparedIndex,
+    mut p: PreparedIndex,
     fresh: bool,
 ) -> Result<()> {
     if !fresh {
         forget(conn, &p.ids).await?;
     }
-    let sql = "INSERT INTO search_postings (word, contact_id, weight) \
-               SELECT w.key, p.key, p.value FROM jsonb_each(?) w, jsonb_each(w.value) p WHERE true";
-    for json in p.sqlite_json {
-        exec(conn, sql.into(), vec![Val::Text(json)]).await?;
+    if p.documents.is_empty() {
+        return Ok(());
     }
-    insert_rows(conn, "INSERT INTO search_postings (word, contact_id, weight)", 3, p.rows, "")
-        .await?;
-    insert_rows(conn, "INSERT INTO search_documents (contact_id, words)", 2, p.documents, "")
+    let base = first_free_number(conn).await?;
+    let sql = "INSERT INTO search_postings (word, num, weight) \
+               SELECT w.key, $1 + p.key, p.value FROM jsonb_each($2) w, jsonb_each(w.value) p \
+               WHERE true";
+    for json in p.sqlite_json {
+        exec(conn, sql.into(), vec![Val::Int(base), Val::Text(json)]).await?;
+    }
+    // Ranks become numbers: the second value of a posting, the first of a document.
+    let renumber = |rows: &mut Vec<Vec<Val>>, at: usize| {
+        for row in rows {
+            if let Val::Int(rank) = &mut row[at] {
+                *rank += base;
+            }
+        }
+    };
+    renumber(&mut p.rows, 1);
+    renumber(&mut p.documents, 0);
+    insert_rows(conn, "INSERT INTO search_postings (word, num, weight)", 3, p.rows, "").await?;
+    insert_rows(conn, "INSERT INTO search_documents (num, contact_id, words)", 3, p.documents, "")
         .await?;
     register_words(conn, p.words).await
+}
+
+/// The first document number after every one in use. The caller's write transaction keeps it
+/// free: SQLite runs one writer at a time, and PostgreSQL locks the documents against other
+/// writers until the transaction ends.
+async fn first_free_number(conn: &mut AnyConnection) -> Result<i64> {
+    if conn.backend_name() != "SQLite" {
+        exec(conn, "LOCK TABLE search_documents IN SHARE ROW EXCLUSIVE MODE".into(), vec![])
+            .await?;
+    }
+    let rows =
+        fetch(conn, "SELECT COALESCE(MAX(num), 0) AS n FROM search_documents".into(), vec![])
+            .await?;
+    let last = rows.first().map(|r| int(r, "n")).transpose()?.unwrap_or(0);
+    Ok(last + 1)
 }
 
 /// Deletes contacts' postings and their documents. Each posting goes by its key (word,
 /// contact), the words read from the contact's document: the postings have no index by
 /// contact (see migration 10).
 pub(crate) async fn forget(conn: &mut AnyConnection, ids: &[String]) -> Result<()> {
-    /// Words per `contact_id = ? AND word IN (...)` term.
+    /// Words per `num = ? AND word IN (...)` term.
     const WORDS_PER_TERM: usize = 500;
     /// Bound values per statement.
     const PER_STATEMENT: usize = 2000;
     /// Terms per statement: SQLite parses `a OR b OR ...` as a tree at most 1000 deep.
     const TERMS_PER_STATEMENT: usize = 200;
-    let documents = fetch_in(
-        conn,
-        "SELECT contact_id, words FROM search_documents WHERE contact_id IN ({IN})",
-        ids,
-    )
-    .await?;
+    let documents =
+        fetch_in(conn, "SELECT num, words FROM search_documents WHERE contact_id IN ({IN})", ids)
+            .await?;
     let mut terms: Vec<String> = Vec::new();
     let mut vals: Vec<Val> = Vec::new();
     for d in &documents {
-        let id = text(d, "contact_id")?;
+        let num = int(d, "num")?;
         let words = text(d, "words")?;
         let words: Vec<&str> = words.split(' ').filter(|w| !w.is_empty()).collect();
         for chunk in words.chunks(WORDS_PER_TERM) {
@@ -170,11 +204,11 @@ pub(crate) async fn forget(conn: &mut AnyConnection, ids: &[String]) -> Result<(
                 delete_postings(conn, &mut terms, &mut vals).await?;
             }
             terms.push(format!(
-                "(contact_id = {} AND word IN ({}))",
+                "(num = {} AND word IN ({}))",
                 placeholders(conn, vals.len() + 1, 1),
                 placeholders(conn, vals.len() + 2, chunk.len())
             ));
-            vals.push(Val::Text(id.clone()));
+            vals.push(Val::Int(num));
             vals.extend(chunk.iter().map(|w| Val::from(*w)));
         }
     }
@@ -186,18 +220,6 @@ pub(crate) async fn forget(conn: &mut AnyConnection, ids: &[String]) -> Result<(
         );
         exec(conn, sql, chunk.iter().map(|k| Val::Text(k.clone())).collect()).await?;
     }
-    Ok(())
-}
-
-/// Derives every contact's word list from its postings, as migration 10 did, for a backup
-/// written before it (its postings are restored, its contacts have no word lists).
-pub(crate) async fn derive_documents(conn: &mut AnyConnection) -> Result<()> {
-    let agg = if conn.backend_name() == "SQLite" { "group_concat" } else { "string_agg" };
-    let sql = format!(
-        "INSERT INTO search_documents (contact_id, words) \
-         SELECT contact_id, {agg}(word, ' ') FROM search_postings GROUP BY contact_id"
-    );
-    exec(conn, sql, vec![]).await?;
     Ok(())
 }
 
@@ -221,28 +243,26 @@ async fn delete_postings(
 /// per-field JSON extraction. The postings
 /// come sorted by the table's key (word, contact), so SQLite appends them in document order
 /// without sorting, and each chunk continues where the last one stopped.
-fn postings_json(postings: &[(&str, &str, u8)]) -> Vec<String> {
+fn postings_json(postings: &[(u32, u32, u8)], words: &[String]) -> Vec<String> {
+    use std::fmt::Write as _;
     const PER_STATEMENT: usize = 250_000;
     let mut out = Vec::new();
     for chunk in postings.chunks(PER_STATEMENT) {
-        let mut json = String::with_capacity(chunk.len() * 56);
+        let mut json = String::with_capacity(chunk.len() * 12);
         json.push('{');
-        let mut word: Option<&str> = None;
-        for &(w, id, weight) in chunk {
+        let mut word: Option<u32> = None;
+        for &(w, rank, weight) in chunk {
             if word == Some(w) {
                 json.push(',');
             } else {
                 if word.is_some() {
                     json.push_str("},");
                 }
-                push_json_string(&mut json, w);
+                push_json_string(&mut json, &words[w as usize]);
                 json.push_str(":{");
                 word = Some(w);
             }
-            json.push('"');
-            json.push_str(id);
-            json.push_str("\":");
-            json.push_str(&weight.to_string());
+            let _ = write!(json, "\"{rank}\":{weight}");
         }
         if word.is_some() {
             json.push('}');
@@ -390,9 +410,10 @@ pub(crate) async fn search(
                     rows.extend(
                         fetch(
                             conn,
-                            "SELECT p.contact_id, p.word, p.weight FROM search_postings p WHERE p.word = $1 \
-                             AND p.contact_id NOT IN (SELECT id FROM contacts WHERE trash_id IS NOT NULL) \
-                             ORDER BY p.weight DESC, p.contact_id LIMIT $2"
+                            "SELECT d.contact_id, p.word, p.weight FROM search_postings p \
+                             JOIN search_documents d ON d.num = p.num WHERE p.word = $1 \
+                             AND d.contact_id NOT IN (SELECT id FROM contacts WHERE trash_id IS NOT NULL) \
+                             ORDER BY p.weight DESC, d.contact_id LIMIT $2"
                                 .into(),
                             vec![w.clone().into(), (limit as i64).into()],
                         )
@@ -404,8 +425,9 @@ pub(crate) async fn search(
             Some(ids) if ids.len() <= RESTRICT_BELOW => {
                 fetch_pairs(
                     conn,
-                    "SELECT p.contact_id, p.word, p.weight FROM search_postings p WHERE p.word IN ({WORDS}) \
-                     AND p.contact_id IN ({IDS})",
+                    "SELECT d.contact_id, p.word, p.weight FROM search_postings p \
+                     JOIN search_documents d ON d.num = p.num WHERE p.word IN ({WORDS}) \
+                     AND d.contact_id IN ({IDS})",
                     &keys,
                     ids,
                 )
@@ -414,8 +436,9 @@ pub(crate) async fn search(
             _ => {
                 fetch_in(
                     conn,
-                    "SELECT p.contact_id, p.word, p.weight FROM search_postings p WHERE p.word IN ({IN}) \
-                     AND p.contact_id NOT IN (SELECT id FROM contacts WHERE trash_id IS NOT NULL)",
+                    "SELECT d.contact_id, p.word, p.weight FROM search_postings p \
+                     JOIN search_documents d ON d.num = p.num WHERE p.word IN ({IN}) \
+                     AND d.contact_id NOT IN (SELECT id FROM contacts WHERE trash_id IS NOT NULL)",
                     &keys,
                 )
                 .await?
@@ -495,17 +518,26 @@ mod tests {
             .collect();
         // Two entries of one contact (a contact indexed twice) share its rank.
         items.push((items[3].0, vec![("ada".to_string(), 1)]));
-        let ids: Vec<String> = items.iter().map(|(id, _)| id.to_string()).collect();
-        let (postings, words) = sorted_postings(&items, &ids);
-        let mut expected: Vec<(&str, &str, u8)> = items
+        let (postings, words, ranks) = sorted_postings(&items);
+        // Ranks follow the ids, equal ids share one.
+        let mut by_rank: Vec<(u32, ContactId)> =
+            ranks.iter().copied().zip(items.iter().map(|(id, _)| *id)).collect();
+        by_rank.sort();
+        by_rank.dedup();
+        assert!(by_rank.windows(2).all(|w| w[0].0 + 1 == w[1].0 && w[0].1 < w[1].1));
+        assert_eq!(ranks[items.len() - 1], ranks[3]);
+        let text_of = |&(w, rank, n): &(u32, u32, u8)| {
+            (words[w as usize].as_str(), by_rank[rank as usize].1.to_string(), n)
+        };
+        let got: Vec<(&str, String, u8)> = postings.iter().map(text_of).collect();
+        let mut expected: Vec<(&str, String, u8)> = items
             .iter()
-            .zip(&ids)
-            .flat_map(|((_, terms), id)| {
-                terms.iter().map(move |(w, n)| (w.as_str(), id.as_str(), *n))
+            .flat_map(|(id, terms)| {
+                terms.iter().map(move |(w, n)| (w.as_str(), id.to_string(), *n))
             })
             .collect();
         expected.sort_unstable();
-        assert_eq!(postings, expected);
+        assert_eq!(got, expected);
         let mut distinct: Vec<String> = expected.iter().map(|(w, _, _)| w.to_string()).collect();
         distinct.dedup();
         assert_eq!(words, distinct);
