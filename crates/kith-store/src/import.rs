@@ -19,6 +19,15 @@ pub struct ImportOptions {
     pub skip_invalid: bool,
 }
 
+/// Where a running import is, for a progress display.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImportStage {
+    /// Checking the file's records and matching them against the stored contacts.
+    Matching { records: usize },
+    /// Writing, in one transaction: new and changed people, interactions and events.
+    Writing { people: usize, interactions: usize },
+}
+
 /// A contact matched to someone already stored.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -66,11 +75,24 @@ impl ImportReport {
 pub async fn run(
     store: &dyn Store,
     format: ImportFormat,
-    mut parsed: Parsed,
+    parsed: Parsed,
     options: &ImportOptions,
     now: DateTime<Utc>,
 ) -> Result<ImportReport> {
+    run_with_progress(store, format, parsed, options, now, &mut |_| {}).await
+}
+
+/// [`run`], telling `progress` each stage as it starts.
+pub async fn run_with_progress(
+    store: &dyn Store,
+    format: ImportFormat,
+    mut parsed: Parsed,
+    options: &ImportOptions,
+    now: DateTime<Utc>,
+    progress: &mut (dyn FnMut(ImportStage) + Send),
+) -> Result<ImportReport> {
     let today = now.date_naive();
+    progress(ImportStage::Matching { records: parsed.people.len() + parsed.activities.len() });
     let index = store.match_index(format).await?;
     let people = std::mem::take(&mut parsed.people);
     let checked = on_every_core(people, |r| import::check_record(r, today));
@@ -123,6 +145,10 @@ pub async fn run(
     if is_empty(&plan, &changed) {
         return Ok(report);
     }
+    progress(ImportStage::Writing {
+        people: plan.new_contacts.len() + changed.len(),
+        interactions: plan.activities.len(),
+    });
     store.apply_import(plan, &changed, now).await?;
     report.written = true;
     Ok(report)

@@ -9,7 +9,7 @@ use kith_core::import::{
 use kith_core::ledger::{LedgerInput, LedgerKind};
 use kith_core::leverage::{ConnectionInput, RelationshipRole};
 use kith_core::{ContactInput, Direction, Email, EmploymentInput, InteractionKind, Link, LinkKind};
-use kith_store::import::{ImportOptions, run};
+use kith_store::import::{ImportOptions, ImportStage, run, run_with_progress};
 use kith_store::testing::TestDb;
 use kith_store::{ContactQuery, InteractionQuery, Store};
 
@@ -82,7 +82,39 @@ kith_store::store_tests!(
     merges_move_everything_and_unmerge_puts_it_back,
     big_imports_rebuild_indexes_and_stay_searchable,
     imports_keep_what_the_user_has,
+    imports_report_their_stages,
 );
+
+/// An import says when it starts matching and when it starts writing (what the CLI's status
+/// line shows); a dry run and a re-import that changes nothing never write.
+async fn imports_report_their_stages(db: &TestDb) {
+    let s = &*db.store;
+    let file = || Parsed {
+        people: vec![
+            card(1, "uid-ada", "Ada Lovelace", Some("ada@x.example"), None),
+            card(5, "uid-alan", "Alan Turing", Some("alan@x.example"), None),
+        ],
+        activities: vec![meeting("m1", 3, &["ada@x.example"])],
+        ..Default::default()
+    };
+    let stages = |dry_run: bool| async move {
+        let mut seen = Vec::new();
+        let opts = ImportOptions { dry_run, ..Default::default() };
+        run_with_progress(s, ImportFormat::Vcard, file(), &opts, now(), &mut |st| seen.push(st))
+            .await
+            .unwrap();
+        seen
+    };
+    let matching = ImportStage::Matching { records: 3 };
+    assert_eq!(stages(true).await, [matching]);
+    assert_eq!(count(s).await, (0, 0), "a dry run writes nothing");
+    assert_eq!(
+        stages(false).await,
+        [matching, ImportStage::Writing { people: 2, interactions: 1 }]
+    );
+    assert_eq!(count(s).await, (2, 1));
+    assert_eq!(stages(false).await, [matching], "nothing changed, nothing to write");
+}
 
 /// Re-imports never lose or duplicate: purged people come back, shared landlines and
 /// keyless rows are recognised, another source's card does not replace the kept one, notes

@@ -7,7 +7,7 @@ use crate::context::Ctx;
 use crate::output::json;
 use anyhow::{Context as _, Result, anyhow, bail};
 use kith_core::import::{ImportFormat, ParseOptions, Parsed};
-use kith_store::import::{ImportOptions, ImportReport};
+use kith_store::import::{ImportOptions, ImportReport, ImportStage};
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
@@ -96,13 +96,26 @@ pub async fn import(ctx: &Ctx, args: ImportArgs) -> Result<()> {
             "Note: your own addresses are not set, so every email counts as received; set them once with `kith config me you@example.com`."
         );
     }
-    let parsed = read_file(&path, format, &opts)?;
+    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    let status = status_line(size);
+    status.set_message(format!("reading {name}"));
+    let parsed = read_file(&path, format, &opts, &status)?;
     let options = ImportOptions {
         plan: kith_core::import::PlanOptions { add_unknown: args.add_unknown },
         dry_run: args.dry_run,
         skip_invalid: args.skip_invalid,
     };
-    let report = kith_store::import::run(&*ctx.store, format, parsed, &options, ctx.now).await?;
+    let report = kith_store::import::run_with_progress(
+        &*ctx.store,
+        format,
+        parsed,
+        &options,
+        ctx.now,
+        &mut |stage| status.set_message(stage_text(stage)),
+    )
+    .await;
+    status.finish_and_clear();
+    let report = report?;
     if ctx.json {
         json(&report)?;
     } else {
@@ -117,35 +130,76 @@ pub async fn import(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     Ok(())
 }
 
-/// Reads and parses a file, with a progress bar on large mailboxes.
-fn read_file(path: &Path, format: ImportFormat, opts: &ParseOptions) -> Result<Parsed> {
+/// Reads and parses a file; a large mailbox shows how much of it is read.
+fn read_file(
+    path: &Path,
+    format: ImportFormat,
+    opts: &ParseOptions,
+    status: &indicatif::ProgressBar,
+) -> Result<Parsed> {
     let name = path.display().to_string();
     if format == ImportFormat::Mbox {
         let file = std::fs::File::open(path).with_context(|| format!("cannot open {name}"))?;
         let len = file.metadata().map(|m| m.len()).unwrap_or(0);
-        let bar = progress_bar(len);
+        if !status.is_hidden() {
+            status.set_length(len);
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{spinner} reading {bytes}/{total_bytes} {wide_bar} {bytes_per_sec}, {eta} left",
+            ) {
+                status.set_style(style);
+            }
+        }
         let reader = BufReader::with_capacity(1 << 20, file);
-        let parsed = kith_formats::mbox::read(reader, opts, &mut |done| bar.set_position(done))
+        let parsed = kith_formats::mbox::read(reader, opts, &mut |done| status.set_position(done))
             .map_err(|e| anyhow!("{name}: {e}"))?;
-        bar.finish_and_clear();
+        status.set_style(spinner_style());
         return Ok(parsed);
     }
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {name}"))?;
     kith_formats::parse(format, &bytes, opts).map_err(|e| anyhow!("{name}: {e}"))
 }
 
-fn progress_bar(len: u64) -> indicatif::ProgressBar {
+/// Files from this size get a status line while they import (a few tenths of a second and
+/// more); smaller ones, and output that is not a terminal, get none.
+const STATUS_FROM_BYTES: u64 = 1 << 20;
+
+/// The line that says what a large import is doing (hidden for small files and when stderr
+/// is not a terminal).
+fn status_line(file_size: u64) -> indicatif::ProgressBar {
     use std::io::IsTerminal as _;
-    if len < 16 << 20 || !std::io::stderr().is_terminal() {
+    if file_size < STATUS_FROM_BYTES || !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
-    let bar = indicatif::ProgressBar::new(len);
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{spinner} reading {bytes}/{total_bytes} {wide_bar} {bytes_per_sec}, {eta} left",
-    ) {
-        bar.set_style(style);
-    }
+    // Cleared however the import ends, so an error is printed on a clean line.
+    let bar = indicatif::ProgressBar::new_spinner()
+        .with_style(spinner_style())
+        .with_finish(indicatif::ProgressFinish::AndClear);
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
     bar
+}
+
+fn spinner_style() -> indicatif::ProgressStyle {
+    indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner())
+}
+
+/// What the status line says during a stage of the import.
+fn stage_text(stage: ImportStage) -> String {
+    use crate::commands::count;
+    match stage {
+        ImportStage::Matching { records } => format!(
+            "checking {} and matching them against your contacts",
+            count(records as u64, "record", "records")
+        ),
+        ImportStage::Writing { people, interactions: 0 } => {
+            format!("writing {}", count(people as u64, "person", "people"))
+        }
+        ImportStage::Writing { people, interactions } => format!(
+            "writing {} and {}",
+            count(people as u64, "person", "people"),
+            count(interactions as u64, "interaction", "interactions")
+        ),
+    }
 }
 
 fn print_report(name: &str, r: &ImportReport) {
