@@ -239,28 +239,26 @@ pub(crate) async fn apply(
         }
         sources.push((&g.source, "event", event.to_string()));
     }
-    // Where everything came from.
-    let rows = sources
-        .into_iter()
-        .map(|(s, kind, id)| {
-            vec![
-                Val::from(s.format.as_str()),
-                s.key.clone().into(),
-                kind.into(),
-                id.into(),
-                (s.hash as i64).into(),
-            ]
-        })
-        .collect::<Vec<_>>();
-    // A key may appear twice in one file (the same card twice): the last one wins.
-    let mut dedup: HashMap<(String, String), Vec<Val>> = HashMap::new();
-    for r in rows {
-        let (f, k) = key2(&r);
-        dedup.insert((f.to_string(), k.to_string()), r);
+    // Where everything came from, in key order (so the rows go into the (format, key) index
+    // one page after another). A key may appear twice in one file (the same card twice): the
+    // last one wins, and a stable sort keeps it last among its equals.
+    sources.sort_by(|a, b| {
+        (a.0.format.as_str(), a.0.key.as_str()).cmp(&(b.0.format.as_str(), b.0.key.as_str()))
+    });
+    let mut rows: Vec<Vec<Val>> = Vec::with_capacity(sources.len());
+    let mut sources = sources.into_iter().peekable();
+    while let Some((s, kind, id)) = sources.next() {
+        if sources.peek().is_some_and(|(n, _, _)| n.format == s.format && n.key == s.key) {
+            continue;
+        }
+        rows.push(vec![
+            Val::from(s.format.as_str()),
+            s.key.clone().into(),
+            kind.into(),
+            id.into(),
+            (s.hash as i64).into(),
+        ]);
     }
-    // In key order, so the rows go into the (format, key) index one page after another.
-    let mut rows: Vec<Vec<Val>> = dedup.into_values().collect();
-    rows.sort_by(|a, b| key2(a).cmp(&key2(b)));
     insert_rows_with(
         conn,
         "INSERT INTO import_sources (format, source_key, entity_kind, entity_id, content_hash, imported_at)",
@@ -272,14 +270,18 @@ pub(crate) async fn apply(
          imported_at = excluded.imported_at",
     )
     .await?;
-    // One row per contact (the last card wins), in key order.
-    let rows_of = |list: Vec<(String, &CardExtras)>| {
-        let mut by_id: std::collections::BTreeMap<String, Vec<Val>> = Default::default();
-        for (id, c) in list {
-            let row = vec![id.clone().into(), c.uid.clone().into(), c.lines.join("\n").into()];
-            by_id.insert(id, row);
+    // One row per contact (the last card wins, kept last by the stable sort), in key order.
+    let rows_of = |mut list: Vec<(String, &CardExtras)>| {
+        list.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut rows = Vec::with_capacity(list.len());
+        let mut list = list.into_iter().peekable();
+        while let Some((id, c)) = list.next() {
+            if list.peek().is_some_and(|(next, _)| *next == id) {
+                continue;
+            }
+            rows.push(vec![id.into(), c.uid.clone().into(), c.lines.join("\n").into()]);
         }
-        by_id.into_values().collect::<Vec<_>>()
+        rows
     };
     insert_rows(
         conn,
