@@ -221,15 +221,29 @@ impl SqlStore {
         Ok(SqlStore { pool, dialect, probe: std::sync::Arc::new(probe), point })
     }
 
-    /// A transaction that writes. On SQLite it takes the write lock at `BEGIN IMMEDIATE`,
-    /// where SQLite waits out a busy lock: a deferred transaction that has read and then
-    /// writes gets SQLITE_BUSY at once, without waiting, while another connection holds the
-    /// lock (for instance a transaction dropped on an error, whose rollback runs a moment later
-    /// on its own connection's thread).
+    /// A transaction that writes, alone: writers take turns, on both backends.
+    ///
+    /// On SQLite it takes the write lock at `BEGIN IMMEDIATE`, where SQLite waits out a busy
+    /// lock: a deferred transaction that has read and then writes gets SQLITE_BUSY at once,
+    /// without waiting, while another connection holds the lock (for instance a transaction
+    /// dropped on an error, whose rollback runs a moment later on its own connection's thread).
+    ///
+    /// On PostgreSQL its first statement takes the writers' advisory lock, held until it ends.
+    /// Most writes already queue on the sync revision's row lock; taking a lock first, before
+    /// any row or table lock, means two writers never hold locks the other waits for (a
+    /// deadlock), and a write that numbers search documents reads the largest number in use
+    /// with no other writer between.
     pub(crate) async fn write(&self) -> crate::Result<sqlx::Transaction<'static, sqlx::Any>> {
         Ok(match self.dialect {
             Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Dialect::Postgres => self.pool.begin().await?,
+            Dialect::Postgres => {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(WRITERS_LOCK)
+                    .execute(&mut *tx)
+                    .await?;
+                tx
+            }
         })
     }
 
@@ -241,6 +255,10 @@ impl SqlStore {
         }
     }
 }
+
+/// The PostgreSQL advisory lock key of writers (see [`SqlStore::write`]); migrations take
+/// their own key.
+const WRITERS_LOCK: i64 = 7_023_520;
 
 /// A URL without its password, for messages.
 fn redact(url: &str) -> String {

@@ -41,9 +41,23 @@ pub(crate) struct PreparedIndex {
 
 /// Sorts postings by the table's key (word, contact) and shapes them for the backend.
 pub(crate) fn prepare_index(
-    items: Vec<(ContactId, Vec<(String, u8)>)>,
+    mut items: Vec<(ContactId, Vec<(String, u8)>)>,
     sqlite: bool,
 ) -> PreparedIndex {
+    // A contact given twice is indexed once, as its last entry says: its postings must be
+    // those its document lists, or they could never be deleted.
+    let mut last: HashMap<ContactId, usize> = HashMap::with_capacity(items.len());
+    for (i, (id, _)) in items.iter().enumerate() {
+        last.insert(*id, i);
+    }
+    if last.len() < items.len() {
+        items = items
+            .into_iter()
+            .enumerate()
+            .filter(|(i, (id, _))| last.get(id) == Some(i))
+            .map(|(_, item)| item)
+            .collect();
+    }
     let ids: Vec<String> = items.iter().map(|(id, _)| id.to_string()).collect();
     let (postings, words, ranks) = sorted_postings(&items);
     let (sqlite_json, rows) = if sqlite && items.len() > 1 {
@@ -61,7 +75,7 @@ pub(crate) fn prepare_index(
             .collect();
         (Vec::new(), rows)
     };
-    // One document per rank (the last of equal ids wins, as its postings do).
+    // One document per rank.
     let mut by_rank: std::collections::BTreeMap<u32, Vec<Val>> = Default::default();
     for (((_, terms), id), rank) in items.iter().zip(&ids).zip(&ranks) {
         if terms.is_empty() {
@@ -165,14 +179,9 @@ pub(crate) async fn write_index(
     register_words(conn, p.words).await
 }
 
-/// The first document number after every one in use. The caller's write transaction keeps it
-/// free: SQLite runs one writer at a time, and PostgreSQL locks the documents against other
-/// writers until the transaction ends.
+/// The first document number after every one in use. The caller's write transaction runs
+/// alone (see `SqlStore::write`), so the numbers after it stay free until it ends.
 async fn first_free_number(conn: &mut AnyConnection) -> Result<i64> {
-    if conn.backend_name() != "SQLite" {
-        exec(conn, "LOCK TABLE search_documents IN SHARE ROW EXCLUSIVE MODE".into(), vec![])
-            .await?;
-    }
     let rows =
         fetch(conn, "SELECT COALESCE(MAX(num), 0) AS n FROM search_documents".into(), vec![])
             .await?;
