@@ -39,7 +39,7 @@ pub(crate) struct PreparedIndex {
     documents: Vec<Vec<Val>>,
 }
 
-/// Sorts postings by the table's key (word, contact) and shapes them for the backend.
+/// Sorts postings by the table's key (word, contact rank) and shapes them for the backend.
 pub(crate) fn prepare_index(
     mut items: Vec<(ContactId, Vec<(String, u8)>)>,
     sqlite: bool,
@@ -75,19 +75,21 @@ pub(crate) fn prepare_index(
             .collect();
         (Vec::new(), rows)
     };
-    // One document per rank.
-    let mut by_rank: std::collections::BTreeMap<u32, Vec<Val>> = Default::default();
-    for (((_, terms), id), rank) in items.iter().zip(&ids).zip(&ranks) {
-        if terms.is_empty() {
-            continue;
-        }
-        let list: Vec<&str> = terms.iter().map(|(w, _)| w.as_str()).collect();
-        by_rank.insert(
-            *rank,
-            vec![Val::Int(i64::from(*rank)), Val::Text(id.clone()), Val::Text(list.join(" "))],
-        );
-    }
-    let documents = by_rank.into_values().collect();
+    // One document per contact with words (the ids are distinct now), in rank order.
+    let mut documents: Vec<(u32, Vec<Val>)> = items
+        .iter()
+        .zip(&ids)
+        .zip(&ranks)
+        .filter(|(((_, terms), _), _)| !terms.is_empty())
+        .map(|(((_, terms), id), &rank)| {
+            let list: Vec<&str> = terms.iter().map(|(w, _)| w.as_str()).collect();
+            let row =
+                vec![Val::Int(i64::from(rank)), Val::Text(id.clone()), Val::Text(list.join(" "))];
+            (rank, row)
+        })
+        .collect();
+    documents.sort_unstable_by_key(|(rank, _)| *rank);
+    let documents = documents.into_iter().map(|(_, row)| row).collect();
     PreparedIndex { ids, sqlite_json, rows, words, documents }
 }
 
